@@ -1,0 +1,35 @@
+# hamstring-evidence: `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help install report test data fixtures clean
+
+help: ## Show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv (if missing) and install the project with its pinned dependencies
+
+report: $(STAMP) ## Regenerate every HTML report into reports/ (index + one page per claim)
+	$(BIN)/hamstring-evidence report --out reports --progress
+
+test: $(STAMP) ## Run the whole test suite (unit, statistics vs R, CLI, reports, notebooks)
+	$(BIN)/python -m pytest
+
+data: $(STAMP) ## Regenerate the example synthetic datasets under data/generated/
+	@for id in $$($(BIN)/hamstring-evidence studies list --json | $(BIN)/python -c "import json,sys; print(' '.join(s['study_id'] for s in json.load(sys.stdin)))"); do \
+		$(BIN)/hamstring-evidence data build $$id || exit 1; done
+
+fixtures: ## Regenerate the R reference fixtures (needs R 4.2; see tests/fixtures/r/README.md)
+	@for f in tests/fixtures/r/*.R; do echo "Rscript $$f"; Rscript $$f || exit 1; done
+
+clean: ## Remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,181 @@
+"""The ``hamstring-evidence`` command line.
+
+Every command has ``--help``. Errors print one line on stderr and exit 2;
+nothing is written when a command fails.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import AnalysisError, InputError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  rich_markup_mode=None, help="Test popular claims about hamstrings and back pain against data.")
+claims_app = typer.Typer(no_args_is_help=True, help="The claims registry.")
+studies_app = typer.Typer(no_args_is_help=True, help="Study specs (published figures as data).")
+data_app = typer.Typer(no_args_is_help=True, help="Study-shaped synthetic datasets.")
+app.add_typer(claims_app, name="claims")
+app.add_typer(studies_app, name="studies")
+app.add_typer(data_app, name="data")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _print_json(obj) -> None:
+    typer.echo(json.dumps(obj, indent=2, sort_keys=False))
+
+
+@claims_app.command("list")
+def claims_list(as_json: JsonFlag = False) -> None:
+    """List every claim with its post, verdict and the one-line reason."""
+    from .claims import load_claims
+    from .engine import run_claim
+
+    rows = []
+    for claim in load_claims().values():
+        verdict = run_claim(claim).verdict
+        rows.append({"claim_id": claim.id, "title": claim.title, "post": claim.post.file,
+                     "post_title": claim.post.title, "causal_language": claim.causal_language,
+                     "verdict": verdict.category, "verdict_label": verdict.label, "reason": verdict.reason})
+    if as_json:
+        _print_json(rows)
+        return
+    for r in rows:
+        typer.echo(f"{r['claim_id']:<28} {r['verdict_label']:<52} post {r['post'][:3]}  {r['title']}")
+
+
+@studies_app.command("list")
+def studies_list(as_json: JsonFlag = False) -> None:
+    """List the study specs."""
+    from .specs import _natural, study_files
+
+    files = study_files()
+    rows = [{"study_id": f.spec.id, "short": f.spec.short, "design": f.spec.design, "n": f.spec.total_n,
+             "assumptions": len(f.spec.assumptions()), "file": f.path.name}
+            for _, f in sorted(files.items(), key=lambda kv: _natural(kv[0]))]
+    if as_json:
+        _print_json(rows)
+        return
+    for r in rows:
+        typer.echo(f"{r['study_id']:<5} {r['design']:<16} n={r['n']:<6} {r['assumptions']:>3} assumptions  {r['short']}")
+
+
+@studies_app.command("show")
+def studies_show(study_id: str, as_json: JsonFlag = False) -> None:
+    """Show one study spec: citation, groups, reported figures and assumptions."""
+    from .specs import load_study_file
+
+    study = load_study_file(study_id)
+    data = study.spec.model_dump(mode="json", exclude_none=True)
+    data["spec_file"] = study.path.name
+    data["spec_sha256"] = study.sha256
+    data["assumption_list"] = study.spec.assumptions()
+    if as_json:
+        _print_json(data)
+        return
+    spec = study.spec
+    typer.echo(f"{spec.id}: {spec.title}\n  {spec.citation.authors} ({spec.citation.year}) {spec.citation.journal}"
+               f"{' doi:' + spec.citation.doi if spec.citation.doi else ''}\n  design: {spec.design}; {spec.population}")
+    for gid, g in spec.groups.items():
+        typer.echo(f"  group {gid}: {g.label}, n = {spec.n(gid)}")
+    for s in spec.summaries:
+        for stat in ("mean", "sd"):
+            q = getattr(s, stat)
+            what = f"reported ({q.source})" if not q.is_assumption else f"ASSUMED, range {list(q.range)}: {q.reason}"
+            typer.echo(f"  {stat} {s.variable} [{s.group}] = {q.point:g}  {what}")
+    for a in spec.assumptions():
+        if a["what"].startswith("r"):
+            typer.echo(f"  {a['what']} = {a['value']:g}  ASSUMED, range {a['range']}: {a['reason']}")
+
+
+@data_app.command("build")
+def data_build(
+    study_id: str,
+    seed: Annotated[Optional[int], typer.Option(help="Random seed (default: the spec's seed).")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Output file, .csv or .parquet (default data/generated/ID/ID.csv).")] = None,
+) -> None:
+    """Write a synthetic dataset shaped like STUDY_ID, with datapackage.json beside it."""
+    from .datapackage import write_dataset
+    from .generate import build_dataset
+    from .paths import data_dir
+    from .specs import load_study_file
+
+    study = load_study_file(study_id)
+    out = out or data_dir() / "generated" / study.spec.id / f"{study.spec.id}.csv"
+    if out.suffix.lower() not in (".csv", ".parquet"):
+        raise InputError(out, "--out", f"must end in .csv or .parquet, got {out.suffix or '(no extension)'!r}")
+    dataset = build_dataset(study.spec, seed=seed)
+    write_dataset(dataset, study, out)
+    typer.echo(f"wrote {out} (synthetic, shaped like {study.spec.short}; seed {dataset.seed})")
+
+
+@app.command()
+def analyze(
+    claim_id: str,
+    data: Annotated[Optional[Path], typer.Option(help="Your own data (CSV, Excel or Parquet) instead of study-shaped data.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Run a claim's analyses and print its verdict."""
+    from .claims import load_claim
+    from .engine import run_claim
+
+    result = run_claim(load_claim(claim_id), data=data)
+    if as_json:
+        _print_json(result.to_json_dict())
+        return
+    typer.echo(f"{result.claim.id}: {result.verdict.label}\n  {result.verdict.reason}")
+    for r in result.results:
+        typer.echo(f"\n[{r.study.spec.id}] {r.evidence.question}\n  verdict: {r.verdict.label}\n  {r.robustness}")
+        for e in r.estimates:
+            typer.echo(f"  - {e.sentence()}")
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option(help="Folder to write the HTML reports to.")] = Path("reports"),
+    claim: Annotated[Optional[list[str]], typer.Option(help="Only these claims (repeatable).")] = None,
+    progress: Annotated[bool, typer.Option("--progress", help="Show a progress bar.")] = False,
+) -> None:
+    """Regenerate the HTML reports: an index and one page per claim."""
+    from .report import build_reports
+
+    index = build_reports(out, claim_ids=claim or None, show_progress=progress)
+    typer.echo(f"reports written: {index}")
+
+
+def _is_usage_error(exc: BaseException) -> bool:
+    """Typer vendors its own Click; recognise its exceptions by their public protocol, not their module."""
+    return hasattr(exc, "format_message") and hasattr(exc, "exit_code")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning every error into one line on stderr and exit code 2."""
+    try:
+        app(args=argv, prog_name="hamstring-evidence", standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("hamstring-evidence: error: aborted", err=True)
+        sys.exit(2)
+    except (InputError, AnalysisError) as exc:
+        typer.echo(f"hamstring-evidence: error: {' '.join(str(exc).split())}", err=True)
+        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - the CLI must never show a traceback
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            typer.echo(exc.format_message())
+            sys.exit(0)
+        if _is_usage_error(exc):
+            typer.echo(f"hamstring-evidence: error: {' '.join(exc.format_message().split())}", err=True)
+            sys.exit(2)
+        if isinstance(exc, (ValueError, KeyError)):
+            typer.echo(f"hamstring-evidence: error: {' '.join(str(exc).strip(chr(39)).split())}", err=True)
+            sys.exit(2)
+        typer.echo(f"hamstring-evidence: internal error ({type(exc).__name__}): {' '.join(str(exc).split())}", err=True)
+        sys.exit(1)
+    sys.exit(0)

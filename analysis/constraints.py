@@ -1,0 +1,66 @@
+"""Turn what a paper says in words into admissible ranges of numbers.
+
+Examples
+--------
+>>> round(critical_r(60), 4)
+0.2542
+>>> low, high = significance_range(60, "negative", True)
+>>> (low, round(high, 4))
+(-1.0, -0.2542)
+"""
+
+from __future__ import annotations
+
+import math
+
+from scipy import stats
+
+
+def critical_r(n: int, alpha: float = 0.05) -> float:
+    """Smallest |r| that is significant (two-sided) at ``alpha`` with ``n`` pairs.
+
+    Notes
+    -----
+    From the t test of a Pearson correlation, :math:`t = r\\sqrt{n-2}/\\sqrt{1-r^2}`,
+    so :math:`r_c = t_c / \\sqrt{t_c^2 + n - 2}` with :math:`t_c` the
+    :math:`1-\\alpha/2` quantile of t on ``n - 2`` df.
+    """
+    if n < 3:
+        raise ValueError(f"n must be at least 3 for a correlation test, got {n}")
+    t_crit = stats.t.ppf(1 - alpha / 2, n - 2)
+    return float(t_crit / math.sqrt(t_crit**2 + n - 2))
+
+
+def significance_range(n: int, sign: str | None, significant: bool, alpha: float = 0.05) -> tuple[float, float]:
+    """Range of r consistent with a reported sign and (non-)significance.
+
+    Parameters
+    ----------
+    n : int
+        Number of pairs.
+    sign : {"positive", "negative", None}
+        Reported direction; None when only significance is known.
+    significant : bool
+        Whether the paper reports p < alpha.
+    alpha : float
+        Two-sided significance level.
+
+    Returns
+    -------
+    (low, high) : tuple of float
+        Closed bounds; the boundary at the critical value itself has p = alpha
+        exactly and is excluded in practice.
+    """
+    rc = critical_r(n, alpha)
+    if not significant:
+        low, high = -rc, rc
+        if sign == "positive":
+            low = 0.0
+        elif sign == "negative":
+            high = 0.0
+        return low, high
+    if sign == "negative":
+        return -1.0, -rc
+    if sign == "positive":
+        return rc, 1.0
+    raise ValueError("a significant correlation needs its sign to give one admissible range")

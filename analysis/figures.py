@@ -1,0 +1,131 @@
+"""Figures for the reports, returned as deterministic inline SVG strings.
+
+SVG output is made reproducible by a fixed ``svg.hashsalt`` and no date
+metadata; text stays text (``svg.fonttype = none``) so it scales and can be
+read by screen readers and search.
+
+Examples
+--------
+>>> import numpy as np, pandas as pd
+>>> frame = pd.DataFrame({"x": np.arange(10.0), "y": np.arange(10.0) ** 0.5})
+>>> svg = scatter_with_fit(frame, "x", "y", "X", "Y")
+>>> svg.startswith("<svg") and svg == scatter_with_fit(frame, "x", "y", "X", "Y")
+True
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+import statsmodels.formula.api as smf  # noqa: E402
+
+VERDICT_COLOURS = {"supported": "#1b7837", "contradicted": "#b2182b", "inconclusive": "#8c6d1f",
+                   "not testable": "#5a5a5a"}
+POINT_COLOUR = sns.color_palette("colorblind")[0]
+RC = {"svg.hashsalt": "hamstring-evidence", "svg.fonttype": "none", "font.family": "sans-serif",
+      "font.size": 10, "axes.spines.top": False, "axes.spines.right": False}
+
+
+def _svg(fig) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    text = buffer.getvalue()
+    text = text[text.index("<svg"):]  # drop the XML prolog and doctype: the SVG is inlined in HTML
+    return re.sub(r'\s(width|height)="[\d.]+pt"', "", text, count=2).replace("<svg ", '<svg class="figure" ', 1)
+
+
+def scatter_with_fit(frame: pd.DataFrame, x: str, y: str, x_label: str, y_label: str) -> str:
+    """Scatter of ``y`` on ``x`` with the OLS line and its 95% confidence band (analytic, not bootstrap)."""
+    data = frame[[x, y]].dropna()
+    fit = smf.ols(f"Q('{y}') ~ Q('{x}')", data=data).fit()
+    grid = pd.DataFrame({x: np.linspace(data[x].min(), data[x].max(), 100)})
+    band = fit.get_prediction(grid).summary_frame(alpha=0.05)
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(5.2, 3.6))
+        ax.scatter(data[x], data[y], s=16, color=POINT_COLOUR, alpha=0.75, edgecolor="none")
+        ax.plot(grid[x], band["mean"], color="#1d2d4f", lw=1.6, label="OLS fit")
+        ax.fill_between(grid[x], band["mean_ci_lower"], band["mean_ci_upper"], color="#1d2d4f", alpha=0.15,
+                        label="95% CI of the mean")
+        ax.set_xlabel(x_label)
+        ax.set_ylabel(y_label)
+        ax.legend(frameon=False, fontsize=8)
+        return _svg(fig)
+
+
+def group_distributions(frame: pd.DataFrame, variable: str, groups: list[str], labels: dict[str, str],
+                        y_label: str) -> str:
+    """Each group's values as points over a box (quartiles), with the group mean marked."""
+    data = frame[frame["group"].isin(groups)]
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(5.2, 3.6))
+        values = [data.loc[data.group == g, variable].to_numpy() for g in groups]
+        ax.boxplot(values, positions=range(len(groups)), widths=0.5, showfliers=False,
+                   medianprops={"color": "#1d2d4f"}, boxprops={"color": "#777"}, whiskerprops={"color": "#777"},
+                   capprops={"color": "#777"})
+        jitter = np.random.default_rng(1)  # fixed: the same data always give the same picture
+        for k, v in enumerate(values):
+            ax.scatter(k + jitter.uniform(-0.18, 0.18, v.size), v, s=14, color=POINT_COLOUR, alpha=0.7,
+                       edgecolor="none")
+        ax.scatter(range(len(groups)), [v.mean() for v in values], marker="D", color="#b2182b", zorder=5,
+                   label="mean")
+        ax.set_xticks(range(len(groups)), [labels.get(g, g) for g in groups])
+        ax.set_xlabel("")
+        ax.set_ylabel(y_label)
+        ax.legend(frameon=False, fontsize=8)
+        return _svg(fig)
+
+
+def ensemble_plot(ensemble: pd.DataFrame, scale: str, sesoi: float, sign: int) -> str:
+    """The primary estimate and its 95% CI in every assumption draw, sorted, coloured by verdict."""
+    data = ensemble.sort_values("estimate").reset_index(drop=True)
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(6.4, 3.2))
+        for category, part in data.groupby("category", sort=True):
+            ax.errorbar(part.index, part["estimate"],
+                        yerr=[part["estimate"] - part["ci_low"], part["ci_high"] - part["estimate"]],
+                        fmt="o", ms=2.5, lw=0.6, color=VERDICT_COLOURS[category], label=category)
+        ax.axhline(0, color="#333", lw=0.8)
+        ax.axhline(sign * sesoi, color="#333", lw=0.8, ls="--", label=f"SESOI ({sign * sesoi:+g})")
+        ax.set_xlabel("assumption draw (sorted by estimate)")
+        ax.set_ylabel(f"{scale} with 95% CI")
+        ax.legend(frameon=False, fontsize=8, loc="best")
+        return _svg(fig)
+
+
+def forest(rows: pd.DataFrame) -> str:
+    """Effect sizes with 95% CIs, one row per test, one panel per effect-size scale (stacked).
+
+    ``rows`` needs columns ``label``, ``scale``, ``estimate``, ``ci_low``, ``ci_high``, ``category``.
+    """
+    scales = list(dict.fromkeys(rows["scale"]))
+    counts = [int((rows["scale"] == s).sum()) for s in scales]
+    with plt.rc_context(RC):
+        fig, axes = plt.subplots(len(scales), 1, figsize=(7.0, 0.9 * len(scales) + 0.42 * sum(counts)),
+                                 squeeze=False, gridspec_kw={"height_ratios": counts})
+        for ax, scale in zip(axes[:, 0], scales):
+            part = rows[rows["scale"] == scale].reset_index(drop=True)
+            ypos = np.arange(len(part))[::-1]
+            for y, row in zip(ypos, part.itertuples()):
+                colour = VERDICT_COLOURS[row.category]
+                ax.plot([row.ci_low, row.ci_high], [y, y], color=colour, lw=1.8)
+                ax.plot(row.estimate, y, "s", color=colour, ms=6)
+            ax.axvline(0, color="#333", lw=0.8)
+            ax.set_yticks(ypos, part["label"])
+            ax.set_xlabel(f"{scale} (95% CI)")
+            ax.set_ylim(-0.7, len(part) - 0.3)
+            if scale == "r":
+                ax.set_xlim(-1, 1)
+            else:
+                span = max(abs(part["ci_low"]).max(), abs(part["ci_high"]).max()) * 1.1
+                ax.set_xlim(-span, span)
+        fig.tight_layout()
+        return _svg(fig)

@@ -1,0 +1,128 @@
+"""The CLI contract: names, JSON shapes, files written, and one-line errors with exit code 2."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.cli import main
+from analysis.loaders import file_sha256
+
+CLAIM = "hamstring-stiffness-lbp"
+
+
+def run(capsys, *argv):
+    with pytest.raises(SystemExit) as info:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return info.value.code, out, err
+
+
+def test_console_script_and_module_agree():
+    exe = Path(sys.executable).parent / "hamstring-evidence"
+    a = subprocess.run([str(exe), "studies", "list", "--json"], capture_output=True, text=True, check=True)
+    b = subprocess.run([sys.executable, "-m", "analysis", "studies", "list", "--json"], capture_output=True,
+                       text=True, check=True)
+    assert json.loads(a.stdout) == json.loads(b.stdout)
+
+
+@pytest.mark.parametrize("argv", [[], ["claims"], ["studies"], ["data"], ["analyze", "--help"],
+                                  ["report", "--help"], ["data", "build", "--help"], ["studies", "show", "--help"]])
+def test_help_everywhere(capsys, argv):
+    code, out, _ = run(capsys, *argv) if argv else run(capsys)
+    assert code == 0 and "Usage" in out
+
+
+def test_claims_list_json(capsys):
+    code, out, _ = run(capsys, "claims", "list", "--json")
+    rows = json.loads(out)
+    assert code == 0
+    row = next(r for r in rows if r["claim_id"] == CLAIM)
+    assert row["post"].startswith("004") and row["verdict"] == "supported"
+    assert row["verdict_label"] == "association supported; causation not established" and row["reason"]
+
+
+def test_studies_show_json(capsys):
+    code, out, _ = run(capsys, "studies", "show", "S2", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["id"] == "S2" and len(data["spec_sha256"]) == 64
+    assert data["summaries"][0]["mean"]["value"] == 31.63
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_data_build_writes_dataset_and_datapackage(capsys, tmp_path, suffix):
+    out_file = tmp_path / f"s2{suffix}"
+    code, out, _ = run(capsys, "data", "build", "S2", "--seed", "7", "--out", str(out_file))
+    assert code == 0 and "synthetic" in out
+    desc = json.loads((tmp_path / "datapackage.json").read_text())
+    assert desc["synthetic"] is True and desc["seed"] == 7 and "SYNTHETIC" in desc["title"]
+    assert desc["shaped_like"]["study_id"] == "S2"
+    assert desc["resources"][0]["hash"] == f"sha256:{file_sha256(out_file)}"
+    frame = pd.read_parquet(out_file) if suffix == ".parquet" else pd.read_csv(out_file)
+    assert len(frame) == 60 and frame["data_origin"].str.startswith("synthetic").all()
+    first = out_file.read_bytes()
+    run(capsys, "data", "build", "S2", "--seed", "7", "--out", str(out_file))
+    assert out_file.read_bytes() == first  # byte-identical
+
+
+def test_analyze_json_contract(capsys):
+    code, out, _ = run(capsys, "analyze", CLAIM, "--json")
+    data = json.loads(out)
+    assert code == 0 and data["claim_id"] == CLAIM and data["verdict"] == "supported"
+    for rec in data["results"]:
+        assert {"study_id", "test", "estimate", "ci_low", "ci_high", "p", "n", "method"} <= set(rec)
+    assert {r["study_id"] for r in data["results"]} == {"S1", "S2"}
+
+
+def test_analyze_on_user_data(capsys, tmp_path):
+    # a clinic file with a clear group difference, in Excel
+    path = tmp_path / "clinic.xlsx"
+    pd.DataFrame({"group": ["lbp"] * 12 + ["healthy"] * 12,
+                  "ake_tightness": [30, 28, 35, 31, 33, 29, 36, 27, 32, 34, 30, 31,
+                                    12, 15, 10, 18, 14, 11, 16, 13, 17, 12, 15, 14]}).to_excel(path, index=False)
+    before = path.read_bytes()
+    code, out, _ = run(capsys, "analyze", CLAIM, "--data", str(path), "--json")
+    data = json.loads(out)
+    assert code == 0 and [e["evidence_id"] for e in data["evidence"]] == ["clbp-vs-healthy-tightness"]
+    assert data["results"][0]["source"] == "user file clinic.xlsx"
+    assert data["results"][0]["source_sha256"] == file_sha256(path)
+    assert path.read_bytes() == before  # raw input untouched
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["data", "build", "S99"], "unknown study 'S99'"),
+    (["analyze", "no-such-claim"], "unknown claim 'no-such-claim'"),
+    (["analyze", "--bogus"], "No such option"),
+    (["studies", "show"], "Missing argument"),
+    (["data", "build", "S2", "--out", "x.txt"], "--out: must end in .csv or .parquet"),
+    (["data", "build", "S2", "--seed", "abc"], "seed"),
+    (["analyze", CLAIM, "--data", "missing.csv"], "missing.csv: (file): does not exist"),
+    (["report", "--claim", "nope"], "unknown claim 'nope'"),
+])
+def test_bad_input_one_line_exit_2(capsys, tmp_path, monkeypatch, argv, fragment):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("hamstring-evidence: error:")
+    assert fragment in err
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_user_data_errors_list_every_problem(capsys, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("group,ake_tightness\nlbp,30\nlbp,-4\nhealthy,abc\nhealthy,120\n")
+    code, _, err = run(capsys, "analyze", CLAIM, "--data", str(path))
+    assert code == 2 and err.count("\n") == 1
+    assert "bad.csv: ake_tightness" in err and "row 3" in err and "row 4" in err and "row 5" in err
+    assert "-4" in err and "abc" in err and "120" in err
+
+
+def test_user_data_without_usable_columns(capsys, tmp_path):
+    path = tmp_path / "other.csv"
+    path.write_text("a,b\n1,2\n3,4\n")
+    code, _, err = run(capsys, "analyze", CLAIM, "--data", str(path))
+    assert code == 2 and "none of claim hamstring-stiffness-lbp's analyses can run" in err

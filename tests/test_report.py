@@ -1,0 +1,94 @@
+"""Reports: complete, self-contained, escaped, byte-identical and atomic."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from analysis import report as report_module
+from analysis.report import build_reports
+
+CLAIM = "hamstring-stiffness-lbp"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("r") / "reports"
+    build_reports(out, ensemble_draws=20)
+    return out
+
+
+def test_index_and_claim_pages_exist(built):
+    assert sorted(p.name for p in built.iterdir()) == ["hamstring-stiffness-lbp.html", "index.html"]
+    index = (built / "index.html").read_text()
+    assert f'href="{CLAIM}.html"' in index and "association supported; causation not established" in index
+    page = (built / f"{CLAIM}.html").read_text()
+    for needed in ["Hypothesis and verdict rule", "What the paper published", "What the paper did not report",
+                   "Limits of this design", "Provenance", "synthetic", "Fisher z", "noncentral t inversion",
+                   "hamstring-evidence report --claim hamstring-stiffness-lbp", "31.63", "8.34", "14.30", "81.00"]:
+        assert needed in page, needed
+
+
+def test_pages_are_self_contained(built):
+    for page in built.glob("*.html"):
+        html = page.read_text()
+        assert "<script" not in html
+        assert not re.search(r'(src|href)="(https?:)?//', html), page.name
+        assert "<svg" in html and "@import" not in html
+
+
+def test_regeneration_is_byte_identical(built, tmp_path):
+    again = tmp_path / "again"
+    build_reports(again, ensemble_draws=20)
+    for page in built.glob("*.html"):
+        assert (again / page.name).read_bytes() == page.read_bytes(), page.name
+
+
+def test_failed_regeneration_leaves_previous_reports(built, tmp_path, monkeypatch):
+    out = tmp_path / "reports"
+    build_reports(out, ensemble_draws=5)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(report_module, "_forest_rows", boom)
+    with pytest.raises(RuntimeError):
+        build_reports(out, ensemble_draws=5)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # staging cleaned up
+
+
+def test_text_from_claims_is_escaped(isolated_data, tmp_path):
+    path = isolated_data / "claims" / f"{CLAIM}.yaml"
+    claim = yaml.safe_load(path.read_text())
+    claim["title"] = "<script>alert(1)</script>"
+    claim["post"]["quote"] = "<img src=x onerror=alert(1)>"
+    path.write_text(yaml.safe_dump(claim))
+    out = tmp_path / "reports"
+    build_reports(out, ensemble_draws=2)
+    for page in out.glob("*.html"):
+        html = page.read_text()
+        assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (out / f"{CLAIM}.html").read_text()
+
+
+def test_unsafe_claim_id_cannot_name_a_file(isolated_data, tmp_path):
+    path = isolated_data / "claims" / f"{CLAIM}.yaml"
+    claim = yaml.safe_load(path.read_text())
+    claim["id"] = "../../escape"
+    path.write_text(yaml.safe_dump(claim))
+    with pytest.raises(Exception, match="cannot name a report file"):
+        build_reports(tmp_path / "reports", ensemble_draws=2)
+    assert not (tmp_path.parent / "escape.html").exists()
+
+
+def test_committed_reports_are_what_the_code_produces(tmp_path):
+    committed = Path(__file__).resolve().parent.parent / "reports"
+    fresh = tmp_path / "reports"
+    build_reports(fresh)
+    names = sorted(p.name for p in fresh.glob("*.html"))
+    assert names == sorted(p.name for p in committed.glob("*.html")), "run `make report` and commit reports/"
+    for name in names:
+        assert (committed / name).read_bytes() == (fresh / name).read_bytes(), f"reports/{name} is stale: run `make report`"

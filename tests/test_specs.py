@@ -1,0 +1,77 @@
+"""Specs load, validate field by field, and turn words into admissible ranges."""
+
+import math
+
+import pytest
+from scipy import stats
+
+from analysis.constraints import critical_r, significance_range
+from analysis.errors import InputError
+from analysis.specs import load_study, parse_study_file, study_files
+
+
+def test_both_first_claim_specs_load():
+    files = study_files()
+    assert {"S1", "S2"} <= set(files)
+    assert all(len(f.sha256) == 64 for f in files.values())
+
+
+def test_critical_r_matches_published_threshold_and_closed_form():
+    # published-numbers.md, checked with R: at n = 60 a two-sided p < 0.05 needs |r| >= 0.254
+    rc = critical_r(60)
+    assert round(rc, 3) == 0.254
+    t = rc * math.sqrt(58) / math.sqrt(1 - rc**2)
+    assert 2 * stats.t.sf(t, 58) == pytest.approx(0.05, rel=1e-12)
+
+
+def test_significance_ranges():
+    rc = critical_r(60)
+    assert significance_range(60, "negative", True) == (-1.0, -rc)
+    assert significance_range(60, "positive", True) == (rc, 1.0)
+    assert significance_range(60, None, False) == (-rc, rc)
+
+
+def test_s1_assumed_r_ranges_are_clipped_by_the_abstract():
+    spec = load_study("S1")
+    c = spec.correlation("clbp", "hamstring_length", "nprs")
+    low, high = c.admissible_range(60)
+    assert low == -0.70 and high == pytest.approx(-critical_r(60))
+
+
+@pytest.mark.parametrize("text, field, problem", [
+    ("id: S9\n", "short", "Field required"),
+    ("- a\n- b\n", "(top level)", "must be a mapping"),
+    (":\n  - [", "(file)", "not valid YAML"),
+])
+def test_bad_spec_names_file_field_and_problem(tmp_path, text, field, problem):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(InputError) as info:
+        parse_study_file(path)
+    assert info.value.field == field
+    assert problem in info.value.problem
+    assert str(path) in str(info.value)
+
+
+def test_assumed_value_outside_its_range_is_rejected(tmp_path):
+    text = (tmp_path.parent / "x").name  # unused; keep tmp_path in use
+    good = (load_study_file_path("S2")).read_text()
+    bad = good.replace("mean: {value: 31.63, source: abstract}",
+                       'mean: {assume: 50, range: [10, 20], reason: "test"}')
+    path = tmp_path / "S2.yaml"
+    path.write_text(bad)
+    with pytest.raises(InputError, match=r"summaries\.0\.mean.*outside its range"):
+        parse_study_file(path)
+    assert text
+
+
+def test_reported_value_without_source_is_rejected(tmp_path):
+    bad = load_study_file_path("S2").read_text().replace("mean: {value: 31.63, source: abstract}", "mean: {value: 31.63}")
+    path = tmp_path / "S2.yaml"
+    path.write_text(bad)
+    with pytest.raises(InputError, match="needs 'source'"):
+        parse_study_file(path)
+
+
+def load_study_file_path(study_id):
+    return study_files()[study_id].path

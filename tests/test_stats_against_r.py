@@ -1,0 +1,102 @@
+"""analysis.stats against R 4.2 (cor.test, t.test, wilcox.test, effectsize, BayesFactor).
+
+Tolerances (relative unless said):
+- 1e-10 for closed forms computed in double precision on both sides (r, t, df, p of
+  t tests, Fisher-z and Welch CIs): the only difference is summation order.
+- 1e-7 for Hedges' g CI: both sides invert the noncentral t CDF numerically
+  (R uniroot vs scipy brentq at xtol 1e-12; nct CDF accuracy ~1e-9).
+- 1e-5 for BF10: R BayesFactor integrates numerically; pingouin uses the analytic form.
+- 2e-3 absolute for the asymptotic Hodges-Lehmann estimate/CI: R's uniroot stops at
+  tol = 1e-4 on a step function, so R itself is only accurate to about that.
+"""
+
+import numpy as np
+import pytest
+
+from analysis.stats import hedges_g, mann_whitney, pearson, spearman, student_t, welch_t
+from conftest import load_reference, read_fixture_csv
+
+REF = load_reference("reference_two_sample_and_correlation")
+
+
+def test_fixture_records_versions_and_cases():
+    assert REF["r_version"].startswith("R version 4.2")
+    assert {"stats", "effectsize", "BayesFactor"} <= set(REF["packages"])
+    # guard: a regenerated fixture must not cover fewer cases
+    assert len(REF["correlations"]) >= 3 and len(REF["two_sample"]) >= 2
+
+
+@pytest.mark.parametrize("case", REF["correlations"], ids=lambda c: c["case"])
+def test_pearson_matches_cor_test(case):
+    data = read_fixture_csv("s1_correlations.csv")
+    e = pearson(data[case["x"]], data[case["y"]], names=(case["x"], case["y"]))
+    ref = case["pearson"]
+    assert e.estimate == pytest.approx(ref["r"], rel=1e-10)
+    assert e.statistic == pytest.approx(ref["t"], rel=1e-10)
+    assert e.df == ref["df"]
+    assert e.p == pytest.approx(ref["p"], rel=1e-8)
+    assert [e.ci_low, e.ci_high] == pytest.approx(ref["ci"], rel=1e-10)
+    assert e.bf10 == pytest.approx(ref["bf10"], rel=1e-5)
+
+
+@pytest.mark.parametrize("case", REF["correlations"], ids=lambda c: c["case"])
+def test_spearman_matches_cor_test(case):
+    data = read_fixture_csv("s1_correlations.csv")
+    e = spearman(data[case["x"]], data[case["y"]])
+    assert e.estimate == pytest.approx(case["spearman"]["rho"], rel=1e-10)
+    assert e.p == pytest.approx(case["spearman"]["p"], rel=1e-8)
+
+
+def test_spearman_ci_closed_form():
+    # Bonett & Wright (2000): atanh(rho) +/- 1.96 * sqrt((1 + rho^2/2) / (n - 3)), computed by hand
+    rho, n = -0.383439844401223, 60
+    half = 1.959963984540054 * np.sqrt((1 + rho**2 / 2) / (n - 3))
+    expected = np.tanh([np.arctanh(rho) - half, np.arctanh(rho) + half])
+    data = read_fixture_csv("s1_correlations.csv")
+    e = spearman(data["hamstring_length"], data["nprs"])
+    assert [e.ci_low, e.ci_high] == pytest.approx(expected, rel=1e-9)
+
+
+def _groups(case):
+    data = read_fixture_csv(case["file"].split("/")[-1])
+    return data.loc[data.group == "lbp", "ake_tightness"], data.loc[data.group == "healthy", "ake_tightness"]
+
+
+@pytest.mark.parametrize("case", REF["two_sample"], ids=lambda c: c["case"])
+def test_welch_and_student_match_t_test(case):
+    a, b = _groups(case)
+    w, s = welch_t(a, b), student_t(a, b)
+    ref_w, ref_s = case["welch"], case["student"]
+    assert w.estimate == pytest.approx(ref_w["estimate"], rel=1e-10)
+    assert w.statistic == pytest.approx(ref_w["t"], rel=1e-10)
+    assert w.df == pytest.approx(ref_w["df"], rel=1e-10)
+    assert w.p == pytest.approx(ref_w["p"], rel=1e-7)
+    assert [w.ci_low, w.ci_high] == pytest.approx(ref_w["ci"], rel=1e-10)
+    assert s.statistic == pytest.approx(ref_s["t"], rel=1e-10)
+    assert s.df == ref_s["df"]
+    assert [s.ci_low, s.ci_high] == pytest.approx(ref_s["ci"], rel=1e-10)
+    assert s.bf10 == pytest.approx(ref_s["bf10"], rel=1e-5)
+
+
+@pytest.mark.parametrize("case", REF["two_sample"], ids=lambda c: c["case"])
+def test_mann_whitney_matches_wilcox_test(case):
+    a, b = _groups(case)
+    e = mann_whitney(a, b)
+    ref = case["wilcox"]
+    assert e.statistic == ref["W"]
+    assert e.p == pytest.approx(ref["p"], rel=1e-9)
+    assert ("exact" in e.method) is ref["exact"]
+    if ref["exact"]:
+        assert e.estimate == pytest.approx(ref["estimate"], rel=1e-12)
+        assert [e.ci_low, e.ci_high] == pytest.approx(ref["ci"], rel=1e-12)
+    else:
+        assert e.estimate == pytest.approx(ref["estimate"], abs=2e-3)
+        assert [e.ci_low, e.ci_high] == pytest.approx(ref["ci"], abs=2e-3)
+
+
+@pytest.mark.parametrize("case", REF["two_sample"], ids=lambda c: c["case"])
+def test_hedges_g_matches_effectsize(case):
+    a, b = _groups(case)
+    e = hedges_g(a, b)
+    assert e.estimate == pytest.approx(case["hedges_g"]["g"], rel=1e-10)
+    assert [e.ci_low, e.ci_high] == pytest.approx(case["hedges_g"]["ci"], rel=1e-7)

@@ -1,0 +1,100 @@
+"""The verdict rule, pinned on constructed data whose right answer is known."""
+
+import numpy as np
+import pytest
+
+from analysis.claims import Evidence
+from analysis.engine import analyse
+from analysis.results import Estimate
+from analysis.verdicts import Verdict, across_assumptions, combine, judge, observational_cap
+from analysis.generate import exact_scores
+
+import pandas as pd
+
+
+def _corr_frame(r, n, seed=0):
+    X = exact_scores(np.random.default_rng(seed), n, np.array([[1, r], [r, 1.0]]))
+    return pd.DataFrame({"x": X[:, 0], "y": X[:, 1]})
+
+
+EV = Evidence(id="t", study="S1", question="q", analysis="correlation", x="x", y="y", direction="negative",
+              sesoi=0.1, sesoi_reason="test")
+
+
+def _verdict(frame, ev=EV):
+    estimates, eq = analyse(ev, frame)
+    return judge(estimates[0], eq, ev.sign, ev.sesoi)
+
+
+def test_clear_effect_in_claimed_direction_is_supported():
+    assert _verdict(_corr_frame(-0.5, 100)).category == "supported"
+
+
+def test_clear_effect_in_opposite_direction_is_contradicted():
+    v = _verdict(_corr_frame(0.5, 100))
+    assert v.category == "contradicted" and "opposite" in v.reason
+
+
+def test_clear_null_with_large_n_is_contradicted_by_equivalence():
+    # r = 0 at n = 2000: 90% CI about +/-0.037, inside +/-0.1
+    v = _verdict(_corr_frame(0.0, 2000))
+    assert v.category == "contradicted" and "equivalence" in v.reason
+
+
+def test_underpowered_null_is_inconclusive():
+    # r = -0.2 at n = 20: CI spans zero and +/-0.1
+    assert _verdict(_corr_frame(-0.2, 20)).category == "inconclusive"
+
+
+def test_detectable_but_trivial_effect_is_inconclusive():
+    # r = -0.08 at n = 5000: CI excludes zero but the effect is below the SESOI of 0.1
+    v = _verdict(_corr_frame(-0.08, 5000))
+    assert v.category == "inconclusive" and "below the SESOI" in v.reason
+
+
+def test_two_group_direction_follows_group_order():
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"group": ["a"] * 40 + ["b"] * 40,
+                          "v": np.r_[rng.normal(1.0, 1, 40), rng.normal(0, 1, 40)]})
+    ev = Evidence(id="g", study="S2", question="q", analysis="two_group", variable="v", groups=("a", "b"),
+                  direction="positive", sesoi=0.2, sesoi_reason="t")
+    assert _verdict(frame, ev).category == "supported"
+    flipped = ev.model_copy(update={"groups": ("b", "a")})
+    assert _verdict(frame, flipped).category == "contradicted"
+
+
+def test_assumption_range_that_straddles_the_threshold_is_inconclusive():
+    base = Verdict("supported", "supported", "x")
+    verdict, text = across_assumptions(base, ["supported"] * 7 + ["inconclusive"] * 3)
+    assert verdict.category == "inconclusive" and "depends" in verdict.label
+    assert "7 of 10" in text
+    verdict, text = across_assumptions(base, ["supported"] * 10)
+    assert verdict == base and "whole admissible range" in text
+
+
+def test_causal_claim_on_observational_data_is_capped():
+    v = observational_cap(Verdict("supported", "supported", "r"), True, {"cross-sectional"})
+    assert v.label == "association supported; causation not established"
+    assert observational_cap(Verdict("supported", "supported", "r"), True, {"rct"}).label == "supported"
+    assert observational_cap(Verdict("supported", "supported", "r"), False, {"cohort"}).label == "supported"
+
+
+def test_combining_conflicting_tests_says_so():
+    s = Verdict("supported", "supported", "")
+    c = Verdict("contradicted", "contradicted", "")
+    i = Verdict("inconclusive", "inconclusive", "")
+    assert combine([s, s]).category == "supported"
+    assert combine([c, c]).category == "contradicted"
+    assert "conflicting" in combine([s, c]).label
+    assert combine([s, i]).category == "inconclusive"
+    assert combine([]).category == "not testable"
+
+
+def test_judge_uses_the_90_percent_ci_for_equivalence():
+    primary = Estimate(test="t", term="x", estimate=0.0, ci_low=-0.12, ci_high=0.12)
+    narrow = Estimate(test="t", term="x", estimate=0.0, ci_low=-0.09, ci_high=0.09, ci_level=0.9)
+    assert judge(primary, narrow, 1, 0.1).category == "contradicted"
+    wide = Estimate(test="t", term="x", estimate=0.0, ci_low=-0.11, ci_high=0.11, ci_level=0.9)
+    assert judge(primary, wide, 1, 0.1).category == "inconclusive"
+    with pytest.raises(TypeError):
+        judge(primary)  # both CIs are required

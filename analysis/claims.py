@@ -16,12 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from .errors import InputError
 from .paths import claims_dir
-from .specs import _format_validation_error
+from .yamlfiles import read_model
 
 AnalysisKind = Literal["correlation", "two_group"]
 
@@ -109,19 +108,7 @@ class Claim(_Strict):
 
 def parse_claim_file(path: Path) -> Claim:
     """Read and validate one claim file; errors name the file and field."""
-    try:
-        data = yaml.safe_load(Path(path).read_text())
-    except OSError as exc:
-        raise InputError(path, "(file)", f"cannot be read: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(path, "(file)", f"is not valid YAML: {str(exc).splitlines()[0]}") from None
-    if not isinstance(data, dict):
-        raise InputError(path, "(top level)", "must be a mapping of fields")
-    try:
-        return Claim.model_validate(data)
-    except ValidationError as exc:
-        field, problem = _format_validation_error(exc)
-        raise InputError(path, field, problem) from None
+    return read_model(path, Claim)[0]
 
 
 def load_claims() -> dict[str, Claim]:

@@ -19,16 +19,15 @@ from __future__ import annotations
 
 import hashlib
 import math
-from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .constraints import significance_range
 from .errors import InputError
 from .paths import studies_dir
+from .yamlfiles import read_model
 
 Source = Literal["table", "abstract", "secondary", "checked"]
 Design = Literal[
@@ -287,17 +286,6 @@ class StudyFile(BaseModel):
     sha256: str
 
 
-def _format_validation_error(exc: ValidationError) -> tuple[str, str]:
-    first = exc.errors()[0]
-    field = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    problems = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        msg = err["msg"].removeprefix("Value error, ")
-        problems.append(msg if loc == field else f"{loc}: {msg}")
-    return field, "; ".join(problems)
-
-
 def parse_study_file(path: Path) -> StudyFile:
     """Read and validate one spec file.
 
@@ -307,20 +295,7 @@ def parse_study_file(path: Path) -> StudyFile:
         Naming the file, the first bad field and every problem found.
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-        data = yaml.safe_load(raw)
-    except OSError as exc:
-        raise InputError(path, "(file)", f"cannot be read: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(path, "(file)", f"is not valid YAML: {str(exc).splitlines()[0]}") from None
-    if not isinstance(data, dict):
-        raise InputError(path, "(top level)", "must be a mapping of fields")
-    try:
-        spec = StudySpec.model_validate(data)
-    except ValidationError as exc:
-        field, problem = _format_validation_error(exc)
-        raise InputError(path, field, problem) from None
+    spec, raw = read_model(path, StudySpec)
     return StudyFile(spec=spec, path=path, sha256=hashlib.sha256(raw).hexdigest())
 
 

@@ -1,6 +1,36 @@
-"""Statistical methods, each returning :class:`analysis.results.Estimate` records."""
+"""Statistical methods, each returning :class:`analysis.results.Estimate` records.
 
-from .correlation import pearson, spearman
+| family | functions |
+|---|---|
+| correlation | ``pearson``, ``spearman``, ``partial``, ``correlation_from_summary`` |
+| two groups | ``welch_t``, ``student_t``, ``mann_whitney``, ``hedges_g``, ``tost`` |
+| tables | ``risk_ratio``, ``odds_ratio_woolf``, ``fisher_exact``, ``chi_square`` |
+| regression | ``ols``, ``logistic``, ``poisson``, ``negative_binomial`` |
+| recurrence | ``cox``, ``kaplan_meier`` |
+| trials | ``ancova``, ``mixed_model`` |
+| mediation | ``mediation`` |
+| meta-analysis | ``meta_analysis`` |
+| power | ``power_correlation``, ``detectable_correlation``, ``power_two_groups``, ``detectable_difference`` |
+| multiplicity | ``adjust`` |
+"""
+
+from .correlation import correlation_from_summary, partial, pearson, spearman
+from .equivalence import tost
 from .groups import hedges_g, mann_whitney, student_t, welch_t
+from .mediation import mediation
+from .meta import meta_analysis
+from .multiplicity import adjust
+from .power import detectable_correlation, detectable_difference, power_correlation, power_two_groups
+from .regression import logistic, negative_binomial, ols, poisson
+from .survival import cox, kaplan_meier, km_median
+from .tables import chi_square, fisher_exact, odds_ratio_woolf, risk_ratio
+from .trials import ancova, mixed_model
 
-__all__ = ["pearson", "spearman", "welch_t", "student_t", "mann_whitney", "hedges_g"]
+__all__ = [
+    "pearson", "spearman", "partial", "correlation_from_summary",
+    "welch_t", "student_t", "mann_whitney", "hedges_g", "tost",
+    "risk_ratio", "odds_ratio_woolf", "fisher_exact", "chi_square",
+    "ols", "logistic", "poisson", "negative_binomial",
+    "cox", "kaplan_meier", "km_median", "ancova", "mixed_model", "mediation", "meta_analysis",
+    "power_correlation", "detectable_correlation", "power_two_groups", "detectable_difference", "adjust",
+]

@@ -124,3 +124,35 @@ def correlation_from_summary(r: float, n: int, level: float = 0.95, term: str = 
         p=float(2 * stats.t.sf(abs(t), df)), bf10=float(pingouin.bayesfactor_pearson(r, n, kappa=1.0)), n=n,
         method="Pearson correlation from reported r and n; t test on n - 2 df; BF10 by Ly et al. (2016), kappa = 1",
     )
+
+
+def partial(data, x: str, y: str, covariates: list[str], level: float = 0.95) -> Estimate:
+    """Partial Pearson correlation of ``x`` and ``y`` given ``covariates``.
+
+    Notes
+    -----
+    r is the correlation of the residuals of ``x`` and ``y`` on the covariates (and an
+    intercept); :math:`t = r\\sqrt{(n - 2 - k)/(1 - r^2)}` on n - 2 - k df, and the CI is Fisher z
+    with :math:`1/\\sqrt{n - 3 - k}`, for k covariates (as ``ppcor::pcor.test``).
+    Missing rows are dropped and counted.
+    """
+    from ._frames import model_frame
+
+    frame, dropped = model_frame(data, [x, y, *covariates], min_rows=len(covariates) + 4)
+    Z = np.column_stack([np.ones(len(frame)), frame[covariates].to_numpy(float)])
+    resid = {}
+    for name in (x, y):
+        v = frame[name].to_numpy(float)
+        beta, *_ = np.linalg.lstsq(Z, v, rcond=None)
+        resid[name] = v - Z @ beta
+    r = float(np.corrcoef(resid[x], resid[y])[0, 1])
+    n, k = len(frame), len(covariates)
+    df = n - 2 - k
+    t = r * math.sqrt(df / (1 - r * r))
+    zq = stats.norm.ppf(0.5 + level / 2)
+    half = zq / math.sqrt(n - 3 - k)
+    return Estimate(test="Partial correlation", term=f"{x}, {y} | {', '.join(covariates)}", estimate=r,
+                    estimate_type="partial r", ci_low=math.tanh(math.atanh(r) - half),
+                    ci_high=math.tanh(math.atanh(r) + half), ci_level=level, ci_method="Fisher z",
+                    statistic=t, statistic_name="t", df=df, p=float(2 * stats.t.sf(abs(t), df)), n=n,
+                    n_dropped=dropped, method=f"Partial Pearson correlation controlling for {', '.join(covariates)}")

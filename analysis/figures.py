@@ -129,3 +129,30 @@ def forest(rows: pd.DataFrame) -> str:
                 ax.set_xlim(-span, span)
         fig.tight_layout()
         return _svg(fig)
+
+
+def meta_forest(labels: list[str], effects, variances, pooled, scale: str = "effect", back_transform=None) -> str:
+    """Forest plot of a meta-analysis: each study with its 95% CI (box size by weight) and the pooled diamond.
+
+    ``pooled`` is the :class:`~analysis.results.Estimate` from :func:`analysis.stats.meta_analysis`;
+    ``back_transform`` (e.g. ``np.exp`` for log ratios) is applied to every value before plotting.
+    """
+    y = np.asarray(effects, dtype=float)
+    se = np.sqrt(np.asarray(variances, dtype=float))
+    f = back_transform or (lambda v: v)
+    w = 1 / (se**2 + pooled.extra.get("tau2", 0.0))
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(6.4, 0.9 + 0.4 * (len(y) + 1)))
+        ypos = np.arange(len(y), 0, -1)
+        for k in range(len(y)):
+            ax.plot(f(np.array([y[k] - 1.96 * se[k], y[k] + 1.96 * se[k]])), [ypos[k]] * 2, color="#333", lw=1.2)
+            ax.plot(f(y[k]), ypos[k], "s", color="#1d2d4f", ms=4 + 8 * float(w[k] / w.max()))
+        lo, hi, mid = f(pooled.ci_low), f(pooled.ci_high), f(pooled.estimate)
+        ax.fill([lo, mid, hi, mid], [0, 0.25, 0, -0.25], color="#b2182b")
+        ax.axvline(f(0.0), color="#777", lw=0.8, ls="--")
+        ax.set_yticks([*ypos, 0], [*labels, "Pooled"])
+        ax.set_xlabel(f"{scale} (95% CI)")
+        if back_transform is np.exp:
+            ax.set_xscale("log")
+        ax.set_title(f"{pooled.method}; tau² = {pooled.extra['tau2']:.3g}, I² = {pooled.extra['I2']:.0f}%", fontsize=8)
+        return _svg(fig)

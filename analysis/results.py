@@ -44,6 +44,8 @@ class Estimate:
         The test statistic, its name (``t``, ``W``, ``chi2``), degrees of freedom and p value.
     estimate_type : str
         What the estimate is (``"r"``, ``"mean difference"``, ``"Hedges' g"``).
+    effect_size, effect_size_type : float or None, str or None
+        A standardised effect accompanying a test (e.g. Hedges' g beside a t test), and which one.
     bf10 : float or None
         Bayes factor for H1 over H0, as a float.
     n : int
@@ -70,6 +72,8 @@ class Estimate:
     df: float | None = None
     p: float | None = None
     estimate_type: str = ""
+    effect_size: float | None = None
+    effect_size_type: str | None = None
     bf10: float | None = None
     n: int = 0
     n_dropped: int = 0
@@ -107,6 +111,8 @@ class Estimate:
             parts.append(f"{self.statistic_name}{df} = {_num(self.statistic, digits)}")
         if self.p is not None:
             parts.append(format_p(self.p))
+        if self.effect_size is not None and self.effect_size_type:
+            parts.append(f"{self.effect_size_type} = {_num(self.effect_size, digits)}")
         if self.bf10 is not None:
             parts.append(f"BF10 = {format_bf(self.bf10)}")
         text = ", ".join(parts) + f"; n = {self.n}"

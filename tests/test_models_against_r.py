@@ -45,7 +45,7 @@ def _check_coefs(records, ref_coefs, rel, exp=False):
 
 def test_fixture_covers_every_method():
     assert REF["r_version"].startswith("R version 4.2")
-    needed = {"ols", "logistic", "poisson", "negbin", "cox", "km", "ancova", "mixed", "tost", "mediation",
+    needed = {"ols", "logistic", "poisson", "negbin", "cox", "km", "ancova", "mixed", "tost", "mediation", "serial_mediation",
               "partial", "tables", "meta", "power", "p_adjust"}
     assert needed <= set(REF)
     assert len(REF["tables"]) >= 4 and len(REF["meta"]["results"]) == 4  # guard against a thinner regeneration
@@ -128,14 +128,26 @@ def test_mediation_paths_and_bootstrap():
     records = {e.term: e for e in stats.mediation(read_fixture_csv("mediation.csv"), "length", "tilt", "pain",
                                                   n_boot=4000, seed=3)}
     ref = REF["mediation"]
-    for term, key in [("a", "a"), ("b", "b"), ("indirect (a*b)", "indirect"), ("direct (c')", "direct"),
-                      ("total (c)", "total")]:
+    for term, key in [("length -> tilt", "a"), ("tilt -> pain", "b"), ("indirect length -> tilt -> pain", "indirect"),
+                      ("direct (c')", "direct"), ("total (c)", "total")]:
         assert records[term].estimate == pytest.approx(ref[key], rel=1e-9), term
     # bootstrap CI vs the Sobel normal-theory interval: close at n = 200 (within 20% of the width)
-    ind = records["indirect (a*b)"]
+    ind = records["indirect length -> tilt -> pain"]
     sobel = [ref["indirect"] - 1.959964 * ref["sobel_se"], ref["indirect"] + 1.959964 * ref["sobel_se"]]
     width = sobel[1] - sobel[0]
     assert abs(ind.ci_low - sobel[0]) < 0.2 * width and abs(ind.ci_high - sobel[1]) < 0.2 * width
+
+
+def test_serial_mediation_chain_matches_lm_products():
+    records = {e.term: e for e in stats.mediation(read_fixture_csv("mediation.csv"), "length", ["tilt", "lordosis"],
+                                                  "pain", n_boot=2000, seed=5)}
+    ref = REF["serial_mediation"]
+    for term, key in [("length -> tilt", "a1"), ("tilt -> lordosis", "d21"), ("lordosis -> pain", "b2"),
+                      ("indirect length -> tilt -> lordosis -> pain", "chain"), ("direct (c')", "direct"),
+                      ("total (c)", "total")]:
+        assert records[term].estimate == pytest.approx(ref[key], rel=1e-9), term
+    chain = records["indirect length -> tilt -> lordosis -> pain"]
+    assert chain.ci_low < chain.estimate < chain.ci_high
 
 
 def test_partial_correlation():
@@ -273,3 +285,10 @@ def test_missing_values_are_dropped_and_reported():
     records = stats.ols("y ~ x", data, robust=None)
     assert records[0].n == 4 and records[0].n_dropped == 2
     assert "2 dropped for missing values" in records[0].sentence()
+
+
+def test_phi_closed_form():
+    # phi = sqrt(chi2 / n) with the sign of the risk difference (R chisq.test statistic above)
+    case = REF["tables"][3]
+    e = stats.chi_square(case["a"], case["n1"], case["c"], case["n2"])
+    assert e.effect_size == pytest.approx(math.sqrt(case["chisq"]["statistic"] / (case["n1"] + case["n2"])), rel=1e-10)

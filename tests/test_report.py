@@ -92,3 +92,15 @@ def test_committed_reports_are_what_the_code_produces(tmp_path):
     assert names == sorted(p.name for p in committed.glob("*.html")), "run `make report` and commit reports/"
     for name in names:
         assert (committed / name).read_bytes() == (fresh / name).read_bytes(), f"reports/{name} is stale: run `make report`"
+
+
+def test_meta_forest_is_deterministic_svg():
+    import numpy as np
+
+    from analysis import figures, stats
+
+    yi, vi = np.log([2.7, 4.8, 1.7]), [0.04, 0.09, 0.05]
+    pooled = stats.meta_analysis(yi, vi, method="REML")
+    svg = figures.meta_forest(["A", "B", "C"], yi, vi, pooled, scale="RR", back_transform=np.exp)
+    assert svg.startswith('<svg class="figure"') and "Pooled" in svg
+    assert svg == figures.meta_forest(["A", "B", "C"], yi, vi, pooled, scale="RR", back_transform=np.exp)

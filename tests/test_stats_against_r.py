@@ -13,7 +13,7 @@ Tolerances (relative unless said):
 import numpy as np
 import pytest
 
-from analysis.stats import hedges_g, mann_whitney, pearson, spearman, student_t, welch_t
+from analysis.stats import cohens_d, correlation_from_summary, hedges_g, mann_whitney, pearson, spearman, student_t, welch_t
 from conftest import load_reference, read_fixture_csv
 
 REF = load_reference("reference_two_sample_and_correlation")
@@ -100,3 +100,34 @@ def test_hedges_g_matches_effectsize(case):
     e = hedges_g(a, b)
     assert e.estimate == pytest.approx(case["hedges_g"]["g"], rel=1e-10)
     assert [e.ci_low, e.ci_high] == pytest.approx(case["hedges_g"]["ci"], rel=1e-7)
+
+
+@pytest.mark.parametrize("case", REF["two_sample"], ids=lambda c: c["case"])
+@pytest.mark.parametrize("pooled", [True, False], ids=["pooled", "unpooled"])
+def test_cohens_d_matches_effectsize(case, pooled):
+    a, b = _groups(case)
+    e = cohens_d(a, b, pooled=pooled)
+    ref = case["cohens_d_pooled" if pooled else "cohens_d_unpooled"]
+    assert e.estimate == pytest.approx(ref["d"], rel=1e-10)
+    assert [e.ci_low, e.ci_high] == pytest.approx(ref["ci"], rel=1e-7)
+    assert ("unpooled" in e.estimate_type) is (not pooled)
+
+
+def test_correlation_from_reported_r_and_n_matches_cor_test():
+    # the first fixture case has r = -0.4 exactly at n = 60 (an exact-moment reconstruction)
+    case = REF["correlations"][0]["pearson"]
+    e = correlation_from_summary(case["r"], 60)
+    assert e.p == pytest.approx(case["p"], rel=1e-8)
+    assert [e.ci_low, e.ci_high] == pytest.approx(case["ci"], rel=1e-10)
+    assert e.bf10 == pytest.approx(case["bf10"], rel=1e-5)
+
+
+@pytest.mark.parametrize("case", REF["two_sample"], ids=lambda c: c["case"])
+def test_tests_carry_their_named_effect_sizes(case):
+    a, b = _groups(case)
+    w, s, m = welch_t(a, b), student_t(a, b), mann_whitney(a, b)
+    assert w.effect_size == pytest.approx(case["cohens_d_unpooled"]["d"], rel=1e-10)
+    assert s.effect_size == pytest.approx(case["hedges_g"]["g"], rel=1e-10)
+    assert "Cohen's d (unpooled SD) =" in w.sentence() and "Hedges' g =" in s.sentence()
+    # rank-biserial r = 2U/(mn) - 1 (closed form from R's W)
+    assert m.effect_size == pytest.approx(2 * case["wilcox"]["W"] / (len(a) * len(b)) - 1, rel=1e-12)

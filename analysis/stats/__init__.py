@@ -3,7 +3,7 @@
 | family | functions |
 |---|---|
 | correlation | ``pearson``, ``spearman``, ``partial``, ``correlation_from_summary`` |
-| two groups | ``welch_t``, ``student_t``, ``mann_whitney``, ``hedges_g``, ``tost`` |
+| two groups | ``welch_t``, ``student_t``, ``mann_whitney``, ``hedges_g``, ``cohens_d``, ``tost`` |
 | tables | ``risk_ratio``, ``odds_ratio_woolf``, ``fisher_exact``, ``chi_square`` |
 | regression | ``ols``, ``logistic``, ``poisson``, ``negative_binomial`` |
 | recurrence | ``cox``, ``kaplan_meier`` |
@@ -16,7 +16,7 @@
 
 from .correlation import correlation_from_summary, partial, pearson, spearman
 from .equivalence import tost
-from .groups import hedges_g, mann_whitney, student_t, welch_t
+from .groups import cohens_d, hedges_g, mann_whitney, student_t, welch_t
 from .mediation import mediation
 from .meta import meta_analysis
 from .multiplicity import adjust
@@ -28,7 +28,7 @@ from .trials import ancova, mixed_model
 
 __all__ = [
     "pearson", "spearman", "partial", "correlation_from_summary",
-    "welch_t", "student_t", "mann_whitney", "hedges_g", "tost",
+    "welch_t", "student_t", "mann_whitney", "hedges_g", "cohens_d", "tost",
     "risk_ratio", "odds_ratio_woolf", "fisher_exact", "chi_square",
     "ols", "logistic", "poisson", "negative_binomial",
     "cox", "kaplan_meier", "km_median", "ancova", "mixed_model", "mediation", "meta_analysis",

@@ -52,6 +52,7 @@ def welch_t(a, b, level: float = 0.95, names: tuple[str, str] = ("a", "b")) -> E
         estimate_type="mean difference", ci_low=float(ci.low), ci_high=float(ci.high), ci_level=level,
         ci_method="Welch t", statistic=float(res.statistic), statistic_name="t", df=float(res.df),
         p=float(res.pvalue), n=x.size + y.size, n_dropped=dropped,
+        effect_size=float(_standardised_difference(x, y, False, level)[0]), effect_size_type="Cohen's d (unpooled SD)",
         method="Welch two-sample t test (unequal variances, Welch-Satterthwaite df)",
     )
 
@@ -76,6 +77,8 @@ def student_t(a, b, level: float = 0.95, names: tuple[str, str] = ("a", "b"), r_
         estimate_type="mean difference", ci_low=float(ci.low), ci_high=float(ci.high), ci_level=level,
         ci_method="pooled-variance t", statistic=float(res.statistic), statistic_name="t", df=float(res.df),
         p=float(res.pvalue), bf10=bf, n=x.size + y.size, n_dropped=dropped,
+        effect_size=float(_standardised_difference(x, y, True, level)[0] * _hedges_j(x.size + y.size - 2)),
+        effect_size_type="Hedges' g",
         method=f"Student two-sample t test (pooled variance); BF10 JZS, Cauchy prior scale {r_scale:.3f}",
     )
 
@@ -149,7 +152,7 @@ def mann_whitney(a, b, level: float = 0.95, names: tuple[str, str] = ("a", "b"))
         test="Mann-Whitney test", term=f"{names[0]} - {names[1]}", estimate=float(shift),
         estimate_type="Hodges-Lehmann shift", ci_low=float(low), ci_high=float(high), ci_level=level,
         ci_method=f"test inversion ({how})", statistic=w, statistic_name="W", p=float(p),
-        n=m + n, n_dropped=dropped,
+        n=m + n, n_dropped=dropped, effect_size=float(rbc), effect_size_type="rank-biserial r",
         method=f"Wilcoxon-Mann-Whitney rank-sum test ({how}); Hodges-Lehmann estimate",
         extra={"U_min": min(w, m * n - w), "rank_biserial": float(rbc)},
     )
@@ -209,31 +212,67 @@ def _ncp_interval(t: float, df: float, level: float) -> tuple[float, float]:
     return solve(1 - alpha / 2), solve(alpha / 2)
 
 
-def hedges_g(a, b, level: float = 0.95, names: tuple[str, str] = ("a", "b")) -> Estimate:
-    """Hedges' g (pooled SD, exact small-sample correction) with a noncentral-t CI.
+def _standardised_difference(x: np.ndarray, y: np.ndarray, pooled: bool, level: float):
+    r"""d, its noncentral-t CI and the df, as R ``effectsize`` computes them.
+
+    Pooled: :math:`s_p` on n - 2 df. Unpooled: :math:`s = \sqrt{(s_1^2 + s_2^2)/2}`, the Welch t
+    and Welch-Satterthwaite df, with the CI scaled by
+    :math:`\sqrt{2(n_2 s_1^2 + n_1 s_2^2) / (n_1 n_2 (s_1^2 + s_2^2))}`.
+    """
+    m, n = x.size, y.size
+    v1, v2 = x.var(ddof=1), y.var(ddof=1)
+    diff = x.mean() - y.mean()
+    if pooled:
+        s = math.sqrt(((m - 1) * v1 + (n - 1) * v2) / (m + n - 2))
+        scale = 1 / m + 1 / n
+        se = s * math.sqrt(scale)
+        df = m + n - 2
+    else:
+        s = math.sqrt((v1 + v2) / 2)
+        scale = 2 * (n * v1 + m * v2) / (m * n * (v1 + v2))
+        se1, se2 = v1 / m, v2 / n
+        se = math.sqrt(se1 + se2)
+        df = (se1 + se2) ** 2 / (se1**2 / (m - 1) + se2**2 / (n - 1))
+    if s == 0:
+        raise AnalysisError("the standardiser (SD) is zero; a standardised difference is undefined")
+    ncp_low, ncp_high = _ncp_interval(diff / se, df, level)
+    return diff / s, ncp_low * math.sqrt(scale), ncp_high * math.sqrt(scale), df
+
+
+def cohens_d(a, b, pooled: bool = True, level: float = 0.95, names: tuple[str, str] = ("a", "b")) -> Estimate:
+    """Cohen's d with a noncentral-t CI, standardised by the pooled SD or (``pooled=False``) the unpooled one.
 
     Notes
     -----
-    :math:`d = (\\bar a - \\bar b)/s_p`, :math:`g = J(n_a+n_b-2)\\,d` with the exact
+    As R ``effectsize::cohens_d(pooled_sd = ...)``; see :func:`_standardised_difference`.
+    """
+    x, y, dropped = _pair(a, b, names)
+    d, low, high, df = _standardised_difference(x, y, pooled, level)
+    kind = "pooled SD" if pooled else "unpooled SD (root mean of the two variances), Welch df"
+    return Estimate(test="Cohen's d", term=f"{names[0]} - {names[1]}", estimate=float(d),
+                    estimate_type=f"Cohen's d ({'pooled' if pooled else 'unpooled'} SD)", ci_low=float(low),
+                    ci_high=float(high), ci_level=level, ci_method="noncentral t inversion", n=x.size + y.size,
+                    n_dropped=dropped, df=float(df), method=f"Cohen's d: standardised mean difference with {kind}")
+
+
+def hedges_g(a, b, level: float = 0.95, names: tuple[str, str] = ("a", "b")) -> Estimate:
+    r"""Hedges' g (pooled SD, exact small-sample correction) with a noncentral-t CI.
+
+    Notes
+    -----
+    :math:`d = (\bar a - \bar b)/s_p`, :math:`g = J(n_a+n_b-2)\,d` with the exact
     :math:`J`. The CI inverts the noncentral t distribution of
-    :math:`t = d\\sqrt{n_a n_b/(n_a+n_b)}` (Steiger & Fouladi 1997) and applies
+    :math:`t = d\sqrt{n_a n_b/(n_a+n_b)}` (Steiger & Fouladi 1997) and applies
     :math:`J` to both limits, as R ``effectsize::hedges_g``. Cohen's d (pooled)
     is given in ``extra``.
     """
     x, y, dropped = _pair(a, b, names)
-    m, n = x.size, y.size
-    df = m + n - 2
-    sp = math.sqrt(((m - 1) * x.var(ddof=1) + (n - 1) * y.var(ddof=1)) / df)
-    if sp == 0:
-        raise AnalysisError(f"{names[0]}, {names[1]}: pooled SD is zero; a standardised difference is undefined")
-    d = (x.mean() - y.mean()) / sp
-    factor = math.sqrt(1 / m + 1 / n)
-    ncp_low, ncp_high = _ncp_interval(d / factor, df, level)
+    d, low, high, df = _standardised_difference(x, y, True, level)
     j = _hedges_j(df)
     return Estimate(
         test="Hedges' g", term=f"{names[0]} - {names[1]}", estimate=float(d * j), estimate_type="Hedges' g",
-        ci_low=float(ncp_low * factor * j), ci_high=float(ncp_high * factor * j), ci_level=level,
-        ci_method="noncentral t inversion", n=m + n, n_dropped=dropped,
+        ci_low=float(low * j), ci_high=float(high * j), ci_level=level,
+        ci_method="noncentral t inversion", n=x.size + y.size, n_dropped=dropped,
         method="Hedges' g: standardised mean difference with pooled SD and exact small-sample correction J",
         extra={"cohens_d_pooled": float(d), "J": j},
     )

@@ -106,6 +106,8 @@ def chi_square(a: int, n1: int, c: int, n2: int, correction: bool = False, level
     return Estimate(test=name, term=term, estimate=p1 - p2, estimate_type="risk difference",
                     ci_low=p1 - p2 - z * se, ci_high=p1 - p2 + z * se, ci_level=level, ci_method="Wald",
                     statistic=float(res.statistic), statistic_name="chi2", df=1, p=float(res.pvalue), n=int(n1 + n2),
+                    effect_size=math.copysign(math.sqrt(stats.chi2_contingency(table, correction=False).statistic
+                                                        / (n1 + n2)), p1 - p2), effect_size_type="phi",
                     method=f"{name} test of independence" + ("; an expected count is below 5, prefer Fisher's exact test"
                                                              if small else ""),
                     extra={"min_expected": float(res.expected_freq.min())})

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test data fixtures clean
+.PHONY: help install report test bench data fixtures clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,8 +24,12 @@ report: $(STAMP) ## Regenerate every HTML report into reports/ (index + one page
 test: $(STAMP) ## Run the whole test suite (unit, statistics vs R, CLI, reports, notebooks)
 	$(BIN)/python -m pytest
 
+bench: $(STAMP) ## Run the benchmarks (each compares against a named peer in the same run)
+	@for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; echo; done
+
 data: $(STAMP) ## Regenerate the example synthetic datasets under data/generated/
-	@for id in $$($(BIN)/hamstring-evidence studies list --json | $(BIN)/python -c "import json,sys; print(' '.join(s['study_id'] for s in json.load(sys.stdin)))"); do \
+	rm -rf data/generated
+	@for id in $$($(BIN)/hamstring-evidence studies list --json | $(BIN)/python -c "import json,sys; print(' '.join(s['study_id'] for s in json.load(sys.stdin) if s['dataset']))"); do \
 		$(BIN)/hamstring-evidence data build $$id || exit 1; done
 
 fixtures: ## Regenerate the R reference fixtures (needs R 4.2; see tests/fixtures/r/README.md)

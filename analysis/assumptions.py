@@ -1,8 +1,9 @@
 """The assumption slots of a spec, and drawing values for them across their ranges.
 
-A *slot* is one number a dataset needs that the paper does not report: a
-mean, an SD or a correlation. Each has a key (``"r:clbp:hamstring_length:nprs"``),
-the spec's chosen value and its admissible range.
+A *slot* is one number a dataset needs that the paper does not report: a mean, an SD,
+a correlation, a count, a cohort parameter. Each has a key (``"r:clbp:hamstring_length:nprs"``),
+the spec's chosen value, its admissible range and the reason. Generators read every
+assumed number through :func:`value_of`, so an ensemble can override any of them.
 
 Examples
 --------
@@ -19,6 +20,7 @@ from itertools import combinations
 
 import numpy as np
 
+from .spec_parts import Quantity
 from .specs import StudySpec
 
 
@@ -40,39 +42,69 @@ def correlation_key(group: str, x: str, y: str) -> str:
     return f"r:{group}:{a}:{b}"
 
 
+def value_of(q: Quantity, key: str, overrides: dict[str, float] | None) -> float:
+    """The number to use: an override for ``key`` if given, else the reported or assumed value."""
+    if overrides and key in overrides:
+        return float(overrides[key])
+    return float(q.point)
+
+
+def _slot(key: str, what: str, q: Quantity | None) -> list[Slot]:
+    if q is None or not q.is_assumption:
+        return []
+    low, high = q.range if q.range else (q.assume, q.assume)
+    return [Slot(key, what, q.assume, low, high, q.reason)]
+
+
+def quantities(spec: StudySpec):
+    """Every (key, description, Quantity) a generator reads, reported or assumed, in a stable order."""
+    for s in spec.summaries:
+        yield f"mean:{s.group}:{s.variable}", f"mean of {s.variable} in {s.group}", s.mean
+        yield f"sd:{s.group}:{s.variable}", f"sd of {s.variable} in {s.group}", s.sd
+    for cat in spec.categoricals:
+        for level, q in list(cat.counts.items())[:-1]:  # the last level takes the remainder
+            yield f"count:{cat.group}:{cat.variable}:{level}", f"count of {cat.variable} = {level} in {cat.group}", q
+    if spec.cohort is not None:
+        for name, cov in spec.cohort.covariates.items():
+            for field in ("mean", "sd", "prevalence"):
+                yield f"cohort:{name}:{field}", f"{field} of {name}", getattr(cov, field)
+        for o in spec.cohort.outcomes:
+            yield f"cohort:{o.name}:events", f"number of {o.name} events", o.events
+            for cov, q in o.odds_ratios.items():
+                yield f"cohort:{o.name}:or:{cov}", f"odds ratio of {o.name} for {cov}", q
+            for field, q in (o.time or {}).items():
+                yield f"cohort:{o.name}:time:{field}", f"{field} of the time to {o.name}", q
+    if spec.rates is not None:
+        for field in ("units", "exposure_per_unit", "events_per_unit"):
+            yield f"rates:{field}", f"{field.replace('_', ' ')} ({spec.rates.unit})", getattr(spec.rates, field)
+
+
 def assumption_slots(spec: StudySpec) -> list[Slot]:
     """Every assumed number of ``spec`` with its admissible range, in a stable order."""
     slots: list[Slot] = []
-    for s in spec.summaries:
-        for stat in ("mean", "sd"):
-            q = getattr(s, stat)
-            if q.is_assumption:
-                low, high = q.range if q.range else (q.assume, q.assume)
-                slots.append(Slot(f"{stat}:{s.group}:{s.variable}", f"{stat} of {s.variable} in {s.group}",
-                                  q.assume, low, high, q.reason))
+    for key, what, q in quantities(spec):
+        slots += _slot(key, what, q)
     for group in spec.groups:
-        for x, y in combinations(spec.group_variables(group), 2):
+        for x, y in combinations(spec.joint_variables(group), 2):
             c = spec.correlation(group, x, y)
             if c is None:
                 q = spec.default_correlation
-                if q is None:
-                    continue
-                low, high = q.range if q.range else (q.assume, q.assume)
-                slots.append(Slot(correlation_key(group, x, y), f"r({x}, {y}) in {group} (not reported)",
-                                  q.assume, low, high, q.reason))
+                if q is not None:
+                    slots += [Slot(s.key, s.what, s.value, s.low, s.high, s.reason)
+                              for s in _slot(correlation_key(group, x, y), f"r({x}, {y}) in {group} (not reported)", q)]
             elif c.r.is_assumption:
                 low, high = c.admissible_range(spec.n(group))
-                slots.append(Slot(correlation_key(group, x, y), f"r({c.x}, {c.y}) in {group}",
-                                  c.r.assume, low, high, c.r.reason))
+                slots.append(Slot(correlation_key(group, x, y), f"r({c.x}, {c.y}) in {group}", c.r.assume, low, high,
+                                  c.r.reason))
     return slots
 
 
 def draw_assumptions(spec: StudySpec, rng: np.random.Generator, draws: int) -> list[dict[str, float]]:
     """Draw ``draws`` sets of assumed values, each uniform over its admissible range.
 
-    Correlation bounds that come from a significance statement are open (the
-    boundary has p = alpha exactly), so draws stay strictly inside them.
-    Sets whose correlation matrices are not positive definite are redrawn.
+    Bounds that come from a significance statement are open (the boundary has p = alpha
+    exactly), so draws stay strictly inside them. Counts are drawn as whole numbers. Sets
+    whose correlation matrices are not positive definite are redrawn.
     """
     slots = assumption_slots(spec)
     if not slots:
@@ -80,17 +112,20 @@ def draw_assumptions(spec: StudySpec, rng: np.random.Generator, draws: int) -> l
     lows = np.array([s.low for s in slots])
     highs = np.array([s.high for s in slots])
     margin = np.where(highs > lows, 1e-6 * (highs - lows), 0.0)
-    out: list[dict[str, float]] = []
-    from .generate import correlation_matrix  # local import: generate depends on this module
+    is_count = np.array([s.key.startswith("count:") or s.key.endswith(":events") or s.key == "rates:units"
+                         for s in slots])
+    from .generate.continuous import correlation_matrix  # local import: generate depends on this module
 
+    out: list[dict[str, float]] = []
     tries = 0
     while len(out) < draws:
         tries += 1
         if tries > 200 * draws + 1000:
             raise ValueError(f"{spec.id}: could not draw positive-definite correlation matrices across the assumption ranges")
         values = rng.uniform(lows + margin, highs - margin)
+        values = np.where(is_count, np.round(values), values)
         overrides = {s.key: float(v) for s, v in zip(slots, values)}
         if all(np.linalg.eigvalsh(correlation_matrix(spec, g, overrides))[0] > 1e-8
-               for g in spec.groups if len(spec.group_variables(g)) > 1):
+               for g in spec.groups if len(spec.joint_variables(g)) > 1):
             out.append(overrides)
     return out

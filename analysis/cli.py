@@ -24,6 +24,7 @@ app.add_typer(claims_app, name="claims")
 app.add_typer(studies_app, name="studies")
 app.add_typer(data_app, name="data")
 
+LARGE_DATASET_ROWS = 20_000
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
@@ -57,13 +58,16 @@ def studies_list(as_json: JsonFlag = False) -> None:
 
     files = study_files()
     rows = [{"study_id": f.spec.id, "short": f.spec.short, "design": f.spec.design, "n": f.spec.total_n,
-             "assumptions": len(f.spec.assumptions()), "file": f.path.name}
+             "assumptions": len(f.spec.assumptions()), "dataset": f.spec.builds_dataset,
+             "figures_only_reason": f.spec.dataset_reason, "file": f.path.name}
             for _, f in sorted(files.items(), key=lambda kv: _natural(kv[0]))]
     if as_json:
         _print_json(rows)
         return
     for r in rows:
-        typer.echo(f"{r['study_id']:<5} {r['design']:<16} n={r['n']:<6} {r['assumptions']:>3} assumptions  {r['short']}")
+        kind = "dataset" if r["dataset"] else "figures only"
+        n = f"n={r['n']}" if r["n"] else "n=-"
+        typer.echo(f"{r['study_id']:<5} {r['design']:<16} {n:<8} {kind:<13} {r['assumptions']:>3} assumptions  {r['short']}")
 
 
 @studies_app.command("show")
@@ -98,7 +102,8 @@ def studies_show(study_id: str, as_json: JsonFlag = False) -> None:
 def data_build(
     study_id: str,
     seed: Annotated[Optional[int], typer.Option(help="Random seed (default: the spec's seed).")] = None,
-    out: Annotated[Optional[Path], typer.Option(help="Output file, .csv or .parquet (default data/generated/ID/ID.csv).")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Output file, .csv or .parquet (default data/generated/ID/ID.csv, "
+                                                     ".parquet above 20,000 rows).")] = None,
 ) -> None:
     """Write a synthetic dataset shaped like STUDY_ID, with datapackage.json beside it."""
     from .datapackage import write_dataset
@@ -107,12 +112,26 @@ def data_build(
     from .specs import load_study_file
 
     study = load_study_file(study_id)
-    out = out or data_dir() / "generated" / study.spec.id / f"{study.spec.id}.csv"
-    if out.suffix.lower() not in (".csv", ".parquet"):
+    if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
         raise InputError(out, "--out", f"must end in .csv or .parquet, got {out.suffix or '(no extension)'!r}")
     dataset = build_dataset(study.spec, seed=seed)
+    if out is None:
+        suffix = ".parquet" if len(dataset.frame) > LARGE_DATASET_ROWS else ".csv"
+        out = data_dir() / "generated" / study.spec.id / f"{study.spec.id}{suffix}"
     write_dataset(dataset, study, out)
     typer.echo(f"wrote {out} (synthetic, shaped like {study.spec.short}; seed {dataset.seed})")
+
+
+@data_app.command("validate")
+def data_validate(
+    path: Path,
+    family: Annotated[str, typer.Option(help="Data family (see data/families.yaml), e.g. athlete-cohort.")],
+) -> None:
+    """Check your data file (CSV, Excel, Parquet) against a data family; every problem is listed."""
+    from .families import validate_file
+
+    frame = validate_file(path, family)
+    typer.echo(f"{path}: valid for family {family!r} ({len(frame)} rows, {frame.shape[1]} columns)")
 
 
 @app.command()

@@ -64,3 +64,39 @@ def significance_range(n: int, sign: str | None, significant: bool, alpha: float
     if sign == "positive":
         return rc, 1.0
     raise ValueError("a significant correlation needs its sign to give one admissible range")
+
+
+def r_from_p(n: int, p: float) -> float:
+    """|r| whose two-sided t-test p value at ``n`` pairs is ``p``.
+
+    >>> round(r_from_p(60, 0.05), 4) == round(critical_r(60), 4)
+    True
+    """
+    if not 0 < p <= 1:
+        raise ValueError(f"p must lie in (0, 1], got {p}")
+    t = stats.t.isf(p / 2, n - 2)
+    return float(t / math.sqrt(t**2 + n - 2))
+
+
+def p_value_range(n: int, p: float, decimals: int | None = None, sign: str | None = None) -> tuple[float, float]:
+    """Range of r consistent with an exact p value reported at ``decimals`` places.
+
+    A p printed as 0.001 lies in [0.0005, 0.0015); the larger p gives the smaller |r|.
+    Without a sign the range is the union, returned here as the positive branch's
+    mirror-symmetric hull [-hi, hi] only when the sign is unknown.
+
+    >>> low, high = p_value_range(50, 0.001, sign="positive")
+    >>> round(low, 3), round(high, 3)
+    (0.437, 0.474)
+    """
+    if decimals is None:
+        text = repr(p)
+        decimals = len(text.split(".")[1]) if "." in text else 0
+    half = 0.5 * 10 ** (-decimals)
+    p_low, p_high = max(p - half, 1e-300), min(p + half, 1.0)
+    r_small, r_large = r_from_p(n, p_high), r_from_p(n, p_low)
+    if sign == "positive":
+        return r_small, r_large
+    if sign == "negative":
+        return -r_large, -r_small
+    return -r_large, r_large

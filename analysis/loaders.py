@@ -65,6 +65,7 @@ def schema_for(spec: StudySpec, columns: list[str], groups: list[str] | None = N
         checks[name] = pa.Column(float, checks=col_checks, nullable=True, coerce=True)
     if groups is not None:
         checks["group"] = pa.Column(str, checks=pa.Check.isin(groups, error=f"not one of the groups {groups}"))
+    checks["participant"] = pa.Column(str, required=False, unique=True, coerce=True)
     return pa.DataFrameSchema(checks, strict=False)
 
 
@@ -74,25 +75,30 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, source: str | Path
     Numbers are coerced first so that a non-numeric cell is reported as such (and the range
     checks still run on the other cells of its column). The input frame is not modified.
     """
-    if "participant" in frame.columns and frame["participant"].duplicated().any():
-        dupes = frame.loc[frame["participant"].duplicated(), "participant"].astype(str).unique()[:MAX_PROBLEMS_SHOWN]
-        raise InputError(source, "participant", f"duplicate ids: {', '.join(dupes)}")
     problems: list[tuple[str, str]] = []
+    not_numbers: set[tuple[str, int]] = set()
     checked = frame.copy()
     for name, column in schema.columns.items():
         if name not in checked.columns or str(column.dtype) not in ("float64", "int64"):
             continue
+        if checked[name].isna().all():
+            continue
         coerced = pd.to_numeric(checked[name], errors="coerce")
         bad = coerced.isna() & checked[name].notna()
-        problems += [(name, f"row {i + 2}: {checked[name].iloc[i]!r} is not a number") for i in bad.to_numpy().nonzero()[0]]
-        checked[name] = coerced
+        for i in bad.to_numpy().nonzero()[0]:
+            problems.append((name, f"row {i + 2}: {checked[name].iloc[i]!r} is not a number"))
+            not_numbers.add((name, int(i)))
+        checked[name] = coerced.astype(float)
     try:
         checked = schema.validate(checked, lazy=True)
     except pa.errors.SchemaErrors as exc:
         for row in exc.failure_cases.itertuples(index=False):
+            if pd.notna(row.index) and (str(row.column), int(row.index)) in not_numbers:
+                continue  # already reported as not a number
             where = f"row {int(row.index) + 2}" if pd.notna(row.index) else "column"
             problems.append((str(row.column), f"{where}: {row.failure_case!r} {_describe(str(row.check))}"))
     if problems:
+        problems.sort(key=lambda p: (int(p[1].split()[1].rstrip(":")) if p[1].startswith("row ") else 0, p[0]))
         columns = ",".join(dict.fromkeys(c for c, _ in problems))
         shown = "; ".join(f"{c}: {text}" for c, text in problems[:MAX_PROBLEMS_SHOWN])
         more = f"; and {len(problems) - MAX_PROBLEMS_SHOWN} more" if len(problems) > MAX_PROBLEMS_SHOWN else ""
@@ -103,6 +109,8 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, source: str | Path
 def _describe(check: str) -> str:
     if check.startswith("coerce_dtype"):
         return "is not a number"
+    if check == "field_uniqueness":
+        return "is duplicated"
     if "column_in_dataframe" in check:
         return "is missing"
     if "not_nullable" in check:

@@ -22,167 +22,20 @@ import math
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
-from .constraints import significance_range
 from .errors import InputError
+from .spec_parts import (Categorical, Citation, Cohort, Correlation, Effect, Group, Quantity, Rates,  # noqa: F401
+                         ReportedTest, Strict, Summary, Table, Variable)
 from .paths import studies_dir
 from .yamlfiles import read_model
 
-Source = Literal["table", "abstract", "secondary", "checked"]
 Design = Literal[
     "cross-sectional", "case-control", "cohort", "rct", "surveillance", "meta-analysis", "review"
 ]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Quantity(_Strict):
-    """A number that is either reported by the paper or assumed by the spec.
-
-    Reported: ``value`` and ``source`` (``decimals`` = the published precision,
-    inferred from the value when omitted). Assumed: ``assume``, ``range``
-    ``[low, high]`` containing it, and ``reason``.
-    """
-
-    value: float | None = None
-    source: Source | None = None
-    decimals: int | None = Field(default=None, ge=0, le=6)
-    assume: float | None = None
-    range: tuple[float, float] | None = None
-    reason: str | None = None
-
-    @model_validator(mode="after")
-    def _reported_xor_assumed(self) -> "Quantity":
-        if (self.value is None) == (self.assume is None):
-            raise ValueError("give either 'value' (a reported figure) or 'assume' (an assumption), not both or neither")
-        if self.value is not None:
-            if self.source is None:
-                raise ValueError("a reported value needs 'source' (table, abstract, secondary or checked)")
-            if self.range is not None or self.reason is not None:
-                raise ValueError("'range' and 'reason' belong to assumptions; a reported value has 'source'")
-            if not math.isfinite(self.value):
-                raise ValueError(f"value must be a finite number, got {self.value}")
-        else:
-            if not self.reason:
-                raise ValueError("an assumption needs a 'reason'")
-            if self.range is not None:
-                low, high = self.range
-                if not low <= self.assume <= high:
-                    raise ValueError(f"assumed value {self.assume} lies outside its range [{low}, {high}]")
-        return self
-
-    @property
-    def is_assumption(self) -> bool:
-        """True when the paper does not report this number."""
-        return self.value is None
-
-    @property
-    def point(self) -> float:
-        """The reported value, or the assumed one."""
-        return self.value if self.value is not None else self.assume
-
-    @property
-    def precision(self) -> int:
-        """Published decimals of a reported value."""
-        if self.decimals is not None:
-            return self.decimals
-        text = repr(self.value)
-        return len(text.split(".")[1]) if "." in text else 0
-
-
-class Citation(_Strict):
-    authors: str
-    year: int
-    journal: str
-    volume: str | None = None
-    pages: str | None = None
-    doi: str | None = None
-    pmid: str | None = None
-    pmc: str | None = None
-
-
-class Group(_Strict):
-    label: str
-    n: Quantity
-
-    @model_validator(mode="after")
-    def _n_is_count(self) -> "Group":
-        n = self.n.point
-        if n != int(n) or n < 2:
-            raise ValueError(f"n must be a whole number of at least 2, got {n}")
-        return self
-
-
-class Variable(_Strict):
-    label: str
-    unit: str
-    bounds: tuple[float, float] | None = None
-    integer: bool = False
-    step: float | None = None
-    meaning: str | None = None
-
-    @model_validator(mode="after")
-    def _bounds_ordered(self) -> "Variable":
-        if self.bounds is not None and not self.bounds[0] < self.bounds[1]:
-            raise ValueError(f"bounds must be [low, high] with low < high, got {list(self.bounds)}")
-        return self
-
-
-class Summary(_Strict):
-    group: str
-    variable: str
-    mean: Quantity
-    sd: Quantity
-
-    @model_validator(mode="after")
-    def _sd_positive(self) -> "Summary":
-        if self.sd.point <= 0:
-            raise ValueError(f"sd must be positive, got {self.sd.point}")
-        return self
-
-
-class Correlation(_Strict):
-    """A correlation between two variables within one group.
-
-    ``r`` is reported or assumed. When the paper gives only a sign and
-    significance, give ``sign``/``significant`` (and ``alpha``); the
-    admissible range of the assumed ``r`` is then derived from them.
-    """
-
-    group: str
-    x: str
-    y: str
-    r: Quantity
-    sign: Literal["positive", "negative"] | None = None
-    significant: bool | None = None
-    alpha: float = 0.05
-    source: Source | None = None
-
-    def admissible_range(self, n: int) -> tuple[float, float]:
-        """The range ``r`` may take: the constraint from the paper intersected with the spec's range."""
-        low, high = self.r.range if self.r.range is not None else (-0.95, 0.95)
-        if self.significant is not None:
-            c_low, c_high = significance_range(n, self.sign, self.significant, self.alpha)
-            low, high = max(low, c_low), min(high, c_high)
-        return low, high
-
-
-class ReportedTest(_Strict):
-    """A test statistic the paper reports and the dataset must reproduce."""
-
-    kind: Literal["mann_whitney_u"]
-    variable: str
-    groups: tuple[str, str]
-    value: float
-    decimals: int | None = None
-    source: Source
-    note: str | None = None
-
-
-class StudySpec(_Strict):
+class StudySpec(Strict):
     """One study: citation, design, groups, variables and every figure it reports."""
 
     id: str
@@ -192,40 +45,82 @@ class StudySpec(_Strict):
     design: Design
     cited_by: list[str] = []
     population: str
-    groups: dict[str, Group]
+    groups: dict[str, Group] = {}
     variables: dict[str, Variable]
     summaries: list[Summary] = []
     correlations: list[Correlation] = []
     default_correlation: Quantity | None = None
+    categoricals: list[Categorical] = []
+    tables: list[Table] = []
+    cohort: Cohort | None = None
+    rates: Rates | None = None
+    effects: list[Effect] = []
     reported_tests: list[ReportedTest] = []
+    dataset_reason: str | None = None
     seed: int = 20260101
     notes: list[str] = []
 
+    @property
+    def builds_dataset(self) -> bool:
+        """False for specs that only record figures (``dataset_reason`` says why)."""
+        return self.dataset_reason is None
+
     @model_validator(mode="after")
     def _references_resolve(self) -> "StudySpec":
+        def known(kind, name, where, pool):
+            if name not in pool:
+                raise ValueError(f"{where}: unknown {kind} {name!r}")
+
         for i, s in enumerate(self.summaries):
-            if s.group not in self.groups:
-                raise ValueError(f"summaries[{i}].group: unknown group {s.group!r}")
-            if s.variable not in self.variables:
-                raise ValueError(f"summaries[{i}].variable: unknown variable {s.variable!r}")
+            known("group", s.group, f"summaries[{i}].group", self.groups)
+            known("variable", s.variable, f"summaries[{i}].variable", self.variables)
+            bounds = self.variables[s.variable].bounds
+            if bounds is not None and not bounds[0] <= s.target_mean <= bounds[1]:
+                raise ValueError(f"summaries[{i}] ({s.variable}): mean {s.target_mean:g} lies outside the scale "
+                                 f"[{bounds[0]:g}, {bounds[1]:g}]")
         for i, c in enumerate(self.correlations):
-            if c.group not in self.groups:
-                raise ValueError(f"correlations[{i}].group: unknown group {c.group!r}")
+            known("group", c.group, f"correlations[{i}].group", self.groups)
             for axis in ("x", "y"):
-                if getattr(c, axis) not in self.variables:
-                    raise ValueError(f"correlations[{i}].{axis}: unknown variable {getattr(c, axis)!r}")
+                known("variable", getattr(c, axis), f"correlations[{i}].{axis}", self.variables)
             low, high = c.admissible_range(self.n(c.group))
+            if low > high:
+                raise ValueError(f"correlations[{i}] ({c.x}, {c.y}): the reported constraints leave no admissible r")
             if not low <= c.r.point <= high:
                 raise ValueError(
                     f"correlations[{i}] ({c.x}, {c.y}): r = {c.r.point} lies outside its admissible range "
                     f"[{low:.4f}, {high:.4f}]"
                 )
-            if c.r.value is None and c.r.range is None and c.significant is None:
+            if c.r.value is None and c.r.range is None and c.significant is None and c.p is None:
                 raise ValueError(f"correlations[{i}] ({c.x}, {c.y}): an assumed r needs a range or a reported constraint")
+        for i, cat in enumerate(self.categoricals):
+            known("group", cat.group, f"categoricals[{i}].group", self.groups)
+            total = sum(q.point for q in cat.counts.values())
+            if total != self.n(cat.group):
+                raise ValueError(f"categoricals[{i}] ({cat.variable}): counts add to {total:g}, "
+                                 f"not to n = {self.n(cat.group)} of {cat.group}")
+        totals = {t.total for t in self.tables}
+        if len(totals) > 1:
+            raise ValueError(f"tables: every table must describe the same people; totals differ: {sorted(totals)}")
+        shapes = [k for k, present in (("summaries or categoricals", bool(self.summaries or self.categoricals)),
+                                       ("tables", bool(self.tables)), ("cohort", self.cohort is not None),
+                                       ("rates", self.rates is not None)) if present]
+        if len(shapes) > 1:
+            raise ValueError(f"a spec shapes one kind of dataset; this one has {' and '.join(shapes)}")
+        table_ids = {t.id for t in self.tables}
         for i, t in enumerate(self.reported_tests):
-            for g in t.groups:
-                if g not in self.groups:
-                    raise ValueError(f"reported_tests[{i}].groups: unknown group {g!r}")
+            if t.groups is not None:
+                for g in t.groups:
+                    known("group", g, f"reported_tests[{i}].groups", self.groups)
+            if t.table is not None:
+                known("table", t.table, f"reported_tests[{i}].table", table_ids)
+        if self.cohort is not None:
+            known("group", self.cohort.group, "cohort.group", self.groups)
+            names = set(self.cohort.covariates) | {o.name for o in self.cohort.outcomes}
+            for o in self.cohort.outcomes:
+                for cov in o.odds_ratios:
+                    known("cohort covariate or outcome", cov, f"cohort.outcomes[{o.name}].odds_ratios", names)
+                if o.among is not None:
+                    known("outcome", o.among, f"cohort.outcomes[{o.name}].among", names)
         return self
 
     # --- convenience -----------------------------------------------------
@@ -249,6 +144,18 @@ class StudySpec(_Strict):
         """Variables summarised in ``group``, in spec order."""
         return [s.variable for s in self.summaries if s.group == group]
 
+    def joint_variables(self, group: str) -> list[str]:
+        """Variables generated jointly with exact moments and correlations: every non-integer one, and
+        integer ones that take part in a listed correlation. The others are integer scales rebuilt
+        one at a time (SPRITE), independent of the rest."""
+        listed = {v for c in self.correlations if c.group == group for v in (c.x, c.y)}
+        return [v for v in self.group_variables(group) if not self.variables[v].integer or v in listed]
+
+    def integer_variables(self, group: str) -> list[str]:
+        """Integer-scale variables of ``group`` rebuilt one at a time (see :meth:`joint_variables`)."""
+        joint = set(self.joint_variables(group))
+        return [v for v in self.group_variables(group) if v not in joint]
+
     def correlation(self, group: str, x: str, y: str) -> Correlation | None:
         """The correlation entry for a pair (either order), or None."""
         for c in self.correlations:
@@ -257,24 +164,11 @@ class StudySpec(_Strict):
         return None
 
     def assumptions(self) -> list[dict]:
-        """Every assumed number, as records: what, value, range, reason."""
-        out = []
-        for s in self.summaries:
-            for stat in ("mean", "sd"):
-                q = getattr(s, stat)
-                if q.value is None:
-                    out.append(dict(what=f"{stat} of {s.variable} in {s.group}", value=q.assume,
-                                    range=list(q.range) if q.range else None, reason=q.reason))
-        for c in self.correlations:
-            if c.r.value is None:
-                out.append(dict(what=f"r({c.x}, {c.y}) in {c.group}", value=c.r.assume,
-                                range=[round(v, 4) for v in c.admissible_range(self.n(c.group))],
-                                reason=c.r.reason))
-        if self.default_correlation is not None:
-            q = self.default_correlation
-            out.append(dict(what="r of every pair not listed", value=q.assume,
-                            range=list(q.range) if q.range else None, reason=q.reason))
-        return out
+        """Every assumed number, as records: what, value, range, reason (see :mod:`analysis.assumptions`)."""
+        from .assumptions import assumption_slots
+
+        return [dict(key=s.key, what=s.what, value=s.value, range=[s.low, s.high], reason=s.reason)
+                for s in assumption_slots(self)]
 
 
 class StudyFile(BaseModel):
@@ -307,7 +201,7 @@ def study_files() -> dict[str, StudyFile]:
         if loaded.spec.id in found:
             raise InputError(path, "id", f"duplicate study id {loaded.spec.id!r} (also in {found[loaded.spec.id].path.name})")
         found[loaded.spec.id] = loaded
-    return found
+    return dict(sorted(found.items(), key=lambda kv: _natural(kv[0])))
 
 
 def load_study_file(study_id: str) -> StudyFile:

@@ -126,3 +126,45 @@ def test_user_data_without_usable_columns(capsys, tmp_path):
     path.write_text("a,b\n1,2\n3,4\n")
     code, _, err = run(capsys, "analyze", CLAIM, "--data", str(path))
     assert code == 2 and "none of claim hamstring-stiffness-lbp's analyses can run" in err
+
+
+@pytest.mark.parametrize("writer, suffix", [(lambda f, p: f.to_csv(p, index=False), ".csv"),
+                                            (lambda f, p: f.to_excel(p, index=False), ".xlsx"),
+                                            (lambda f, p: f.to_parquet(p, index=False), ".parquet")])
+def test_data_validate_accepts_csv_excel_parquet(capsys, tmp_path, writer, suffix):
+    path = tmp_path / f"cohort{suffix}"
+    writer(pd.DataFrame({"participant": ["a", "b", "c"], "age": [21, 25.5, 30], "hamstring_injury": [0, 1, 0],
+                         "recurred": [0, 1, None]}), path)
+    before = path.read_bytes()
+    code, out, err = run(capsys, "data", "validate", str(path), "--family", "athlete-cohort")
+    assert code == 0 and "valid for family 'athlete-cohort' (3 rows" in out and not err
+    assert path.read_bytes() == before
+
+
+def test_data_validate_reports_every_problem_at_once(capsys, tmp_path):
+    path = tmp_path / "cohort.csv"
+    path.write_text("participant,age,hamstring_injury,recurred\np1,25,1,0\np1,51,1,2\np3,abc,0,0\n")
+    before = path.read_bytes()
+    code, _, err = run(capsys, "data", "validate", str(path), "--family", "athlete-cohort")
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+    for fragment in ["5 problem(s)", "participant: row 2: 'p1' is duplicated", "age: row 3: 51.0 outside [14, 45]",
+                     "recurred: row 3: 2.0 not 0 or 1", "age: row 4: 'abc' is not a number"]:
+        assert fragment in err
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("content, family, fragment", [
+    ("participant,age\np1,25\n", "athlete-cohort", "hamstring_injury: required column(s) missing"),
+    ("a\n1\n", "no-such-family", "unknown family 'no-such-family'"),
+])
+def test_data_validate_bad_family_or_columns(capsys, tmp_path, content, family, fragment):
+    path = tmp_path / "x.csv"
+    path.write_text(content)
+    code, _, err = run(capsys, "data", "validate", str(path), "--family", family)
+    assert code == 2 and fragment in err and err.count("\n") == 1
+
+
+def test_figures_only_study_cannot_build_a_dataset(capsys, tmp_path):
+    code, _, err = run(capsys, "data", "build", "S7", "--out", str(tmp_path / "s7.csv"))
+    assert code == 2 and "S7: no dataset can be built: A review" in err
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,123 @@
+"""Integer and bounded scales: a dataset whose rounded mean and SD equal the published ones.
+
+A SPRITE-style search (Heathers et al. 2018, doi:10.7287/peerj.preprints.26968v1): start from
+values with the right sum (a GRIM-consistent total), then move pairs of values one step apart
+or together until the SD rounds to the target, never leaving the scale.
+
+>>> import numpy as np
+>>> x = sprite(np.random.default_rng(1), n=20, mean=5.7, sd=1.7, low=0, high=10)
+>>> float(round(x.mean(), 1)), float(round(x.std(ddof=1), 1)), bool(x.min() >= 0), bool(x.max() <= 10)
+(5.7, 1.7, True, True)
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+
+
+def _decimals(value: float) -> int:
+    text = repr(float(value))
+    return 0 if text.endswith(".0") else len(text.split(".")[1])
+
+
+def rounds_to(value, target: float, decimals: int) -> bool:
+    """Whether ``value`` rounds to ``target`` at ``decimals`` places, exact halves going either way.
+
+    Authors round half up, half to even or by their software's float arithmetic; at an exact
+    half any of them may have printed either neighbour, so both are accepted ("up-or-down").
+    ``value`` may be a Fraction for an exact comparison.
+
+    >>> rounds_to(Fraction(113, 40), 2.83, 2), rounds_to(Fraction(113, 40), 2.82, 2), rounds_to(2.8, 2.83, 2)
+    (True, True, False)
+    """
+    half = Fraction(1, 2 * 10**decimals)
+    t = Fraction(str(round(target, decimals)))
+    v = value if isinstance(value, Fraction) else Fraction(value)
+    return t - half <= v <= t + half
+
+
+def grim_sums(n: int, mean: float, low: float, step: float, mean_decimals: int) -> list[int]:
+    """Step counts K (values = low + step * k) whose mean rounds to ``mean``; empty when GRIM-inconsistent."""
+    centre = round((mean - low) * n / step)
+    lo, st = Fraction(str(low)), Fraction(str(step))
+    return [k for k in range(centre - n - 2, centre + n + 3)
+            if k >= 0 and rounds_to((n * lo + st * k) / n, mean, mean_decimals)]
+
+
+def reachable_sums_of_squares(n: int, total: int, sd_k: float, sd_decimals_k: float) -> bool:
+    """Whether some whole sum of squares with the parity of ``total`` gives an SD (in step units) that
+    rounds to ``sd_k`` (the analytic GRIMMER condition: sum(k^2) has the parity of sum(k)).
+
+    ``sd_decimals_k`` is half the rounding window of the SD in step units.
+    """
+    low_var, high_var = max(sd_k - sd_decimals_k, 0) ** 2, (sd_k + sd_decimals_k) ** 2
+    q_low = math.ceil(low_var * (n - 1) + total**2 / n - 1e-9)
+    q_high = math.floor(high_var * (n - 1) + total**2 / n + 1e-9)
+    first = q_low if q_low % 2 == total % 2 else q_low + 1
+    return first <= q_high
+
+
+def sprite(rng: np.random.Generator, n: int, mean: float, sd: float, low: float, high: float, step: float = 1.0,
+           mean_decimals: int | None = None, sd_decimals: int | None = None, max_iter: int = 200_000) -> np.ndarray:
+    """``n`` values on the grid ``low, low + step, ..., high`` with the given rounded mean and SD.
+
+    Every GRIM-consistent total is tried, nearest first, skipping those for which no sum of
+    squares of the right parity gives the SD (GRIMMER); for each, values are moved one step
+    apart (or together) until the SD rounds to the target.
+
+    Raises
+    ------
+    ValueError
+        When no total fits the mean (GRIM) or no search reaches the SD within the bounds.
+    """
+    md = _decimals(mean) if mean_decimals is None else mean_decimals
+    sdd = _decimals(sd) if sd_decimals is None else sd_decimals
+    kmax = int(round((high - low) / step))
+    sums = [k for k in grim_sums(n, mean, low, step, md) if k <= n * kmax]
+    if not sums:
+        raise ValueError(f"no {n} values on [{low:g}, {high:g}] in steps of {step:g} have a mean that rounds to "
+                         f"{mean:.{md}f} (GRIM-inconsistent)")
+    half_window = 0.5 * 10 ** (-sdd) / step
+    sums.sort(key=lambda k: abs(low + step * k / n - mean))
+    candidates = [k for k in sums if reachable_sums_of_squares(n, k, round(sd, sdd) / step, half_window)]
+    for total in candidates:
+        found = _search(rng, n, total, kmax, round(sd, sdd), sdd, low, step, max_iter // max(len(candidates), 1))
+        if found is not None:
+            return found
+    raise ValueError(f"no {n} values on [{low:g}, {high:g}] in steps of {step:g} with mean {mean:.{md}f} and SD "
+                     f"{sd:.{sdd}f} were found")
+
+
+def _search(rng, n, total, kmax, target, sdd, low, step, max_iter):
+    k = np.full(n, total // n)
+    k[: total % n] += 1
+    rng.shuffle(k)
+    for _ in range(max_iter):
+        current = float(np.std(low + step * k, ddof=1))
+        if abs(current - target) <= 0.5 * 10 ** (-sdd) + 1e-12:
+            return (low + step * k).astype(float)
+        if current < target:  # spread: lower a low value, raise a higher one
+            down = np.flatnonzero(k > 0)
+            up = np.flatnonzero(k < kmax)
+            if down.size == 0 or up.size == 0:
+                return None
+            i = rng.choice(down)
+            candidates = up[(k[up] >= k[i]) & (up != i)]
+            if candidates.size == 0:
+                continue  # this value has no partner above it; draw another pair
+            j = rng.choice(candidates)
+        else:  # contract: lower a high value, raise a value at least two steps below it
+            above = np.flatnonzero(k > k.min())
+            if above.size == 0:
+                return None
+            i = rng.choice(above)
+            candidates = np.flatnonzero(k <= k[i] - 2)
+            if candidates.size == 0:
+                continue
+            j = rng.choice(candidates)
+        k[i] -= 1
+        k[j] += 1
+    return None

@@ -109,7 +109,7 @@ def reproduction_checks(spec: StudySpec, frame: pd.DataFrame) -> list[Check]:
             if cov.bounds is not None:
                 checks.append(Check(f"range of {name}", f"[{cov.bounds[0]:g}, {cov.bounds[1]:g}]",
                                     f"[{frame[name].min():.2f}, {frame[name].max():.2f}]",
-                                    bool(frame[name].between(*cov.bounds).all()), "abstract"))
+                                    bool(frame[name].between(*cov.bounds).all()), "spec bounds"))
         for o in spec.cohort.outcomes:
             if not o.events.is_assumption:
                 got = int(frame[o.name].sum())

@@ -14,19 +14,20 @@ Examples
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import stats
+from .analyses import Outcome, run_analysis
 from .assumptions import assumption_slots, draw_assumptions
 from .claims import Claim, Evidence
 from .errors import InputError
 from .generate import Dataset, build_dataset
 from .loaders import file_sha256, read_table, schema_for, validate
 from .results import Estimate
+from .stats import meta_analysis
 from .specs import StudyFile, load_study_file
 from .verdicts import Verdict, across_assumptions, combine, judge, observational_cap
 
@@ -47,6 +48,7 @@ class EvidenceResult:
     ensemble: pd.DataFrame = field(default_factory=pd.DataFrame)
     dataset: Dataset | None = None
     frame: pd.DataFrame | None = None
+    outcome: Outcome | None = None
 
     @property
     def primary(self) -> Estimate:
@@ -54,12 +56,22 @@ class EvidenceResult:
 
 
 @dataclass
+class PooledResult:
+    """A meta-analysis of several tests of a claim that measure the same thing."""
+
+    evidence_ids: list[str]
+    estimate: Estimate
+    verdict: Verdict
+
+
+@dataclass
 class ClaimResult:
-    """The outcome of a claim: per-evidence results and the combined verdict."""
+    """The outcome of a claim: per-evidence results, pooled results and the combined verdict."""
 
     claim: Claim
     results: list[EvidenceResult]
     verdict: Verdict
+    pooled: list[PooledResult] = field(default_factory=list)
 
     def records(self) -> list[dict]:
         """Every estimate as a flat record with the study, evidence and verdict it belongs to."""
@@ -83,46 +95,25 @@ class ClaimResult:
                           "source_sha256": r.source_sha256, "verdict": r.verdict.category,
                           "verdict_label": r.verdict.label, "reason": r.verdict.reason,
                           "robustness": r.robustness} for r in self.results],
+            "pooled": [{"evidence_ids": p.evidence_ids, "verdict": p.verdict.category, "verdict_label": p.verdict.label,
+                        "reason": p.verdict.reason, **p.estimate.to_dict()} for p in self.pooled],
             "results": self.records(),
         }
 
 
-# --- analyses ------------------------------------------------------------------
-def _rows(frame: pd.DataFrame, group: str | None) -> pd.DataFrame:
-    if group is not None and "group" in frame.columns:
-        return frame[frame["group"] == group]
-    return frame
-
-
-def analyse(ev: Evidence, frame: pd.DataFrame) -> tuple[list[Estimate], Estimate]:
-    """Run an evidence entry's analyses on ``frame``.
-
-    Returns
-    -------
-    estimates : list of Estimate
-        The primary effect size first, then the supporting tests.
-    equivalence : Estimate
-        The primary effect size with a 90% CI, for the equivalence test.
-    """
-    if ev.analysis == "correlation":
-        rows = _rows(frame, ev.group)
-        names = (ev.x, ev.y)
-        primary = stats.pearson(rows[ev.x], rows[ev.y], names=names)
-        return [primary, stats.spearman(rows[ev.x], rows[ev.y], names=names)], \
-            stats.pearson(rows[ev.x], rows[ev.y], level=0.90, names=names)
-    a_name, b_name = ev.groups
-    if "group" not in frame.columns:
-        raise InputError("data", "group", f"a two-group comparison needs a 'group' column with {a_name!r} and {b_name!r}")
-    a = frame.loc[frame["group"] == a_name, ev.variable]
-    b = frame.loc[frame["group"] == b_name, ev.variable]
-    names = (a_name, b_name)
-    primary = stats.hedges_g(a, b, names=names)
-    return [primary, stats.welch_t(a, b, names=names), stats.mann_whitney(a, b, names=names),
-            stats.student_t(a, b, names=names)], stats.hedges_g(a, b, level=0.90, names=names)
-
-
+# --- evidence ----------------------------------------------------------------------
 def _frame_sha256(frame: pd.DataFrame) -> str:
     return hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()
+
+
+def _judge(outcome: Outcome, ev: Evidence) -> Verdict:
+    if outcome.judged is None:
+        return Verdict("inconclusive", "inconclusive (no CI published)", outcome.note)
+    j = outcome.judged
+    if not all(np.isfinite([j.estimate, j.ci_low, j.ci_high])) or j.extra.get("converged") is False:
+        return Verdict("inconclusive", "inconclusive (not estimable)",
+                       "the model could not estimate the effect on these data (separation or too few events)")
+    return judge(outcome.judged, outcome.judged90, ev.sign, outcome.sesoi)
 
 
 def _ensemble(ev: Evidence, study: StudyFile, draws: int, seed: int) -> pd.DataFrame:
@@ -134,27 +125,33 @@ def _ensemble(ev: Evidence, study: StudyFile, draws: int, seed: int) -> pd.DataF
     rows = []
     for k, overrides in enumerate(draw_assumptions(spec, rng, draws)):
         ds = build_dataset(spec, seed=seed + k + 1, overrides=overrides)
-        estimates, eq = analyse(ev, ds.frame)
-        v = judge(estimates[0], eq, ev.sign, ev.sesoi)
-        rows.append({"draw": k + 1, "estimate": estimates[0].estimate, "ci_low": estimates[0].ci_low,
-                     "ci_high": estimates[0].ci_high, "category": v.category, **overrides})
+        out = run_analysis(ev, ds.frame, spec)
+        rows.append({"draw": k + 1, "estimate": out.judged.estimate, "ci_low": out.judged.ci_low,
+                     "ci_high": out.judged.ci_high, "category": _judge(out, ev).category, **overrides})
     return pd.DataFrame(rows)
 
 
 def run_evidence(ev: Evidence, causal_language: bool, ensemble_draws: int = DEFAULT_ENSEMBLE_DRAWS,
                  seed: int | None = None) -> EvidenceResult:
-    """Test one evidence entry on its study-shaped dataset, across the assumption ensemble."""
+    """Test one evidence entry on its study-shaped dataset (or published estimate), across the ensemble."""
     study = load_study_file(ev.study)
+    if ev.analysis == "effect":
+        out = run_analysis(ev, None, study.spec)
+        verdict = observational_cap(_judge(out, ev), causal_language, {study.spec.design})
+        return EvidenceResult(ev, study, f"published estimate ({study.spec.short})", study.sha256, out.estimates,
+                              verdict, "No dataset: the published estimate and its CI are judged directly.",
+                              outcome=out)
     dataset = build_dataset(study.spec, seed=seed)
-    estimates, eq = analyse(ev, dataset.frame)
+    out = run_analysis(ev, dataset.frame, study.spec)
     sha = _frame_sha256(dataset.frame)
     source = f"synthetic, shaped like {study.spec.short} ({study.spec.id}), seed {dataset.seed}"
-    estimates = [e.with_source(source, sha) for e in estimates]
-    base = judge(estimates[0], eq, ev.sign, ev.sesoi)
-    ensemble = _ensemble(ev, study, ensemble_draws, dataset.seed)
-    verdict, robustness = across_assumptions(base, list(ensemble["category"]) if len(ensemble) else [])
+    out.estimates = [e.with_source(source, sha) for e in out.estimates]
+    draws = ev.ensemble_draws if ev.ensemble_draws is not None else ensemble_draws
+    ensemble = _ensemble(ev, study, min(draws, ensemble_draws), dataset.seed)
+    verdict, robustness = across_assumptions(_judge(out, ev), list(ensemble["category"]) if len(ensemble) else [])
     verdict = observational_cap(verdict, causal_language, {study.spec.design})
-    return EvidenceResult(ev, study, source, sha, estimates, verdict, robustness, ensemble, dataset, dataset.frame)
+    return EvidenceResult(ev, study, source, sha, out.estimates, verdict, robustness, ensemble, dataset, dataset.frame,
+                          outcome=out)
 
 
 def run_claim(claim: Claim, data: str | Path | None = None, ensemble_draws: int = DEFAULT_ENSEMBLE_DRAWS,
@@ -169,30 +166,54 @@ def run_claim(claim: Claim, data: str | Path | None = None, ensemble_draws: int 
     verdict = observational_cap(verdict, claim.causal_language, designs) if results else verdict
     if claim.not_testable_reason and not claim.evidence:
         verdict = Verdict("not testable", "not testable with the available data", claim.not_testable_reason)
-    return ClaimResult(claim, results, verdict)
+    return ClaimResult(claim, results, verdict, _pool(claim, results))
+
+
+def _pool(claim: Claim, results: list[EvidenceResult]) -> list[PooledResult]:
+    """Random-effects (REML) pooling of the judged estimates of each ``pool`` group of the claim."""
+    by_id = {r.evidence.id: r for r in results}
+    pooled = []
+    for group in claim.pool:
+        parts = [by_id[i] for i in group if i in by_id and by_id[i].outcome and by_id[i].outcome.judged is not None]
+        if len(parts) < 2:
+            continue
+        judged = [p.outcome.judged for p in parts]
+        se = [(j.ci_high - j.ci_low) / (2 * 1.959963984540054) for j in judged]
+        if not all(np.isfinite(se)) or min(se) <= 0:
+            continue
+        est = meta_analysis([j.estimate for j in judged], [s**2 for s in se], method="REML",
+                            labels=[p.evidence.id for p in parts])
+        z90 = 1.6448536269514722
+        est90 = replace(est, ci_low=est.estimate - z90 * est.extra["se"], ci_high=est.estimate + z90 * est.extra["se"],
+                        ci_level=0.90)
+        first = parts[0].evidence
+        scale = parts[0].outcome.scale
+        est = replace(est, estimate_type=f"pooled {scale}", term=f"pooled {', '.join(p.evidence.id for p in parts)}")
+        verdict = judge(est, est90, first.sign, parts[0].outcome.sesoi)
+        verdict = observational_cap(verdict, claim.causal_language, {p.study.spec.design for p in parts})
+        pooled.append(PooledResult([p.evidence.id for p in parts], est, verdict))
+    return pooled
 
 
 def _run_on_user_data(claim: Claim, path: Path) -> list[EvidenceResult]:
     frame = read_table(path)
     sha = file_sha256(path)
-    runnable = [ev for ev in claim.evidence
-                if set(ev.columns) <= set(frame.columns) and (ev.analysis != "two_group" or "group" in frame.columns)]
+    runnable = [ev for ev in claim.evidence if ev.analysis != "effect" and set(ev.columns) <= set(frame.columns)]
     if not runnable:
-        needs = " or ".join("(" + ", ".join(ev.columns + (["group"] if ev.analysis == "two_group" else [])) + ")"
-                            for ev in claim.evidence)
-        raise InputError(path, "(columns)", f"none of claim {claim.id}'s analyses can run; it needs columns {needs}")
+        needs = " or ".join("(" + ", ".join(ev.columns) + ")" for ev in claim.evidence if ev.analysis != "effect")
+        raise InputError(path, "(columns)", f"none of claim {claim.id}'s analyses can run on it; "
+                                            f"they need columns {needs or '(none: this claim has only published estimates)'}")
     results = []
     for ev in runnable:
         study = load_study_file(ev.study)
-        groups = list(ev.groups) if ev.analysis == "two_group" else None
-        checked = validate(frame, schema_for(study.spec, ev.columns, None), path)
-        if groups is not None:
-            checked = checked[checked["group"].astype(str).isin(groups)]
-        estimates, eq = analyse(ev, checked)
+        numeric = [c for c in ev.columns if c in study.spec.variables]
+        checked = validate(frame, schema_for(study.spec, numeric, None), path)
+        if ev.analysis == "two_group":
+            checked = checked[checked["group"].astype(str).isin(ev.groups)]
+        out = run_analysis(ev, checked, study.spec)
         source = f"user file {path.name}"
-        estimates = [e.with_source(source, sha) for e in estimates]
-        verdict = judge(estimates[0], eq, ev.sign, ev.sesoi)
-        verdict = observational_cap(verdict, claim.causal_language, {study.spec.design})
-        results.append(EvidenceResult(ev, study, source, sha, estimates, verdict,
-                                      "Tested on the user's data; no assumptions enter.", frame=checked))
+        out.estimates = [e.with_source(source, sha) for e in out.estimates]
+        verdict = observational_cap(_judge(out, ev), claim.causal_language, {study.spec.design})
+        results.append(EvidenceResult(ev, study, source, sha, out.estimates, verdict,
+                                      "Tested on the user's data; no assumptions enter.", frame=checked, outcome=out))
     return results

@@ -85,8 +85,12 @@ def group_distributions(frame: pd.DataFrame, variable: str, groups: list[str], l
 
 
 def ensemble_plot(ensemble: pd.DataFrame, scale: str, sesoi: float, sign: int) -> str:
-    """The primary estimate and its 95% CI in every assumption draw, sorted, coloured by verdict."""
-    data = ensemble.sort_values("estimate").reset_index(drop=True)
+    """The primary estimate and its 95% CI in every assumption draw, sorted, coloured by verdict.
+
+    Draws whose model could not estimate the effect (non-finite limits) are left out of the picture.
+    """
+    finite = np.isfinite(ensemble[["estimate", "ci_low", "ci_high"]]).all(axis=1)
+    data = ensemble[finite].sort_values("estimate").reset_index(drop=True)
     with plt.rc_context(RC):
         fig, ax = plt.subplots(figsize=(6.4, 3.2))
         for category, part in data.groupby("category", sort=True):
@@ -94,7 +98,8 @@ def ensemble_plot(ensemble: pd.DataFrame, scale: str, sesoi: float, sign: int) -
                         yerr=[part["estimate"] - part["ci_low"], part["ci_high"] - part["estimate"]],
                         fmt="o", ms=2.5, lw=0.6, color=VERDICT_COLOURS[category], label=category)
         ax.axhline(0, color="#333", lw=0.8)
-        ax.axhline(sign * sesoi, color="#333", lw=0.8, ls="--", label=f"SESOI ({sign * sesoi:+g})")
+        for k, level in enumerate([sign * sesoi] if sign else [-sesoi, sesoi]):
+            ax.axhline(level, color="#333", lw=0.8, ls="--", label=f"SESOI ({level:+.3g})" if k == 0 else None)
         ax.set_xlabel("assumption draw (sorted by estimate)")
         ax.set_ylabel(f"{scale} with 95% CI")
         ax.legend(frameon=False, fontsize=8, loc="best")
@@ -155,4 +160,71 @@ def meta_forest(labels: list[str], effects, variances, pooled, scale: str = "eff
         if back_transform is np.exp:
             ax.set_xscale("log")
         ax.set_title(f"{pooled.method}; tau² = {pooled.extra['tau2']:.3g}, I² = {pooled.extra['I2']:.0f}%", fontsize=8)
+        return _svg(fig)
+
+
+def _proportion_ci(events: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    from statsmodels.stats.proportion import proportion_confint
+
+    low, high = proportion_confint(events, n, alpha=0.05, method="beta")
+    return np.asarray(low), np.asarray(high)
+
+
+def proportions(labels: list[str], events, n, y_label: str) -> str:
+    """Proportion with an outcome in each group, with exact (Clopper-Pearson) 95% CIs."""
+    events, n = np.asarray(events, dtype=float), np.asarray(n, dtype=float)
+    p = np.divide(events, n, out=np.zeros_like(events), where=n > 0)
+    low, high = _proportion_ci(events, n)
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(5.2, 3.4))
+        x = np.arange(len(labels))
+        ax.bar(x, p, color=POINT_COLOUR, alpha=0.8, width=0.55)
+        ax.errorbar(x, p, yerr=[p - low, high - p], fmt="none", color="#1d2d4f", capsize=4, lw=1.2)
+        for xi, (e, m) in enumerate(zip(events, n)):
+            ax.annotate(f"{int(e)}/{int(m)}", (xi, high[xi]), textcoords="offset points", xytext=(0, 4), ha="center",
+                        fontsize=8)
+        ax.set_xticks(x, labels)
+        ax.set_ylabel(y_label)
+        ax.set_ylim(0, min(1.0, float(np.nanmax(high)) * 1.25 + 0.02))
+        return _svg(fig)
+
+
+def rates_by_band(table: pd.DataFrame) -> str:
+    """Injuries per 1,000 exposure units by age band, one line per muscle (solid L5/S1, dashed L2-L4)."""
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(6.0, 3.6))
+        palette = sns.color_palette("colorblind")
+        for k, (muscle, part) in enumerate(table.groupby("muscle", sort=True)):
+            part = part.sort_values("age_step")
+            rate = 1000 * part["injuries"] / part["exposure"]
+            low, high = _proportion_ci(part["injuries"].to_numpy(), part["exposure"].to_numpy())
+            style = "-" if part["nerve"].iloc[0] == "L5S1" else "--"
+            ax.errorbar(part["age_step"], rate, yerr=[rate - 1000 * low, 1000 * high - rate], fmt="o" + style,
+                        color=palette[k], capsize=3, lw=1.4, ms=4,
+                        label=f"{muscle.replace('_', ' ')} ({part['nerve'].iloc[0]})")
+        bands = table.drop_duplicates("age_step").sort_values("age_step")
+        if "age_band" in bands:
+            ax.set_xticks(bands["age_step"], bands["age_band"])
+        ax.set_xlabel("age band")
+        ax.set_ylabel("injuries per 1,000 exposures (95% CI)")
+        ax.legend(frameon=False, fontsize=8)
+        return _svg(fig)
+
+
+def kaplan_meier_plot(curves: dict[str, pd.DataFrame], x_label: str) -> str:
+    """Kaplan-Meier survival (free of the event) per group, as steps with log-scale 95% CI bands."""
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(6.0, 3.6))
+        palette = sns.color_palette("colorblind")
+        for k, (label, table) in enumerate(curves.items()):
+            t = np.r_[0, table["time"].to_numpy()]
+            s = np.r_[1, table["surv"].to_numpy()]
+            lo = np.r_[1, table["lower"].fillna(0).to_numpy()]
+            hi = np.r_[1, table["upper"].fillna(1).to_numpy()]
+            ax.step(t, s, where="post", color=palette[k], label=label, lw=1.6)
+            ax.fill_between(t, lo, hi, step="post", color=palette[k], alpha=0.15)
+        ax.set_ylim(0, 1.02)
+        ax.set_xlabel(x_label)
+        ax.set_ylabel("free of the event (Kaplan-Meier)")
+        ax.legend(frameon=False, fontsize=8)
         return _svg(fig)

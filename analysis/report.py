@@ -23,16 +23,15 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
-import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from rich.progress import Progress
 
 from . import figures
 from .claims import load_claims
-from .engine import DEFAULT_ENSEMBLE_DRAWS, ClaimResult, EvidenceResult, run_claim
+from .engine import DEFAULT_ENSEMBLE_DRAWS, ClaimResult, run_claim
 from .errors import InputError
-from .limits import design_limits
+from .report_context import forest_rows, strength, study_sections
 from .verdicts import VERDICT_RULE
 
 PACKAGES = ["hamstring-evidence", "numpy", "pandas", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn",
@@ -44,6 +43,7 @@ def _env() -> Environment:
     env = Environment(loader=PackageLoader("analysis", "templates"), autoescape=select_autoescape(["j2", "html"]),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["num"] = lambda v, d=2: "NA" if v is None else f"{v:.{d}f}"
+    env.filters["sentence"] = lambda text: text[:1].upper() + text[1:]
     return env
 
 
@@ -54,47 +54,8 @@ def versions() -> dict[str, str]:
     return out
 
 
-def _figures_for(r: EvidenceResult) -> list[dict]:
-    ev, spec = r.evidence, r.study.spec
-    figs = []
-    synthetic = "" if r.source.startswith("user") else " Synthetic data shaped like the study."
-    if ev.analysis == "correlation":
-        frame = r.frame[r.frame["group"] == ev.group] if "group" in r.frame.columns and ev.group else r.frame
-        figs.append({"svg": figures.scatter_with_fit(frame, ev.x, ev.y, spec.variables[ev.x].label,
-                                                     spec.variables[ev.y].label),
-                     "caption": f"{spec.variables[ev.y].label} against {spec.variables[ev.x].label}, with the "
-                                f"OLS line and its 95% confidence band.{synthetic}"})
-    else:
-        labels = {g: spec.groups[g].label for g in ev.groups}
-        figs.append({"svg": figures.group_distributions(r.frame, ev.variable, list(ev.groups), labels,
-                                                        spec.variables[ev.variable].label),
-                     "caption": f"{spec.variables[ev.variable].label} by group: points, quartile box and mean."
-                                f"{synthetic}"})
-    if len(r.ensemble):
-        figs.append({"svg": figures.ensemble_plot(r.ensemble, ev.effect_scale, ev.sesoi, ev.sign),
-                     "caption": f"The primary estimate ({ev.effect_scale}) and its 95% CI in each of "
-                                f"{len(r.ensemble)} datasets drawn across the assumptions' admissible ranges, "
-                                f"coloured by the verdict each gives. Dashed line: the smallest effect of interest."})
-    for fig in figs:
-        fig["svg"] = Markup(fig["svg"])
-    return figs
-
-
-def _forest_rows(results: list[ClaimResult]) -> pd.DataFrame:
-    rows = [{"label": f"{r.evidence.id} ({r.study.spec.id})", "scale": r.evidence.effect_scale,
-             "estimate": r.primary.estimate, "ci_low": r.primary.ci_low, "ci_high": r.primary.ci_high,
-             "category": r.verdict.category} for cr in results for r in cr.results]
-    return pd.DataFrame(rows)
-
-
 def _page_context(cr: ClaimResult) -> dict:
-    evidence = []
-    for r in cr.results:
-        evidence.append({"result": r, "spec": r.study.spec, "study": r.study, "figures": _figures_for(r),
-                         "assumptions": r.dataset.assumptions if r.dataset else [],
-                         "notes": (r.dataset.notes if r.dataset else []) + list(r.study.spec.notes),
-                         "limits": design_limits(r.study.spec.design)})
-    return {"cr": cr, "claim": cr.claim, "evidence": evidence, "rule": VERDICT_RULE,
+    return {"cr": cr, "claim": cr.claim, "sections": study_sections(cr), "rule": VERDICT_RULE,
             "command": f"hamstring-evidence report --claim {cr.claim.id}"}
 
 
@@ -156,10 +117,10 @@ def build_reports(out: str | Path = "reports", claim_ids: list[str] | None = Non
                     (stage / f"{claim.id}.html").write_text(page, encoding="utf-8")
                 progress.advance(task)
             progress.update(task, description="index")
-            rows = _forest_rows(results)
+            rows = forest_rows(results)
             summary = Markup(figures.forest(rows)) if len(rows) else None
             index = env.get_template("index.html.j2").render(results=results, summary=summary, rule=VERDICT_RULE,
-                                                             versions=versions())
+                                                             strength=strength, versions=versions())
             (stage / "index.html").write_text(index, encoding="utf-8")
             progress.advance(task)
         _swap_into_place(stage, out)

@@ -115,7 +115,7 @@ class Estimate:
             parts.append(f"{self.effect_size_type} = {_num(self.effect_size, digits)}")
         if self.bf10 is not None:
             parts.append(f"BF10 = {format_bf(self.bf10)}")
-        text = ", ".join(parts) + f"; n = {self.n}"
+        text = ", ".join(parts) + (f"; n = {self.n}" if self.n else "")
         if self.n_dropped:
             text += f" ({self.n_dropped} dropped for missing values)"
         text += "."

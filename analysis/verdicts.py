@@ -12,6 +12,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+import math
 from typing import Literal
 
 from .results import Estimate
@@ -34,6 +35,9 @@ VERDICT_RULE = (
     "inconclusive (depends on what the paper did not report). "
     "A claim's verdict is supported (or contradicted) when every study's verdict is; mixed verdicts are "
     "inconclusive and shown side by side. "
+    "A claim that there is NO effect is supported when the 90% CI lies inside (-SESOI, +SESOI) and contradicted "
+    "when the 95% CI excludes zero with an estimate at least the SESOI. "
+    "A published estimate without a CI cannot be judged and is inconclusive. "
     "A claim in causal language tested only on observational designs is at most "
     "'association supported; causation not established'."
 )
@@ -60,34 +64,54 @@ def judge(primary: Estimate, equivalence: Estimate, sign: int, sesoi: float) -> 
         The effect size with its 95% CI.
     equivalence : Estimate
         The same effect size with its 90% CI (for the TOST equivalence test).
-    sign : {+1, -1}
-        The claimed direction.
+    sign : {+1, -1, 0}
+        The claimed direction; 0 for a claim that there is no effect.
     sesoi : float
         Smallest effect size of interest, positive, on the estimate's scale.
     """
+    if sign == 0:
+        return _judge_null_claim(primary, equivalence, sesoi)
     est = sign * primary.estimate
     low, high = sorted((sign * primary.ci_low, sign * primary.ci_high))
     eq_low, eq_high = sorted((sign * equivalence.ci_low, sign * equivalence.ci_high))
     scale = primary.estimate_type or "effect"
     ci = f"95% CI [{primary.ci_low:.2f}, {primary.ci_high:.2f}]"
+    sesoi_text = f"{sesoi:.3g}"
+    if scale.startswith("log"):
+        scale = f"{scale} (ratio {math.exp(primary.estimate):.2f})"
+        sesoi_text = f"{sesoi:.3g} (ratio {math.exp(sesoi):.2f})"
     if low > 0 and est >= sesoi:
         return Verdict("supported", "supported",
                        f"{scale} = {primary.estimate:.2f}, {ci} excludes zero in the claimed direction and the "
-                       f"estimate reaches the SESOI of {sesoi:g}")
+                       f"estimate reaches the SESOI of {sesoi_text}")
     if high < 0:
         return Verdict("contradicted", "contradicted",
                        f"{scale} = {primary.estimate:.2f}, {ci} lies entirely in the opposite direction")
     if -sesoi < eq_low and eq_high < sesoi:
         return Verdict("contradicted", "contradicted (negligible effect)",
                        f"90% CI [{equivalence.ci_low:.2f}, {equivalence.ci_high:.2f}] lies inside "
-                       f"+/-{sesoi:g}: equivalence shown, the effect is negligible")
+                       f"+/-{sesoi_text}: equivalence shown, the effect is negligible")
     if low > 0:
         return Verdict("inconclusive", "inconclusive",
                        f"{scale} = {primary.estimate:.2f}, {ci} excludes zero but the estimate is below the "
-                       f"SESOI of {sesoi:g}")
+                       f"SESOI of {sesoi_text}")
     return Verdict("inconclusive", "inconclusive",
                    f"{scale} = {primary.estimate:.2f}, {ci} includes zero and the test cannot show equivalence "
-                   f"within +/-{sesoi:g}")
+                   f"within +/-{sesoi_text}")
+
+
+def _judge_null_claim(primary: Estimate, equivalence: Estimate, sesoi: float) -> Verdict:
+    scale = primary.estimate_type or "effect"
+    if -sesoi < equivalence.ci_low and equivalence.ci_high < sesoi:
+        return Verdict("supported", "supported",
+                       f"90% CI [{equivalence.ci_low:.2f}, {equivalence.ci_high:.2f}] lies inside +/-{sesoi:.3g}: "
+                       f"no effect as large as the SESOI, as the claim says")
+    if (primary.ci_low > 0 or primary.ci_high < 0) and abs(primary.estimate) >= sesoi:
+        return Verdict("contradicted", "contradicted",
+                       f"{scale} = {primary.estimate:.3g}, 95% CI [{primary.ci_low:.3g}, {primary.ci_high:.3g}] excludes "
+                       f"zero and reaches the SESOI of {sesoi:.3g}: there is an effect")
+    return Verdict("inconclusive", "inconclusive",
+                   f"{scale} = {primary.estimate:.3g}: neither an effect beyond the SESOI nor equivalence is shown")
 
 
 def across_assumptions(base: Verdict, draws: list[Category]) -> tuple[Verdict, str]:

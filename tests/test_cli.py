@@ -36,15 +36,6 @@ def test_help_everywhere(capsys, argv):
     assert code == 0 and "Usage" in out
 
 
-def test_claims_list_json(capsys):
-    code, out, _ = run(capsys, "claims", "list", "--json")
-    rows = json.loads(out)
-    assert code == 0
-    row = next(r for r in rows if r["claim_id"] == CLAIM)
-    assert row["post"].startswith("004") and row["verdict"] == "supported"
-    assert row["verdict_label"] == "association supported; causation not established" and row["reason"]
-
-
 def test_studies_show_json(capsys):
     code, out, _ = run(capsys, "studies", "show", "S2", "--json")
     data = json.loads(out)

@@ -12,15 +12,38 @@ from analysis.report import build_reports
 CLAIM = "hamstring-stiffness-lbp"
 
 
+SMALL = ["00-hamstring-stiffness-lbp.yaml", "07-clbp-less-flexible.yaml", "13-autopsy-ligament-hypertrophy.yaml"]
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def small_data(tmp_path_factory):
+    """A copy of data/ with three claims (one per kind of page), so structural checks build quickly."""
+    import shutil
+
+    from analysis.paths import REPO_ROOT
+
+    target = tmp_path_factory.mktemp("data") / "data"
+    shutil.copytree(REPO_ROOT / "data", target, ignore=shutil.ignore_patterns("generated"))
+    for path in (target / "claims").glob("*.yaml"):
+        if path.name not in SMALL:
+            path.unlink()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HAMSTRING_EVIDENCE_DATA", str(target))
+        yield target
+
+
+@pytest.fixture(scope="module")
+def built(small_data, tmp_path_factory):
     out = tmp_path_factory.mktemp("r") / "reports"
-    build_reports(out, ensemble_draws=20)
+    build_reports(out, ensemble_draws=10)
     return out
 
 
 def test_index_and_claim_pages_exist(built):
-    assert sorted(p.name for p in built.iterdir()) == ["hamstring-stiffness-lbp.html", "index.html"]
+    from analysis.claims import load_claims
+
+    assert sorted(p.name for p in built.iterdir()) == sorted([f"{c}.html" for c in load_claims()] + ["index.html"])
+    assert len(load_claims()) == 3
     index = (built / "index.html").read_text()
     assert f'href="{CLAIM}.html"' in index and "association supported; causation not established" in index
     page = (built / f"{CLAIM}.html").read_text()
@@ -35,47 +58,54 @@ def test_pages_are_self_contained(built):
         html = page.read_text()
         assert "<script" not in html
         assert not re.search(r'(src|href)="(https?:)?//', html), page.name
-        assert "<svg" in html and "@import" not in html
+        assert "@import" not in html and "<style>" in html
+    for name in ("index.html", f"{CLAIM}.html"):
+        assert "<svg" in (built / name).read_text()  # figures are inline SVG
+    assert "<svg" not in (built / "autopsy-ligament-hypertrophy.html").read_text()  # nothing to plot
 
 
 def test_regeneration_is_byte_identical(built, tmp_path):
     again = tmp_path / "again"
-    build_reports(again, ensemble_draws=20)
+    build_reports(again, ensemble_draws=10)
     for page in built.glob("*.html"):
         assert (again / page.name).read_bytes() == page.read_bytes(), page.name
 
 
 def test_failed_regeneration_leaves_previous_reports(built, tmp_path, monkeypatch):
     out = tmp_path / "reports"
-    build_reports(out, ensemble_draws=5)
+    build_reports(out, ensemble_draws=2)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
     def boom(*args, **kwargs):
         raise RuntimeError("interrupted")
 
-    monkeypatch.setattr(report_module, "_forest_rows", boom)
+    monkeypatch.setattr(report_module, "forest_rows", boom)
     with pytest.raises(RuntimeError):
-        build_reports(out, ensemble_draws=5)
+        build_reports(out, ensemble_draws=2)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # staging cleaned up
 
 
-def test_text_from_claims_is_escaped(isolated_data, tmp_path):
-    path = isolated_data / "claims" / f"{CLAIM}.yaml"
+def test_text_from_claims_is_escaped(small_data, tmp_path):
+    path = next((small_data / "claims").glob(f"*{CLAIM}.yaml"))
+    original = path.read_text()
     claim = yaml.safe_load(path.read_text())
     claim["title"] = "<script>alert(1)</script>"
     claim["post"]["quote"] = "<img src=x onerror=alert(1)>"
     path.write_text(yaml.safe_dump(claim))
     out = tmp_path / "reports"
-    build_reports(out, ensemble_draws=2)
-    for page in out.glob("*.html"):
-        html = page.read_text()
-        assert "<script>alert" not in html and "<img src=x" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (out / f"{CLAIM}.html").read_text()
+    try:
+        build_reports(out, ensemble_draws=2)
+        for page in out.glob("*.html"):
+            html = page.read_text()
+            assert "<script>alert" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (out / f"{CLAIM}.html").read_text()
+    finally:
+        path.write_text(original)
 
 
 def test_unsafe_claim_id_cannot_name_a_file(isolated_data, tmp_path):
-    path = isolated_data / "claims" / f"{CLAIM}.yaml"
+    path = next((isolated_data / "claims").glob(f"*{CLAIM}.yaml"))
     claim = yaml.safe_load(path.read_text())
     claim["id"] = "../../escape"
     path.write_text(yaml.safe_dump(claim))
@@ -84,7 +114,8 @@ def test_unsafe_claim_id_cannot_name_a_file(isolated_data, tmp_path):
     assert not (tmp_path.parent / "escape.html").exists()
 
 
-def test_committed_reports_are_what_the_code_produces(tmp_path):
+def test_committed_reports_are_what_the_code_produces(tmp_path, monkeypatch):
+    monkeypatch.delenv("HAMSTRING_EVIDENCE_DATA", raising=False)  # the repository's own data, not a test copy
     committed = Path(__file__).resolve().parent.parent / "reports"
     fresh = tmp_path / "reports"
     build_reports(fresh)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from analysis.claims import Evidence
-from analysis.engine import analyse
+from analysis.analyses import run_analysis
 from analysis.results import Estimate
 from analysis.verdicts import Verdict, across_assumptions, combine, judge, observational_cap
 from analysis.generate import exact_scores
@@ -22,8 +22,8 @@ EV = Evidence(id="t", study="S1", question="q", analysis="correlation", x="x", y
 
 
 def _verdict(frame, ev=EV):
-    estimates, eq = analyse(ev, frame)
-    return judge(estimates[0], eq, ev.sign, ev.sesoi)
+    out = run_analysis(ev, frame, None)
+    return judge(out.judged, out.judged90, ev.sign, out.sesoi)
 
 
 def test_clear_effect_in_claimed_direction_is_supported():
@@ -98,3 +98,36 @@ def test_judge_uses_the_90_percent_ci_for_equivalence():
     assert judge(primary, wide, 1, 0.1).category == "inconclusive"
     with pytest.raises(TypeError):
         judge(primary)  # both CIs are required
+
+
+def test_a_claim_of_no_effect():
+    ev = EV.model_copy(update={"direction": "none"})
+    assert _verdict(_corr_frame(0.0, 2000), ev).category == "supported"       # equivalence shown
+    assert _verdict(_corr_frame(-0.5, 100), ev).category == "contradicted"    # a clear effect
+    assert _verdict(_corr_frame(-0.2, 20), ev).category == "inconclusive"     # underpowered
+
+
+def _effect_evidence(effect_id, direction="positive", sesoi=1.2, study="S11"):
+    return Evidence(id="e", study=study, question="q", analysis="effect", effect=effect_id, direction=direction,
+                    sesoi=sesoi, sesoi_reason="t")
+
+
+@pytest.mark.parametrize("effect_id, direction, sesoi, expected", [
+    ("rdq30-stretching-vs-selfcare", "positive", 1.2, "supported"),      # RR 1.58 (1.10, 2.27): above 1 and the SESOI
+    ("rdq30-stretching-vs-selfcare", "negative", 1.2, "contradicted"),   # CI entirely on the other side
+    ("rdq30-stretching-vs-selfcare", "positive", 2.0, "inconclusive"),   # CI excludes 1 but 1.58 < SESOI 2.0
+])
+def test_published_ratio_effects_on_the_log_scale(effect_id, direction, sesoi, expected):
+    from analysis.specs import load_study
+
+    out = run_analysis(_effect_evidence(effect_id, direction, sesoi), None, load_study("S11"))
+    assert judge(out.judged, out.judged90, {"positive": 1, "negative": -1}[direction], out.sesoi).category == expected
+    assert out.judged.estimate == pytest.approx(np.log(1.58))
+
+
+def test_published_effect_without_ci_cannot_be_judged():
+    from analysis.engine import run_evidence
+
+    ev = _effect_evidence("green-previous-strain", study="S21")
+    result = run_evidence(ev, causal_language=False)
+    assert result.verdict.category == "inconclusive" and "no CI" in result.verdict.label

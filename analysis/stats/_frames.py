@@ -7,9 +7,11 @@ import pandas as pd
 from ..errors import AnalysisError
 
 
-def model_frame(data: pd.DataFrame, numeric: list[str], categorical: list[str] = (), min_rows: int = 3
-                ) -> tuple[pd.DataFrame, int]:
+def model_frame(data: pd.DataFrame, numeric: list[str], categorical: list[str] = (), min_rows: int = 3,
+                constant_ok: tuple[str, ...] = ()) -> tuple[pd.DataFrame, int]:
     """Return the complete rows of the named columns and how many rows were dropped.
+
+    ``constant_ok`` names numeric columns that may be constant (an exposure offset).
 
     Raises
     ------
@@ -28,7 +30,7 @@ def model_frame(data: pd.DataFrame, numeric: list[str], categorical: list[str] =
     if len(frame) < min_rows:
         raise AnalysisError(f"{', '.join(columns)}: need at least {min_rows} complete rows, got {len(frame)}")
     for c in numeric:
-        if frame[c].nunique() < 2:
+        if c not in constant_ok and frame[c].nunique() < 2:
             raise AnalysisError(f"{c}: is constant, so its effect cannot be estimated")
     for c in categorical:
         counts = frame[c].value_counts()

@@ -13,6 +13,8 @@ Examples
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
@@ -22,6 +24,15 @@ from formulaic import Formula
 from ..errors import AnalysisError
 from ..results import Estimate
 from ._frames import model_frame
+
+
+def _fit_quietly(model, **kwargs):
+    """Fit, keeping statsmodels' convergence and overflow warnings out of the user's terminal
+    (non-convergence is reported in the records instead)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            return model.fit(**kwargs)
 
 GLM_TOL = 1e-12  # IRLS convergence on the deviance; the default 1e-8 leaves ~1e-4 in coefficients
 
@@ -36,18 +47,22 @@ def _variables(formula: str, data: pd.DataFrame) -> tuple[list[str], list[str]]:
 def _records(fit, test: str, method: str, n: int, dropped: int, transform=None, estimate_type="coefficient",
              level: float = 0.95, stat_name: str = "t", df=None) -> list[Estimate]:
     ci = np.asarray(fit.conf_int(alpha=1 - level))
+    converged = bool(getattr(fit, "converged", True))
+    if not converged:
+        method += "; DID NOT CONVERGE (separation or too few events): the estimate is unreliable"
     out = []
     for i, term in enumerate(fit.params.index):
         est, low, high = float(fit.params.iloc[i]), float(ci[i, 0]), float(ci[i, 1])
         if transform is not None:
-            est, low, high = transform(est), transform(low), transform(high)
+            with np.errstate(over="ignore"):
+                est, low, high = float(transform(est)), float(transform(low)), float(transform(high))
         out.append(Estimate(test=test, term=str(term), estimate=est, estimate_type=estimate_type,
                             ci_low=low, ci_high=high, ci_level=level,
                             ci_method="Wald " + ("t" if stat_name == "t" else "z") +
                                       (" (exponentiated)" if transform else ""),
                             statistic=float(fit.tvalues.iloc[i]), statistic_name=stat_name, df=df,
                             p=float(fit.pvalues.iloc[i]), n=n, n_dropped=dropped, method=method,
-                            extra={"se": float(fit.bse.iloc[i])}))
+                            extra={"se": float(fit.bse.iloc[i]), "converged": converged}))
     return out
 
 
@@ -78,14 +93,14 @@ def logistic(formula: str, data: pd.DataFrame, level: float = 0.95) -> list[Esti
     outcome = formula.split("~")[0].strip()
     if not set(frame[outcome].unique()) <= {0, 1}:
         raise AnalysisError(f"{outcome}: a logistic outcome must be coded 0/1")
-    fit = smf.glm(formula, data=frame, family=sm.families.Binomial()).fit(tol=GLM_TOL, maxiter=100)
+    fit = _fit_quietly(smf.glm(formula, data=frame, family=sm.families.Binomial()), tol=GLM_TOL, maxiter=100)
     return _records(fit, "Logistic regression", f"Binomial GLM, logit link ({formula}); Wald CIs",
                     int(fit.nobs), dropped, transform=np.exp, estimate_type="odds ratio", level=level, stat_name="z")
 
 
 def _rate_frame(formula: str, data: pd.DataFrame, exposure: str):
     numeric, categorical = _variables(formula, data)
-    frame, dropped = model_frame(data, [*numeric, exposure], categorical, min_rows=5)
+    frame, dropped = model_frame(data, [*numeric, exposure], categorical, min_rows=5, constant_ok=(exposure,))
     if (frame[exposure] <= 0).any():
         raise AnalysisError(f"{exposure}: exposure must be positive")
     outcome = formula.split("~")[0].strip()
@@ -97,8 +112,8 @@ def _rate_frame(formula: str, data: pd.DataFrame, exposure: str):
 def poisson(formula: str, data: pd.DataFrame, exposure: str, level: float = 0.95) -> list[Estimate]:
     """Poisson regression of counts with ``log(exposure)`` as offset; estimates are rate ratios."""
     frame, dropped = _rate_frame(formula, data, exposure)
-    fit = smf.glm(formula, data=frame, family=sm.families.Poisson(), offset=np.log(frame[exposure])).fit(
-        tol=GLM_TOL, maxiter=100)
+    fit = _fit_quietly(smf.glm(formula, data=frame, family=sm.families.Poisson(), offset=np.log(frame[exposure])),
+                       tol=GLM_TOL, maxiter=100)
     records = _records(fit, "Poisson regression", f"Poisson GLM, log link, offset log({exposure}) ({formula}); Wald CIs",
                        int(fit.nobs), dropped, transform=np.exp, estimate_type="rate ratio", level=level, stat_name="z")
     dispersion = float(fit.pearson_chi2 / fit.df_resid)
@@ -116,11 +131,11 @@ def negative_binomial(formula: str, data: pd.DataFrame, exposure: str, level: fl
     frame, dropped = _rate_frame(formula, data, exposure)
     offset = np.log(frame[exposure])
     discrete = smf.negativebinomial(formula, data=frame, offset=offset, loglike_method="nb2")
-    ml = discrete.fit(disp=False, maxiter=200, method="bfgs")
-    ml = discrete.fit(start_params=ml.params, disp=False, maxiter=100, method="newton")
+    ml = _fit_quietly(discrete, disp=False, maxiter=200, method="bfgs")
+    ml = _fit_quietly(discrete, start_params=ml.params, disp=False, maxiter=100, method="newton")
     alpha = float(ml.params["alpha"])
-    fit = smf.glm(formula, data=frame, family=sm.families.NegativeBinomial(alpha=alpha), offset=offset).fit(
-        tol=GLM_TOL, maxiter=100)
+    fit = _fit_quietly(smf.glm(formula, data=frame, family=sm.families.NegativeBinomial(alpha=alpha), offset=offset),
+                       tol=GLM_TOL, maxiter=100)
     records = _records(fit, "Negative binomial regression",
                        f"NB2 GLM, log link, offset log({exposure}) ({formula}); theta by ML; Wald CIs",
                        int(fit.nobs), dropped, transform=np.exp, estimate_type="rate ratio", level=level, stat_name="z")

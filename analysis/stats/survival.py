@@ -22,6 +22,7 @@ from statsmodels.duration.survfunc import SurvfuncRight
 from ..errors import AnalysisError
 from ..results import Estimate
 from ._frames import model_frame
+from .regression import _fit_quietly
 
 
 def cox(data: pd.DataFrame, time: str, event: str, covariates: list[str], level: float = 0.95) -> list[Estimate]:
@@ -34,14 +35,18 @@ def cox(data: pd.DataFrame, time: str, event: str, covariates: list[str], level:
     if frame[event].sum() == 0:
         raise AnalysisError(f"{event}: no events, so hazards cannot be compared")
     formula = f"{time} ~ " + " + ".join(covariates)
-    fit = smf.phreg(formula, data=frame, status=frame[event].to_numpy(), ties="efron").fit()
+    fit = _fit_quietly(smf.phreg(formula, data=frame, status=frame[event].to_numpy(), ties="efron"))
+    converged = bool(fit.mle_retvals.get("converged", True)) if hasattr(fit, "mle_retvals") else True
     ci = np.asarray(fit.conf_int(alpha=1 - level))
-    return [Estimate(test="Cox proportional hazards", term=name, estimate=float(np.exp(fit.params[i])),
-                     estimate_type="hazard ratio", ci_low=float(np.exp(ci[i, 0])), ci_high=float(np.exp(ci[i, 1])),
+    with np.errstate(over="ignore"):
+        hr, lo, hi = np.exp(fit.params), np.exp(ci[:, 0]), np.exp(ci[:, 1])
+    note = "" if converged else "; DID NOT CONVERGE (separation or too few events): the estimate is unreliable"
+    return [Estimate(test="Cox proportional hazards", term=name, estimate=float(hr[i]),
+                     estimate_type="hazard ratio", ci_low=float(lo[i]), ci_high=float(hi[i]),
                      ci_level=level, ci_method="Wald z (exponentiated)", statistic=float(fit.tvalues[i]),
                      statistic_name="z", p=float(fit.pvalues[i]), n=int(len(frame)), n_dropped=dropped,
-                     method=f"Cox proportional hazards ({formula}), Efron ties, partial likelihood",
-                     extra={"se": float(fit.bse[i]), "events": int(frame[event].sum())})
+                     method=f"Cox proportional hazards ({formula}), Efron ties, partial likelihood" + note,
+                     extra={"se": float(fit.bse[i]), "events": int(frame[event].sum()), "converged": converged})
             for i, name in enumerate(covariates)]
 
 

@@ -1,0 +1,223 @@
+"""What a report page shows, assembled from a claim's results (no HTML here; see ``templates/``).
+
+Examples
+--------
+>>> from analysis.specs import load_study
+>>> rows = published_rows(load_study("S16"))
+>>> any(r["figure"].startswith("risk ratio") for r in rows)
+True
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from markupsafe import Markup
+
+from . import figures, stats
+from .analyses import rate_table
+from .engine import ClaimResult, EvidenceResult
+from .limits import design_limits
+from .reproduce import reproduction_checks
+from .specs import StudySpec
+
+
+def published_rows(spec: StudySpec) -> list[dict]:
+    """Every figure the paper published, as rows: figure, value, where it was read."""
+    rows = []
+    for gid, g in spec.groups.items():
+        if not g.n.is_assumption:
+            rows.append({"figure": f"n, {g.label}", "value": f"{g.n.value:.0f}", "where": g.n.source})
+    for s in spec.summaries:
+        for stat in ("mean", "sd"):
+            q = getattr(s, stat)
+            if q is not None and not q.is_assumption:
+                rows.append({"figure": f"{stat} of {spec.variables[s.variable].label} ({spec.groups[s.group].label})",
+                             "value": f"{q.value:.{q.precision}f}", "where": q.source})
+    for c in spec.correlations:
+        if not c.r.is_assumption:
+            rows.append({"figure": f"r({c.x}, {c.y}) in {c.group}", "value": f"{c.r.value:.{c.r.precision}f}",
+                         "where": c.r.source})
+        elif c.significant is not None:
+            sign = (c.sign or "sign not reported") + (" (sign assumed)" if c.sign_assumed else "")
+            rows.append({"figure": f"r({c.x}, {c.y}) in {c.group}",
+                         "value": f"{sign}, {'p < ' if c.significant else 'not significant at '}{c.alpha}",
+                         "where": c.source or "abstract"})
+        elif c.p is not None:
+            rows.append({"figure": f"r({c.x}, {c.y}) in {c.group}", "value": f"p = {c.p}" +
+                         (f", {c.sign} (sign assumed)" if c.sign_assumed else ""), "where": c.source or "abstract"})
+    for cat in spec.categoricals:
+        for level, q in cat.counts.items():
+            if not q.is_assumption:
+                rows.append({"figure": f"{cat.variable} = {level} ({spec.groups[cat.group].label})",
+                             "value": f"{q.value:.0f}", "where": q.source})
+    for t in spec.tables:
+        for i, rl in enumerate(t.row_levels):
+            cells = ", ".join(f"{t.col} = {cl}: {t.counts[i][j]}" for j, cl in enumerate(t.col_levels))
+            rows.append({"figure": f"table {t.id}: {t.row} = {rl}", "value": cells, "where": t.source})
+    for rt in spec.reported_tests:
+        target = rt.table or f"{rt.variable} ({' vs '.join(rt.groups or ())})"
+        value = f"{rt.value:.{rt.decimals or 2}f}" + (f" ({rt.ci[0]}-{rt.ci[1]})" if rt.ci else "")
+        value += f", p = {rt.p}" if rt.p is not None else ""
+        rows.append({"figure": f"{rt.kind.replace('_', ' ')} of {target}", "value": value, "where": rt.source})
+    if spec.cohort is not None:
+        for name, cov in spec.cohort.covariates.items():
+            for stat in ("mean", "sd", "prevalence"):
+                q = getattr(cov, stat)
+                if q is not None and not q.is_assumption:
+                    rows.append({"figure": f"{stat} of {name}", "value": f"{q.value:g}", "where": q.source})
+        for o in spec.cohort.outcomes:
+            if not o.events.is_assumption:
+                rows.append({"figure": f"number of {o.label or o.name} events", "value": f"{o.events.value:.0f}",
+                             "where": o.events.source})
+    if spec.rates is not None:
+        for field in ("exposure_per_unit", "events_per_unit"):
+            q = getattr(spec.rates, field)
+            if not q.is_assumption:
+                rows.append({"figure": field.replace("_", " ") + f" ({spec.rates.unit})", "value": f"{q.value:g}",
+                             "where": q.source})
+    for e in spec.effects:
+        value = f"{e.measure} {e.estimate.point:g}" + (f" ({e.ci[0]:g}-{e.ci[1]:g})" if e.ci else ", no CI")
+        value += f", p {e.p_relation} {e.p:g}" if e.p is not None else ""
+        rows.append({"figure": f"{e.comparison} -> {e.outcome}" + (f" [{e.unit}]" if e.unit else ""), "value": value,
+                     "where": e.estimate.source or "assumed"})
+    return rows
+
+
+def power_text(r: EvidenceResult) -> str | None:
+    """The power the study had for the SESOI, and the smallest effect it could detect with 80% power."""
+    ev = r.evidence
+    if ev.analysis == "correlation":
+        n = r.primary.n
+        return (f"With n = {n}, the power to detect r = {ev.sesoi:g} (two-sided, alpha = .05) was "
+                f"{100 * stats.power_correlation(ev.sesoi, n):.0f}%; the smallest correlation detectable with 80% power "
+                f"is r = {stats.detectable_correlation(n):.2f} (pwr.r.test formula).")
+    if ev.analysis == "two_group":
+        a, b = ev.groups
+        n1 = int((r.frame["group"] == a).sum())
+        n2 = int((r.frame["group"] == b).sum())
+        return (f"With n = {n1} and {n2}, the power to detect g = {ev.sesoi:g} was "
+                f"{100 * stats.power_two_groups(ev.sesoi, n1, n2):.0f}%; the smallest standardised difference detectable "
+                f"with 80% power is d = {stats.detectable_difference(n1, n2):.2f} (two-sample t test, noncentral t).")
+    return None
+
+
+def _binned_rates(frame: pd.DataFrame, covariate: str, outcome: str):
+    values = frame[covariate]
+    if set(values.dropna().unique()) <= {0, 1}:
+        keys = [(f"{covariate} = 0", values == 0), (f"{covariate} = 1", values == 1)]
+    else:
+        edges = np.unique(np.quantile(values, [0, 0.25, 0.5, 0.75, 1.0]))
+        bins = pd.cut(values, edges, include_lowest=True)
+        keys = [(f"{iv.left:.0f}-{iv.right:.0f}", bins == iv) for iv in bins.cat.categories]
+    labels = [k for k, _ in keys]
+    events = [int(frame.loc[m, outcome].sum()) for _, m in keys]
+    n = [int(m.sum()) for _, m in keys]
+    return labels, events, n
+
+
+def figures_for(r: EvidenceResult) -> list[dict]:
+    """The figures a reviewer would rather look at than read, for one evidence entry."""
+    ev, spec, frame = r.evidence, r.study.spec, r.frame
+    synthetic = "" if r.source.startswith(("user", "published")) else " Synthetic data shaped like the study."
+    figs = []
+    if ev.analysis == "correlation":
+        rows = frame[frame["group"] == ev.group] if "group" in frame.columns and ev.group else frame
+        label = lambda v: spec.variables[v].label if v in spec.variables else v  # noqa: E731
+        figs.append((figures.scatter_with_fit(rows, ev.x, ev.y, label(ev.x), label(ev.y)),
+                     f"{label(ev.y)} against {label(ev.x)}, with the OLS line and its 95% confidence band.{synthetic}"))
+    elif ev.analysis == "two_group":
+        labels = {g: spec.groups[g].label if g in spec.groups else g for g in ev.groups}
+        y = spec.variables[ev.variable].label if ev.variable in spec.variables else ev.variable
+        figs.append((figures.group_distributions(frame, ev.variable, list(ev.groups), labels, y),
+                     f"{y} by group: points, quartile box and mean.{synthetic}"))
+    elif ev.analysis == "risk_ratio":
+        rows = frame[[ev.exposure, ev.outcome]].dropna().astype(str)
+        levels = [ev.exposed, *sorted(set(rows[ev.exposure]) - {ev.exposed})]
+        events = [int(((rows[ev.exposure] == lv) & (rows[ev.outcome] == ev.event)).sum()) for lv in levels]
+        n = [int((rows[ev.exposure] == lv).sum()) for lv in levels]
+        figs.append((figures.proportions([f"{ev.exposure} = {lv}" for lv in levels], events, n,
+                                         f"proportion with {ev.outcome} = {ev.event}"),
+                     f"Proportion with {ev.outcome} = {ev.event} by {ev.exposure}, with exact 95% CIs.{synthetic}"))
+    elif ev.analysis == "logistic":
+        rows = frame[frame[ev.among] == 1] if ev.among else frame
+        labels, events, n = _binned_rates(rows, ev.covariate, ev.outcome)
+        figs.append((figures.proportions(labels, events, n, f"proportion with {ev.outcome}"),
+                     f"Proportion with {ev.outcome} by {ev.covariate} (quartiles when continuous), exact 95% CIs; the "
+                     f"model adjusts for {', '.join(ev.adjust) or 'nothing else'}.{synthetic}"))
+    elif ev.analysis == "rate_interaction":
+        table = rate_table(frame, ev.outcomes or {}, ev.age_bands or [])
+        figs.append((figures.rates_by_band(table),
+                     f"Injury rate by age band for each muscle; solid lines L5/S1-supplied, dashed L2-L4-supplied.{synthetic}"))
+    elif ev.analysis == "cox":
+        rows = frame[frame[ev.among] == 1].copy() if ev.among else frame.copy()
+        rows[ev.time] = rows[ev.time].fillna(ev.censor_at).clip(upper=ev.censor_at)
+        values = rows[ev.covariate]
+        split = values == 1 if set(values.unique()) <= {0, 1} else values > values.median()
+        names = ((f"{ev.covariate} = 1", f"{ev.covariate} = 0") if set(values.unique()) <= {0, 1}
+                 else (f"{ev.covariate} above median", f"{ev.covariate} at or below median"))
+        curves = {names[0]: stats.kaplan_meier(rows[split], ev.time, ev.outcome),
+                  names[1]: stats.kaplan_meier(rows[~split], ev.time, ev.outcome)}
+        figs.append((figures.kaplan_meier_plot(curves, f"{ev.time.replace('_', ' ')} (censored at {ev.censor_at:g})"),
+                     f"Kaplan-Meier curves of {ev.outcome} by {ev.covariate}, with 95% log-scale CIs.{synthetic}"))
+    elif ev.analysis == "effect" and r.outcome and r.outcome.judged is not None:
+        j = r.outcome.judged
+        row = pd.DataFrame([{"label": r.evidence.id, "scale": r.outcome.scale, "estimate": j.estimate,
+                             "ci_low": j.ci_low, "ci_high": j.ci_high, "category": r.verdict.category}])
+        figs.append((figures.forest(row), f"The published estimate with its 95% CI on the {r.outcome.scale} scale."))
+    if len(r.ensemble):
+        figs.append((figures.ensemble_plot(r.ensemble, r.outcome.scale if r.outcome else ev.effect_scale,
+                                           r.outcome.sesoi if r.outcome else ev.sesoi, ev.sign),
+                     f"The primary estimate ({r.outcome.scale if r.outcome else ev.effect_scale}) and its 95% CI in each "
+                     f"of {len(r.ensemble)} datasets drawn across the assumptions' admissible ranges, coloured by the "
+                     f"verdict each gives. Dashed: the smallest effect of interest."))
+    return [{"svg": Markup(svg), "caption": caption} for svg, caption in figs]
+
+
+def study_sections(cr: ClaimResult) -> list[dict]:
+    """The claim's evidence grouped by study, each study described once."""
+    sections: dict[str, dict] = {}
+    for r in cr.results:
+        spec = r.study.spec
+        if spec.id not in sections:
+            checks = reproduction_checks(spec, r.dataset.frame) if r.dataset is not None else []
+            sections[spec.id] = {
+                "spec": spec, "study": r.study, "published": published_rows(spec),
+                "assumptions": r.dataset.assumptions if r.dataset else [], "checks": checks,
+                "dataset": r.dataset, "source_sha256": r.source_sha256,
+                "notes": (r.dataset.notes if r.dataset else []) + list(spec.notes),
+                "limits": design_limits(spec.design), "tests": []}
+        sections[spec.id]["tests"].append({"result": r, "figures": figures_for(r), "power": power_text(r)})
+    return list(sections.values())
+
+
+def forest_rows(results: list[ClaimResult]) -> pd.DataFrame:
+    """One row per judged test of every claim, on its judging scale (ratios as logs)."""
+    rows = []
+    for cr in results:
+        for r in cr.results:
+            j = r.outcome.judged if r.outcome else None
+            if j is None or not all(math.isfinite(v) for v in (j.estimate, j.ci_low, j.ci_high)):
+                continue
+            scale = r.outcome.scale
+            panel = "r" if scale == "r" else ("log ratio (RR, OR, HR, rate ratio)" if scale.startswith("log")
+                                              else "standardised difference (g, SMD)")
+            rows.append({"label": f"{cr.claim.number or 0:>2}: {r.evidence.id} ({r.study.spec.id})", "scale": panel,
+                         "estimate": j.estimate, "ci_low": j.ci_low, "ci_high": j.ci_high,
+                         "category": r.verdict.category})
+    return pd.DataFrame(rows)
+
+
+def strength(cr: ClaimResult) -> str:
+    """A one-line summary of how much evidence bears on a claim and how robust it is."""
+    if not cr.results:
+        return "No data bear on it."
+    designs = sorted({r.study.spec.design for r in cr.results})
+    studies = sorted({r.study.spec.id for r in cr.results}, key=lambda s: (len(s), s))
+    assumed = sum("Depends" in r.robustness for r in cr.results)
+    text = f"{len(cr.results)} test(s) on {', '.join(studies)} ({', '.join(designs)})"
+    if assumed:
+        text += f"; {assumed} depend(s) on unreported values"
+    return text + "."

@@ -62,6 +62,9 @@ class PooledResult:
     evidence_ids: list[str]
     estimate: Estimate
     verdict: Verdict
+    effects: list[float] = field(default_factory=list)
+    variances: list[float] = field(default_factory=list)
+    scale: str = ""
 
 
 @dataclass
@@ -191,7 +194,8 @@ def _pool(claim: Claim, results: list[EvidenceResult]) -> list[PooledResult]:
         est = replace(est, estimate_type=f"pooled {scale}", term=f"pooled {', '.join(p.evidence.id for p in parts)}")
         verdict = judge(est, est90, first.sign, parts[0].outcome.sesoi)
         verdict = observational_cap(verdict, claim.causal_language, {p.study.spec.design for p in parts})
-        pooled.append(PooledResult([p.evidence.id for p in parts], est, verdict))
+        pooled.append(PooledResult([p.evidence.id for p in parts], est, verdict, [j.estimate for j in judged],
+                                   [v**2 for v in se], scale))
     return pooled
 
 

@@ -185,7 +185,7 @@ def proportions(labels: list[str], events, n, y_label: str) -> str:
                         fontsize=8)
         ax.set_xticks(x, labels)
         ax.set_ylabel(y_label)
-        ax.set_ylim(0, min(1.0, float(np.nanmax(high)) * 1.25 + 0.02))
+        ax.set_ylim(0, min(1.0, float(np.nanmax(high)) * 1.3))
         return _svg(fig)
 
 

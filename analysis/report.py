@@ -31,7 +31,7 @@ from . import figures
 from .claims import load_claims
 from .engine import DEFAULT_ENSEMBLE_DRAWS, ClaimResult, run_claim
 from .errors import InputError
-from .report_context import forest_rows, strength, study_sections
+from .report_context import forest_rows, pooled_figures, strength, study_sections
 from .verdicts import VERDICT_RULE
 
 PACKAGES = ["hamstring-evidence", "numpy", "pandas", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn",
@@ -55,7 +55,8 @@ def versions() -> dict[str, str]:
 
 
 def _page_context(cr: ClaimResult) -> dict:
-    return {"cr": cr, "claim": cr.claim, "sections": study_sections(cr), "rule": VERDICT_RULE,
+    return {"cr": cr, "claim": cr.claim, "sections": study_sections(cr), "pooled_figures": pooled_figures(cr),
+            "rule": VERDICT_RULE,
             "command": f"hamstring-evidence report --claim {cr.claim.id}"}
 
 

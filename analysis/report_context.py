@@ -221,3 +221,16 @@ def strength(cr: ClaimResult) -> str:
     if assumed:
         text += f"; {assumed} depend(s) on unreported values"
     return text + "."
+
+
+def pooled_figures(cr: ClaimResult) -> list[dict]:
+    """A forest plot per pooled group: each study's estimate and the pooled diamond (ratios back on their own scale)."""
+    out = []
+    for p in cr.pooled:
+        ratio = p.scale.startswith("log")
+        svg = figures.meta_forest(p.evidence_ids, p.effects, p.variances, p.estimate,
+                                  scale=p.scale.removeprefix("log ").strip() if ratio else p.scale,
+                                  back_transform=np.exp if ratio else None)
+        out.append({"svg": Markup(svg), "caption": f"Forest plot of {', '.join(p.evidence_ids)} and their random-effects "
+                                                   f"(REML) pooled estimate (diamond); boxes sized by weight."})
+    return out

@@ -155,6 +155,29 @@ def analyze(
             typer.echo(f"  - {e.sentence()}")
 
 
+@app.command("check")
+def check_cmd(
+    study_id: Annotated[Optional[str], typer.Argument(help="Study id, e.g. S16.")] = None,
+    all_studies: Annotated[bool, typer.Option("--all", help="Check every study.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Forensic checks of a study's published figures (GRIM, GRIMMER, bounds, recomputed tests, CIs, percentages)."""
+    from .forensics import forensic_checks
+    from .specs import load_study, study_files
+
+    if all_studies == (study_id is not None):
+        raise InputError("check", "STUDY_ID", "give one study id, or --all")
+    specs = [f.spec for f in study_files().values()] if all_studies else [load_study(study_id)]
+    checks = [c for spec in specs for c in forensic_checks(spec)]
+    if as_json:
+        _print_json([c.to_dict() for c in checks])
+        return
+    for c in checks:
+        note = f" ({c.note})" if c.note else ""
+        typer.echo(f"{c.study_id:<4} {c.check:<18} {c.what}: published {c.published}; recomputed {c.recomputed} "
+                   f"-> {c.verdict}{note}")
+
+
 @app.command()
 def report(
     out: Annotated[Path, typer.Option(help="Folder to write the HTML reports to.")] = Path("reports"),

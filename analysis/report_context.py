@@ -19,6 +19,7 @@ from markupsafe import Markup
 from . import figures, stats
 from .analyses import rate_table
 from .engine import ClaimResult, EvidenceResult
+from .forensics import forensic_checks
 from .limits import design_limits
 from .reproduce import reproduction_checks
 from .specs import StudySpec
@@ -184,7 +185,7 @@ def study_sections(cr: ClaimResult) -> list[dict]:
         if spec.id not in sections:
             checks = reproduction_checks(spec, r.dataset.frame) if r.dataset is not None else []
             sections[spec.id] = {
-                "spec": spec, "study": r.study, "published": published_rows(spec),
+                "spec": spec, "study": r.study, "published": published_rows(spec), "forensics": forensic_checks(spec),
                 "assumptions": r.dataset.assumptions if r.dataset else [], "checks": checks,
                 "dataset": r.dataset, "source_sha256": r.source_sha256,
                 "notes": (r.dataset.notes if r.dataset else []) + list(spec.notes),

@@ -13,6 +13,7 @@ Every number is either *reported* (``value`` + ``source``) or *assumed* (``assum
 | a cohort with exact event counts and (assumed) effects | :class:`Cohort` | one row per athlete or player-match |
 | rates with exposure | :class:`Rates` | one row per unit (club-season) with events and exposure |
 | effect estimates with CIs | :class:`Effect` | none: inputs to meta-analysis and forensics |
+| percentages with their counts | :class:`Proportion` | none: checked by the forensics |
 | test statistics to reproduce | :class:`ReportedTest` | checked on the dataset |
 
 >>> Quantity(value=31.63, source="abstract").precision
@@ -303,6 +304,23 @@ class Effect(Strict):
     adjusted: bool = False
     unit: str | None = None
     note: str | None = None
+
+
+class Proportion(Strict):
+    """A published percentage with the counts it should come from (``count`` of ``of``)."""
+
+    what: str
+    count: int = Field(ge=0)
+    of: int = Field(gt=0)
+    percent: float
+    decimals: int | None = None
+    source: Source
+
+    @model_validator(mode="after")
+    def _count_within(self) -> "Proportion":
+        if self.count > self.of:
+            raise ValueError(f"count {self.count} exceeds its denominator {self.of}")
+        return self
 
 
 class ReportedTest(Strict):

@@ -25,8 +25,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from .errors import InputError
-from .spec_parts import (Categorical, Citation, Cohort, Correlation, Effect, Group, Quantity, Rates,  # noqa: F401
-                         ReportedTest, Strict, Summary, Table, Variable)
+from .spec_parts import (Categorical, Citation, Cohort, Correlation, Effect, Group, Proportion,  # noqa: F401
+                         Quantity, Rates, ReportedTest, Strict, Summary, Table, Variable)
 from .paths import studies_dir
 from .yamlfiles import read_model
 
@@ -55,6 +55,7 @@ class StudySpec(Strict):
     cohort: Cohort | None = None
     rates: Rates | None = None
     effects: list[Effect] = []
+    proportions: list[Proportion] = []
     reported_tests: list[ReportedTest] = []
     dataset_reason: str | None = None
     seed: int = 20260101

@@ -12,52 +12,12 @@ or together until the SD rounds to the target, never leaving the scale.
 
 from __future__ import annotations
 
-import math
-from fractions import Fraction
-
 import numpy as np
 
-
-def _decimals(value: float) -> int:
-    text = repr(float(value))
-    return 0 if text.endswith(".0") else len(text.split(".")[1])
+from ..forensics.granularity import decimals_of as _decimals
+from ..forensics.granularity import grim_sums, reachable_sums_of_squares
 
 
-def rounds_to(value, target: float, decimals: int) -> bool:
-    """Whether ``value`` rounds to ``target`` at ``decimals`` places, exact halves going either way.
-
-    Authors round half up, half to even or by their software's float arithmetic; at an exact
-    half any of them may have printed either neighbour, so both are accepted ("up-or-down").
-    ``value`` may be a Fraction for an exact comparison.
-
-    >>> rounds_to(Fraction(113, 40), 2.83, 2), rounds_to(Fraction(113, 40), 2.82, 2), rounds_to(2.8, 2.83, 2)
-    (True, True, False)
-    """
-    half = Fraction(1, 2 * 10**decimals)
-    t = Fraction(str(round(target, decimals)))
-    v = value if isinstance(value, Fraction) else Fraction(value)
-    return t - half <= v <= t + half
-
-
-def grim_sums(n: int, mean: float, low: float, step: float, mean_decimals: int) -> list[int]:
-    """Step counts K (values = low + step * k) whose mean rounds to ``mean``; empty when GRIM-inconsistent."""
-    centre = round((mean - low) * n / step)
-    lo, st = Fraction(str(low)), Fraction(str(step))
-    return [k for k in range(centre - n - 2, centre + n + 3)
-            if k >= 0 and rounds_to((n * lo + st * k) / n, mean, mean_decimals)]
-
-
-def reachable_sums_of_squares(n: int, total: int, sd_k: float, sd_decimals_k: float) -> bool:
-    """Whether some whole sum of squares with the parity of ``total`` gives an SD (in step units) that
-    rounds to ``sd_k`` (the analytic GRIMMER condition: sum(k^2) has the parity of sum(k)).
-
-    ``sd_decimals_k`` is half the rounding window of the SD in step units.
-    """
-    low_var, high_var = max(sd_k - sd_decimals_k, 0) ** 2, (sd_k + sd_decimals_k) ** 2
-    q_low = math.ceil(low_var * (n - 1) + total**2 / n - 1e-9)
-    q_high = math.floor(high_var * (n - 1) + total**2 / n + 1e-9)
-    first = q_low if q_low % 2 == total % 2 else q_low + 1
-    return first <= q_high
 
 
 def sprite(rng: np.random.Generator, n: int, mean: float, sd: float, low: float, high: float, step: float = 1.0,

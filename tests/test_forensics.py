@@ -1,0 +1,151 @@
+"""Forensics: GRIM, GRIMMER, statcheck-style recomputation, against published examples and R statcheck."""
+
+from fractions import Fraction
+from itertools import product
+
+import pytest
+
+from analysis.forensics.granularity import grim, grimmer, max_sd, rounds_to
+from analysis.forensics.statcheck import check_report
+from conftest import load_reference
+
+REF = load_reference("reference_statcheck")
+
+
+def test_statcheck_fixture_is_complete():
+    assert REF["packages"]["statcheck"] == "1.4.0"
+    assert len(REF["cases"]) == len(REF["inputs"]) >= 25
+
+
+@pytest.mark.parametrize("i", range(len(REF["inputs"])), ids=lambda i: REF["inputs"][i])
+def test_statcheck_matches_r(i):
+    text, ref = REF["inputs"][i], REF["cases"][i]
+    result = check_report(text)
+    # tolerance: scipy and R distribution functions agree to ~1e-12 relative; 1e-9 leaves room
+    assert result.computed_p == pytest.approx(ref["computed_p"], rel=1e-9, abs=1e-300)
+    assert result.error is ref["error"]
+    assert result.decision_error is ref["decision_error"]
+
+
+def _brute_grim(mean: str, n: int) -> bool:
+    """Independent check: enumerate every total of n integers in 0..100 and round exactly."""
+    d = len(mean.split(".")[1])
+    target = Fraction(mean)
+    half = Fraction(1, 2 * 10**d)
+    return any(target - half <= Fraction(total, n) <= target + half for total in range(0, 100 * n + 1))
+
+
+@pytest.mark.parametrize("mean, n", [("5.19", 28), ("5.18", 28), ("3.45", 20), ("2.83", 40), ("4.36", 17),
+                                     ("7.14", 7), ("7.15", 7), ("50.08", 50), ("9.80", 92)])
+def test_grim_agrees_with_enumeration(mean, n):
+    assert grim(mean, n) is _brute_grim(mean, n)
+
+
+def test_grim_worked_example():
+    # Brown & Heathers (2017): with 28 participants a mean must be a multiple of 1/28; 5.19 is not reachable
+    assert not grim("5.19", 28) and grim("5.18", 28) and grim("5.21", 28)
+
+
+def test_rounding_rules_at_an_exact_half():
+    # 113/40 = 2.825 exactly: half-up gives 2.83, half-even gives 2.82; "up-or-down" accepts both
+    v = Fraction(113, 40)
+    assert rounds_to(v, 2.83, 2, "half-up") and not rounds_to(v, 2.82, 2, "half-up")
+    assert rounds_to(v, 2.82, 2, "half-even") and not rounds_to(v, 2.83, 2, "half-even")
+    assert rounds_to(v, 2.82, 2) and rounds_to(v, 2.83, 2)
+
+
+def _brute_grimmer(mean: str, sd: str, n: int, high: int) -> bool:
+    """Independent check: enumerate every multiset of n integers in 0..high (small n only)."""
+    from itertools import combinations_with_replacement
+    from statistics import stdev
+
+    dm, ds = len(mean.split(".")[1]), len(sd.split(".")[1])
+    for values in combinations_with_replacement(range(high + 1), n):
+        if rounds_to(Fraction(sum(values), n), float(mean), dm) and abs(stdev(values) - float(sd)) <= 0.5 * 10**-ds + 1e-12:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("mean, sd, n", [("3.00", "1.41", 5), ("3.00", "1.40", 5), ("2.20", "0.84", 5),
+                                         ("2.20", "0.85", 5), ("4.50", "2.74", 6), ("1.83", "0.75", 6),
+                                         ("1.83", "0.70", 6)])
+def test_grimmer_agrees_with_enumeration(mean, sd, n):
+    # GRIMMER's analytic condition is necessary, not sufficient (it ignores the scale bounds), so
+    # it may accept an SD that enumeration on a bounded scale rejects, but never the other way round
+    exact = _brute_grimmer(mean, sd, n, high=10)
+    if exact:
+        assert grimmer(mean, sd, n)
+    if not grimmer(mean, sd, n):
+        assert not exact
+
+
+def test_grimmer_rejects_parity_impossible_sd():
+    # n = 5, mean 3.00 (sum 15, odd): SD 1.40 needs sum of squares 52.84, none of the odd ones fits
+    assert grimmer("3.00", "1.41", 5) and not grimmer("3.00", "1.40", 5)
+
+
+def test_max_sd_closed_form():
+    # n values split between 0 and 10 with mean 5: SD = sqrt(n/(n-1)) * 5
+    assert max_sd(5.0, 0, 10, 10) == pytest.approx(5 * (10 / 9) ** 0.5)
+
+
+# --- checks on the project's own specs ------------------------------------------------------------
+from analysis.forensics import VERDICTS, forensic_checks  # noqa: E402
+from analysis.specs import load_study, study_files  # noqa: E402
+
+
+def _by(study_id, check):
+    return [c for c in forensic_checks(load_study(study_id)) if c.check == check]
+
+
+def test_s16_risk_ratios_and_fisher_p_are_consistent():
+    recomputed = _by("S16", "recomputed")
+    assert len(recomputed) == 6 and all(c.verdict == "consistent" for c in recomputed)
+
+
+def test_s6_chi_square_is_consistent_and_statchecked():
+    assert [c.verdict for c in _by("S6", "recomputed")] == ["consistent"]
+    assert [c.verdict for c in _by("S6", "statcheck")] == ["consistent"]
+
+
+def test_s16_truncated_percentages_are_found():
+    bad = [c for c in _by("S16", "percentage") if c.verdict == "inconsistent"]
+    assert {c.published for c in bad} == {"15.2%", "28.5%"}
+    assert all(c.note == "matches truncation, not rounding" for c in bad)
+
+
+def test_grim_on_sherman_baseline_table():
+    # S11 (Sherman 2011) RDQ and bothersomeness means and SDs are possible for whole-number scores
+    assert all(c.verdict == "consistent" for c in _by("S11", "GRIM") + _by("S11", "GRIMMER") if "age" not in c.what)
+
+
+def test_an_impossible_mean_is_caught(tmp_path):
+    from analysis.specs import parse_study_file
+
+    text = study_files()["S11"].path.read_text().replace(
+        "variable: rdq, mean: {value: 9.0, source: table, decimals: 1}",
+        "variable: rdq, mean: {value: 9.01, source: table, decimals: 2}")
+    path = tmp_path / "S11.yaml"
+    path.write_text(text)
+    checks = forensic_checks(parse_study_file(path).spec)
+    assert any(c.check == "GRIM" and "selfcare" in c.what and c.verdict == "inconsistent" for c in checks)
+
+
+def test_every_spec_gets_a_verdict_per_check():
+    for sid, f in study_files().items():
+        checks = forensic_checks(f.spec)
+        assert checks, sid
+        assert all(c.verdict in VERDICTS for c in checks)
+
+
+def test_check_cli(capsys):
+    from analysis.cli import main
+    import json
+
+    with pytest.raises(SystemExit) as info:
+        main(["check", "--all", "--json"])
+    rows = json.loads(capsys.readouterr().out)
+    assert info.value.code == 0 and {r["study_id"] for r in rows} >= {"S6", "S16"}
+    with pytest.raises(SystemExit) as info:
+        main(["check"])
+    assert info.value.code == 2 and "give one study id, or --all" in capsys.readouterr().err

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test bench data fixtures clean
+.PHONY: help install report test bench notebooks data fixtures clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ report: $(STAMP) ## Regenerate every HTML report into reports/ (index + one page
 
 test: $(STAMP) ## Run the whole test suite (unit, statistics vs R, CLI, reports, notebooks)
 	$(BIN)/python -m pytest
+
+notebooks: $(STAMP) ## Run every notebook headless and export offline HTML (code hidden) into build/notebooks/
+	$(BIN)/hamstring-evidence notebooks --out build/notebooks
 
 bench: $(STAMP) ## Run the benchmarks (each compares against a named peer in the same run)
 	@for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; echo; done

@@ -152,7 +152,9 @@ def rate_table(frame: pd.DataFrame, outcomes: dict[str, str], age_bands: list[fl
     for step in sorted(band.dropna().unique()):
         in_band = frame[band == step]
         for column, nerve in outcomes.items():
-            rows.append({"age_step": int(step), "age_band": f"{age_bands[int(step)]:g}-{age_bands[int(step) + 1]:g}",
+            last = int(step) == len(age_bands) - 2
+            label = f"{age_bands[int(step)]:g}+" if last else f"{age_bands[int(step)]:g}-{age_bands[int(step) + 1]:g}"
+            rows.append({"age_step": int(step), "age_band": label,
                          "muscle": column, "nerve": nerve, "exposure": float(len(in_band)),
                          "injuries": int(in_band[column].sum())})
     return pd.DataFrame(rows)

@@ -178,6 +178,18 @@ def check_cmd(
                    f"-> {c.verdict}{note}")
 
 
+@app.command("notebooks")
+def notebooks_cmd(
+    out: Annotated[Path, typer.Option(help="Folder for the executed notebooks and their HTML.")] = Path("build/notebooks"),
+    name: Annotated[Optional[list[str]], typer.Option(help="Only these notebooks (repeatable), e.g. 02-hamstring-length-pain.")] = None,
+) -> None:
+    """Run the analyst notebooks headless and export each to offline HTML with the code hidden."""
+    from .notebooks import build_notebooks
+
+    for path in build_notebooks(out, name or None):
+        typer.echo(f"wrote {path}")
+
+
 @app.command()
 def report(
     out: Annotated[Path, typer.Option(help="Folder to write the HTML reports to.")] = Path("reports"),

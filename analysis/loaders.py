@@ -40,12 +40,20 @@ def read_table(path: str | Path) -> pd.DataFrame:
         raise InputError(path, "(file)", f"unsupported file type {path.suffix or '(none)'!r}; use .csv, .xlsx or .parquet")
     if not path.is_file():
         raise InputError(path, "(file)", "does not exist")
+    offset = 0
+    if reader is pd.read_csv:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                if not line.startswith("#"):
+                    break
+                offset += 1
     try:
         frame = reader(path, comment="#") if reader is pd.read_csv else reader(path)
     except Exception as exc:  # the readers raise many types; all mean the same thing to a user
         raise InputError(path, "(file)", f"cannot be read as {path.suffix}: {str(exc).splitlines()[0]}") from None
     if frame.empty:
         raise InputError(path, "(file)", "has no rows")
+    frame.attrs["line_offset"] = offset  # leading comment lines, so that row numbers match the file
     return frame
 
 
@@ -73,10 +81,12 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, source: str | Path
     """Validate ``frame``; on failure raise one InputError listing every problem (column, row, value).
 
     Numbers are coerced first so that a non-numeric cell is reported as such (and the range
-    checks still run on the other cells of its column). The input frame is not modified.
+    checks still run on the other cells of its column). Rows are numbered as in the file (the
+    header is row 1, leading comment lines count). The input frame is not modified.
     """
     problems: list[tuple[str, str]] = []
     not_numbers: set[tuple[str, int]] = set()
+    first = 2 + frame.attrs.get("line_offset", 0)  # row of the first data line (the header is row 1)
     checked = frame.copy()
     for name, column in schema.columns.items():
         if name not in checked.columns or str(column.dtype) not in ("float64", "int64"):
@@ -86,7 +96,7 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, source: str | Path
         coerced = pd.to_numeric(checked[name], errors="coerce")
         bad = coerced.isna() & checked[name].notna()
         for i in bad.to_numpy().nonzero()[0]:
-            problems.append((name, f"row {i + 2}: {checked[name].iloc[i]!r} is not a number"))
+            problems.append((name, f"row {i + first}: {checked[name].iloc[i]!r} is not a number"))
             not_numbers.add((name, int(i)))
         checked[name] = coerced.astype(float)
     try:
@@ -95,7 +105,7 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, source: str | Path
         for row in exc.failure_cases.itertuples(index=False):
             if pd.notna(row.index) and (str(row.column), int(row.index)) in not_numbers:
                 continue  # already reported as not a number
-            where = f"row {int(row.index) + 2}" if pd.notna(row.index) else "column"
+            where = f"row {int(row.index) + first}" if pd.notna(row.index) else "column"
             problems.append((str(row.column), f"{where}: {row.failure_case!r} {_describe(str(row.check))}"))
     if problems:
         problems.sort(key=lambda p: (int(p[1].split()[1].rstrip(":")) if p[1].startswith("row ") else 0, p[0]))

@@ -159,3 +159,10 @@ def test_figures_only_study_cannot_build_a_dataset(capsys, tmp_path):
     code, _, err = run(capsys, "data", "build", "S7", "--out", str(tmp_path / "s7.csv"))
     assert code == 2 and "S7: no dataset can be built: A review" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_row_numbers_count_comment_lines(capsys, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("# a comment line\ngroup,ake_tightness\nlbp,30\nlbp,-4\n")
+    code, _, err = run(capsys, "analyze", CLAIM, "--data", str(path))
+    assert code == 2 and "row 4: -4.0" in err  # line 4 of the file

@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml requirements.lock
 install: $(STAMP) ## Create .venv (if missing) and install the project with its pinned dependencies
 
 report: $(STAMP) ## Regenerate every HTML report into reports/ (index + one page per claim)
-	$(BIN)/hamstring-evidence report --out reports --progress
+	$(BIN)/hamstring-evidence report --out reports --progress --jobs -1
 
 test: $(STAMP) ## Run the whole test suite (unit, statistics vs R, CLI, reports, notebooks)
 	$(BIN)/python -m pytest
@@ -28,7 +28,7 @@ notebooks: $(STAMP) ## Run every notebook headless and export offline HTML (code
 	$(BIN)/hamstring-evidence notebooks --out build/notebooks
 
 bench: $(STAMP) ## Run the benchmarks (each compares against a named peer in the same run)
-	@for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; echo; done
+	$(BIN)/python benchmarks/run_all.py
 
 data: $(STAMP) ## Regenerate the example synthetic datasets under data/generated/
 	rm -rf data/generated

@@ -25,6 +25,8 @@ app.add_typer(studies_app, name="studies")
 app.add_typer(data_app, name="data")
 
 LARGE_DATASET_ROWS = 20_000
+JobsOption = Annotated[int, typer.Option("--jobs", help="Worker processes (-1 = one per core).")]
+SchedulerOption = Annotated[Optional[str], typer.Option(help="Dask scheduler address (tcp://host:8786): run there.")]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
@@ -33,14 +35,16 @@ def _print_json(obj) -> None:
 
 
 @claims_app.command("list")
-def claims_list(as_json: JsonFlag = False) -> None:
+def claims_list(as_json: JsonFlag = False, jobs: JobsOption = 1, scheduler: SchedulerOption = None) -> None:
     """List every claim with its post, verdict and the one-line reason."""
     from .claims import load_claims
     from .engine import run_claim
+    from .parallel import parallel_map
 
+    claims = list(load_claims().values())
+    verdicts = [r.verdict for r in parallel_map(run_claim, claims, jobs=jobs, scheduler=scheduler)]
     rows = []
-    for claim in load_claims().values():
-        verdict = run_claim(claim).verdict
+    for claim, verdict in zip(claims, verdicts):
         rows.append({"claim_id": claim.id, "title": claim.title, "post": claim.post.file,
                      "post_title": claim.post.title, "causal_language": claim.causal_language,
                      "verdict": verdict.category, "verdict_label": verdict.label, "reason": verdict.reason})
@@ -178,6 +182,51 @@ def check_cmd(
                    f"-> {c.verdict}{note}")
 
 
+def _power_point(args) -> dict:
+    from .stats.batched import power_logistic
+
+    n, odds_ratio, sims, seed, intercept, or_age = args
+    import math
+
+    res = power_logistic(n=n, intercept=intercept, log_or_age=math.log(or_age), log_or_prior=math.log(odds_ratio),
+                         sims=sims, seed=seed)
+    return {"n": n, "or_previous_injury": odds_ratio, **{k: v for k, v in res.items() if k not in ("n",)}}
+
+
+@app.command("power")
+def power_cmd(
+    n: Annotated[list[int], typer.Option("--n", help="Cohort sizes (repeatable).")] = [100, 200, 400],
+    odds_ratio: Annotated[list[float], typer.Option("--or", help="Odds ratios of a previous injury (repeatable).")] = [1.5, 2.0, 3.0],
+    or_age: Annotated[float, typer.Option(help="Odds ratio per year of age.")] = 1.04,
+    baseline: Annotated[float, typer.Option(help="Recurrence risk of a 24-year-old without a previous injury.")] = 0.15,
+    sims: Annotated[int, typer.Option(help="Simulated cohorts per grid point.")] = 2000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    jobs: JobsOption = 1,
+    scheduler: SchedulerOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Power grid by simulation: logistic model of recurrence on age and previous injury (cohort size x OR)."""
+    import math
+
+    from .parallel import parallel_map
+
+    if not 0 < baseline < 1:
+        raise InputError("power", "--baseline", f"must be a risk between 0 and 1, got {baseline}")
+    if sims < 10 or any(v < 20 for v in n) or any(v <= 0 for v in odds_ratio) or or_age <= 0:
+        raise InputError("power", "--n/--or/--sims", "need n >= 20, odds ratios > 0 and at least 10 simulations")
+    intercept = math.log(baseline / (1 - baseline))
+    grid = [(size, ratio, sims, seed + k, intercept, or_age) for k, (size, ratio) in
+            enumerate((size, ratio) for size in n for ratio in odds_ratio)]
+    rows = parallel_map(_power_point, grid, jobs=jobs, scheduler=scheduler)
+    if as_json:
+        _print_json(rows)
+        return
+    typer.echo(f"{'n':>6} {'OR prior':>9} {'power prior':>12} {'power age':>10}  ({sims} simulated cohorts each)")
+    for r in rows:
+        typer.echo(f"{r['n']:>6} {r['or_previous_injury']:>9g} {r['power_prior']:>8.3f} +/- {r['mc_se_prior']:.3f} "
+                   f"{r['power_age']:>7.3f}")
+
+
 @app.command("notebooks")
 def notebooks_cmd(
     out: Annotated[Path, typer.Option(help="Folder for the executed notebooks and their HTML.")] = Path("build/notebooks"),
@@ -195,11 +244,13 @@ def report(
     out: Annotated[Path, typer.Option(help="Folder to write the HTML reports to.")] = Path("reports"),
     claim: Annotated[Optional[list[str]], typer.Option(help="Only these claims (repeatable).")] = None,
     progress: Annotated[bool, typer.Option("--progress", help="Show a progress bar.")] = False,
+    jobs: JobsOption = 1,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Regenerate the HTML reports: an index and one page per claim."""
     from .report import build_reports
 
-    index = build_reports(out, claim_ids=claim or None, show_progress=progress)
+    index = build_reports(out, claim_ids=claim or None, show_progress=progress, jobs=jobs, scheduler=scheduler)
     typer.echo(f"reports written: {index}")
 
 

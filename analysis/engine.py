@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .analyses import Outcome, run_analysis
+from .ensemble import correlation_ensemble
 from .assumptions import assumption_slots, draw_assumptions
 from .claims import Claim, Evidence
 from .errors import InputError
@@ -28,6 +30,7 @@ from .generate import Dataset, build_dataset
 from .loaders import file_sha256, read_table, schema_for, validate
 from .results import Estimate
 from .stats import meta_analysis
+from .stats.correlation import fisher_z_ci
 from .specs import StudyFile, load_study_file
 from .verdicts import Verdict, across_assumptions, combine, judge, observational_cap
 
@@ -119,15 +122,48 @@ def _judge(outcome: Outcome, ev: Evidence) -> Verdict:
     return judge(outcome.judged, outcome.judged90, ev.sign, outcome.sesoi)
 
 
+@lru_cache(maxsize=512)
+def _cached_dataset(study: StudyFile, seed: int, overrides: tuple[tuple[str, float], ...]) -> Dataset:
+    """Datasets are deterministic in (spec file, seed, overrides): build each once per process."""
+    return build_dataset(study.spec, seed=seed, overrides=dict(overrides))
+
+
+def _dataset(study: StudyFile, seed: int | None, overrides: dict[str, float] | None = None) -> Dataset:
+    return _cached_dataset(study, study.spec.seed if seed is None else int(seed),
+                           tuple(sorted((overrides or {}).items())))
+
+
+def _correlation_ensemble(ev: Evidence, study: StudyFile, draws: int, seed: int) -> pd.DataFrame:
+    """The correlation ensemble in one batched computation (same draws as the per-dataset loop)."""
+    ens = correlation_ensemble(study.spec, ev.group, draws=draws, seed=seed)
+    names = ens["variables"]
+    i, j = names.index(ev.x), names.index(ev.y)
+    n = study.spec.n(ev.group)
+    rows = []
+    for k, overrides in enumerate(ens["overrides"]):
+        r = float(ens["r"][k, i, j])
+        lo95, hi95 = fisher_z_ci(r, n, 0.95)
+        lo90, hi90 = fisher_z_ci(r, n, 0.90)
+        e95 = Estimate(test="Pearson correlation", term=f"{ev.x}, {ev.y}", estimate=r, ci_low=lo95, ci_high=hi95,
+                       estimate_type="r")
+        e90 = replace(e95, ci_low=lo90, ci_high=hi90, ci_level=0.90)
+        category = judge(e95, e90, ev.sign, ev.sesoi).category
+        rows.append({"draw": k + 1, "estimate": r, "ci_low": lo95, "ci_high": hi95, "category": category, **overrides})
+    return pd.DataFrame(rows)
+
+
 def _ensemble(ev: Evidence, study: StudyFile, draws: int, seed: int) -> pd.DataFrame:
     """Repeat the primary test across the assumptions' admissible ranges."""
     spec = study.spec
     if draws <= 0 or not assumption_slots(spec):
         return pd.DataFrame()
+    if ev.analysis == "correlation" and ev.group in spec.groups and \
+            {ev.x, ev.y} <= set(spec.joint_variables(ev.group)):
+        return _correlation_ensemble(ev, study, draws, seed)
     rng = np.random.default_rng(seed)
     rows = []
     for k, overrides in enumerate(draw_assumptions(spec, rng, draws)):
-        ds = build_dataset(spec, seed=seed + k + 1, overrides=overrides)
+        ds = _dataset(study, seed + k + 1, overrides)
         out = run_analysis(ev, ds.frame, spec)
         rows.append({"draw": k + 1, "estimate": out.judged.estimate, "ci_low": out.judged.ci_low,
                      "ci_high": out.judged.ci_high, "category": _judge(out, ev).category, **overrides})
@@ -144,7 +180,7 @@ def run_evidence(ev: Evidence, causal_language: bool, ensemble_draws: int = DEFA
         return EvidenceResult(ev, study, f"published estimate ({study.spec.short})", study.sha256, out.estimates,
                               verdict, "No dataset: the published estimate and its CI are judged directly.",
                               outcome=out)
-    dataset = build_dataset(study.spec, seed=seed)
+    dataset = _dataset(study, seed)
     out = run_analysis(ev, dataset.frame, study.spec)
     sha = _frame_sha256(dataset.frame)
     source = f"synthetic, shaped like {study.spec.short} ({study.spec.id}), seed {dataset.seed}"

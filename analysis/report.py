@@ -30,6 +30,7 @@ from rich.progress import Progress
 from . import figures
 from .claims import load_claims
 from .engine import DEFAULT_ENSEMBLE_DRAWS, ClaimResult, run_claim
+from .parallel import parallel_map
 from .errors import InputError
 from .report_context import forest_rows, pooled_figures, strength, study_sections
 from .verdicts import VERDICT_RULE
@@ -80,8 +81,14 @@ def _swap_into_place(stage: Path, out: Path) -> None:
         shutil.rmtree(old)
 
 
+def _run(args) -> ClaimResult:
+    claim, draws = args
+    return run_claim(claim, ensemble_draws=draws)
+
+
 def build_reports(out: str | Path = "reports", claim_ids: list[str] | None = None,
-                  ensemble_draws: int = DEFAULT_ENSEMBLE_DRAWS, show_progress: bool = False) -> Path:
+                  ensemble_draws: int = DEFAULT_ENSEMBLE_DRAWS, show_progress: bool = False, jobs: int = 1,
+                  scheduler: str | None = None) -> Path:
     """Render the index and claim pages into ``out``; return the index path.
 
     Parameters
@@ -94,6 +101,8 @@ def build_reports(out: str | Path = "reports", claim_ids: list[str] | None = Non
         Assumption draws per study that rests on assumptions.
     show_progress : bool
         Show a rich progress bar.
+    jobs, scheduler
+        Run the claims in parallel (see :func:`analysis.parallel.parallel_map`); pages are identical.
     """
     out = Path(out)
     claims = load_claims()
@@ -104,15 +113,14 @@ def build_reports(out: str | Path = "reports", claim_ids: list[str] | None = Non
         if not SAFE_NAME.match(cid):
             raise InputError("claim", "id", f"{cid!r} cannot name a report file (use lowercase letters, digits, '-')")
     env = _env()
-    results: list[ClaimResult] = []
     stage = _stage_dir(out)
     try:
         with Progress(disable=not show_progress, transient=False) as progress:
-            task = progress.add_task("claims", total=len(claims) + 1)
-            for claim in claims.values():
-                progress.update(task, description=f"claim {claim.id}")
-                cr = run_claim(claim, ensemble_draws=ensemble_draws)
-                results.append(cr)
+            task = progress.add_task("analyses", total=len(claims) + 2)
+            results = parallel_map(_run, [(c, ensemble_draws) for c in claims.values()], jobs=jobs, scheduler=scheduler)
+            progress.advance(task)
+            for claim, cr in zip(claims.values(), results):
+                progress.update(task, description=f"page {claim.id}")
                 if claim_ids is None or claim.id in claim_ids:
                     page = env.get_template("claim.html.j2").render(**_page_context(cr), versions=versions())
                     (stage / f"{claim.id}.html").write_text(page, encoding="utf-8")

@@ -173,9 +173,15 @@ class StudySpec(Strict):
 
 
 class StudyFile(BaseModel):
-    """A loaded spec with the path and hash of the file it came from."""
+    """A loaded spec with the path and hash of the file it came from (hashable by path and content)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+    def __hash__(self) -> int:
+        return hash((str(self.path), self.sha256))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, StudyFile) and (self.path, self.sha256) == (other.path, other.sha256)
     spec: StudySpec
     path: Path
     sha256: str

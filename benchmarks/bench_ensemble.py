@@ -1,21 +1,9 @@
-"""Benchmark: 1,000 assumption-ensemble reconstructions of the 60-patient study (S1, 6 variables),
-each with its full correlation matrix, CIs and p values.
-
-Ours: analysis.ensemble.correlation_ensemble (one batched computation).
-Peer, in the same run: the naive per-draw loop, build_dataset(spec, overrides) then pingouin.corr
-for each of the 15 pairs.
-
-    python benchmarks/bench_ensemble.py [--draws 1000] [--repeats 5] [--peer-draws 1000]
-
-Prints one row: task, ours (median s), peer (median s, scaled to --draws if --peer-draws is smaller),
-ratio, target, met. Run on demand; not part of the test suite.
-"""
+"""1,000 assumption-ensemble reconstructions of the 60-patient study (S1, 6 variables), each with its full
+correlation matrix, CIs and p values. Peer, in the same run: a per-draw loop of build_dataset then
+pingouin.corr for each of the 15 pairs (timed on ``peer_draws`` draws and scaled to 1,000)."""
 
 from __future__ import annotations
 
-import argparse
-import statistics
-import time
 from itertools import combinations
 
 import numpy as np
@@ -26,48 +14,29 @@ from analysis.ensemble import correlation_ensemble
 from analysis.generate import build_dataset
 from analysis.specs import load_study
 
-TARGET_SECONDS = 1.0
-TARGET_RATIO = 50.0
+from _table import median_time, row
 
 
-def ours(spec, draws: int, seed: int) -> float:
-    start = time.perf_counter()
-    correlation_ensemble(spec, "clbp", draws=draws, seed=seed)
-    return time.perf_counter() - start
-
-
-def naive(spec, draws: int, seed: int) -> float:
-    start = time.perf_counter()
-    rng = np.random.default_rng(seed)
-    names = spec.joint_variables("clbp")
-    for k, overrides in enumerate(draw_assumptions(spec, rng, draws)):
-        frame = build_dataset(spec, seed=seed + k, overrides=overrides).frame
-        for x, y in combinations(names, 2):
-            pingouin.corr(frame[x], frame[y])
-    return time.perf_counter() - start
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--draws", type=int, default=1000)
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--peer-draws", type=int, default=1000)
-    parser.add_argument("--peer-repeats", type=int, default=1)
-    args = parser.parse_args()
+def run(draws: int = 1000, peer_draws: int = 200, repeats: int = 5) -> list[dict]:
     spec = load_study("S1")
-    ours(spec, 50, 0)  # warm-up
-    ours_times = [ours(spec, args.draws, seed) for seed in range(args.repeats)]
-    peer_times = [naive(spec, args.peer_draws, seed) * args.draws / args.peer_draws for seed in range(args.peer_repeats)]
-    ours_s, peer_s = statistics.median(ours_times), statistics.median(peer_times)
-    ratio = peer_s / ours_s
-    met = ours_s < TARGET_SECONDS and ratio >= TARGET_RATIO
-    scaled = "" if args.peer_draws == args.draws else f" (scaled from {args.peer_draws})"
-    print(f"{'task':<44} {'ours s':>8} {'peer s':>10} {'ratio':>7}  target              met")
-    print(f"{'S1 ensemble, ' + str(args.draws) + ' draws, 6x6 r + CI + p':<44} {ours_s:8.3f} {peer_s:10.2f}{scaled} "
-          f"{ratio:7.0f}x  <{TARGET_SECONDS:g} s and >={TARGET_RATIO:g}x  {'yes' if met else 'NO'}")
-    print(f"peer: per-draw build_dataset + pingouin.corr x 15 pairs (pingouin {pingouin.__version__}); "
-          f"medians of {args.repeats} (ours) and {args.peer_repeats} (peer) runs")
+    ours = median_time(lambda: correlation_ensemble(spec, "clbp", draws=draws, seed=1), repeats)
+
+    def naive():
+        rng = np.random.default_rng(1)
+        names = spec.joint_variables("clbp")
+        for k, overrides in enumerate(draw_assumptions(spec, rng, peer_draws)):
+            frame = build_dataset(spec, seed=k, overrides=overrides).frame
+            for x, y in combinations(names, 2):
+                pingouin.corr(frame[x], frame[y])
+
+    peer = median_time(naive, repeats=1, warmup=0) * draws / peer_draws
+    return [row(f"ensemble: {draws} x S1, 6x6 r + CI + p", ours, peer,
+                f"per-draw build_dataset + pingouin {pingouin.__version__} corr x 15 pairs",
+                "<1 s and >=50x", ours < 1 and peer / ours >= 50,
+                f"peer timed on {peer_draws} draws, scaled" if peer_draws != draws else "")]
 
 
 if __name__ == "__main__":
-    main()
+    from _table import print_table
+
+    print_table(run())

@@ -1,0 +1,65 @@
+"""Registry-sized injury data: reduce millions of player-match rows to the rate model's sufficient statistics.
+
+A Poisson model of injury counts with categorical covariates depends on the data only through the
+counts and exposures of each covariate cell. :func:`rate_table_from_parquet` reads the two columns it
+needs from a Parquet file (pyarrow, dictionary-encoded injury types), bins age into bands and counts
+with ``numpy.bincount``: ten million rows become a dozen, and the statsmodels fit on them gives the
+same coefficients as a fit on the raw rows (tested).
+
+>>> import tempfile, pathlib, numpy as np, pandas as pd
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "r.parquet"
+>>> pd.DataFrame({"age": [18.0, 22, 26, 30], "injury": ["none", "hamstring", "calf", "none"]}).to_parquet(path)
+>>> rate_table_from_parquet(path, [17, 21, 25, 29, 40])["exposure"].tolist()[:3]
+[1.0, 1.0, 1.0]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from .errors import InputError
+
+NERVE_SUPPLY = {"hamstring": "L5S1", "calf": "L5S1", "quadriceps": "L2L4", "groin": "L2L4"}
+
+
+def rate_table_from_arrays(age: np.ndarray, injury_codes: np.ndarray, injury_names: list[str], age_bands: list[float],
+                           nerve_supply: dict[str, str] = NERVE_SUPPLY) -> pd.DataFrame:
+    """Counts and exposure per age band x muscle from per-row ages and injury codes."""
+    bands = np.asarray(age_bands, dtype=float)
+    step = np.searchsorted(bands, age, side="right") - 1
+    inside = (step >= 0) & (step < len(bands) - 1)
+    step, codes = step[inside], injury_codes[inside]
+    k = len(injury_names)
+    counts = np.bincount(step * k + codes, minlength=(len(bands) - 1) * k).reshape(len(bands) - 1, k)
+    exposure = counts.sum(axis=1)
+    rows = []
+    for s in range(len(bands) - 1):
+        if exposure[s] == 0:
+            continue
+        label = f"{bands[s]:g}+" if s == len(bands) - 2 else f"{bands[s]:g}-{bands[s + 1]:g}"
+        for j, name in enumerate(injury_names):
+            if name in nerve_supply:
+                rows.append({"age_step": s, "age_band": label, "muscle": name, "nerve": nerve_supply[name],
+                             "exposure": float(exposure[s]), "injuries": int(counts[s, j])})
+    return pd.DataFrame(rows)
+
+
+def rate_table_from_parquet(path: str | Path, age_bands: list[float], age_column: str = "age",
+                            injury_column: str = "injury", nerve_supply: dict[str, str] = NERVE_SUPPLY) -> pd.DataFrame:
+    """Read only ``age`` and ``injury`` from a player-match Parquet file and reduce it to the rate table."""
+    path = Path(path)
+    try:
+        table = pq.read_table(path, columns=[age_column, injury_column])
+    except Exception as exc:  # pyarrow raises several types for a missing file or column
+        raise InputError(path, f"{age_column},{injury_column}", f"cannot be read: {str(exc).splitlines()[0]}") from None
+    injury = table.column(injury_column)
+    encoded = pc.dictionary_encode(injury).combine_chunks()
+    names = [str(v) for v in encoded.dictionary.to_pylist()]
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    age = table.column(age_column).to_numpy()
+    return rate_table_from_arrays(age, codes, names, age_bands, nerve_supply)

@@ -1,0 +1,130 @@
+"""The fast paths give the same answers as the slow ones: bootstrap vs scipy, batched logistic vs
+statsmodels, sufficient-statistics rates vs a fit on raw rows, parallel vs serial."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from scipy import stats as sps
+
+from analysis import stats
+from analysis.registry import rate_table_from_arrays, rate_table_from_parquet
+from analysis.stats.batched import logistic_batch, power_logistic, simulate_cohorts
+from analysis.stats.resampling import _jackknife_r, bootstrap_correlation
+
+
+def _r_vec(a, b, axis=-1):
+    ac, bc = a - a.mean(axis=axis, keepdims=True), b - b.mean(axis=axis, keepdims=True)
+    return (ac * bc).sum(axis=axis) / np.sqrt((ac * ac).sum(axis=axis) * (bc * bc).sum(axis=axis))
+
+
+def test_bca_bootstrap_matches_scipy_within_monte_carlo_error():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=60)
+    y = 0.4 * x + rng.normal(size=60)
+    ours = bootstrap_correlation(x, y, n_resamples=40_000, seed=2)
+    ref = sps.bootstrap((x, y), _r_vec, paired=True, vectorized=True, n_resamples=40_000, method="BCa",
+                        random_state=3).confidence_interval
+    # Monte Carlo SE of a BCa limit at B = 40,000 is ~0.003; 0.015 is five of them
+    assert ours.ci_low == pytest.approx(ref.low, abs=0.015)
+    assert ours.ci_high == pytest.approx(ref.high, abs=0.015)
+    pct = bootstrap_correlation(x, y, n_resamples=40_000, seed=2, method="percentile")
+    assert pct.ci_low < ours.estimate < pct.ci_high
+
+
+def test_jackknife_closed_form():
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=15), rng.normal(size=15)
+    loop = [np.corrcoef(np.delete(x, i), np.delete(y, i))[0, 1] for i in range(15)]
+    np.testing.assert_allclose(_jackknife_r(x, y), loop, rtol=1e-12)
+
+
+def test_batched_logistic_equals_statsmodels():
+    X, y = simulate_cohorts(300, -1.5, 0.05, 1.0, sims=12, seed=4)
+    beta, se, ok = logistic_batch(X, y)
+    assert ok.all()
+    for b in range(12):
+        fit = sm.Logit(y[b], X[b]).fit(disp=0, tol=1e-12, maxiter=100)
+        np.testing.assert_allclose(beta[b], fit.params, rtol=1e-7, atol=1e-9)
+        np.testing.assert_allclose(se[b], fit.bse, rtol=1e-6)
+
+
+def test_power_by_simulation_matches_a_loop_of_statsmodels_fits():
+    res = power_logistic(n=250, intercept=-1.5, log_or_age=0.0, log_or_prior=1.0, sims=200, seed=7)
+    X, y = simulate_cohorts(250, -1.5, 0.0, 1.0, sims=200, seed=7)
+    p = np.array([sm.Logit(y[b], X[b]).fit(disp=0).pvalues for b in range(200)])
+    assert res["power_prior"] == pytest.approx((p[:, 2] < 0.05).mean(), abs=1e-12)  # same cohorts, same answer
+    assert res["power_age"] == pytest.approx((p[:, 1] < 0.05).mean(), abs=1e-12)
+    assert res["power_age"] < 0.12  # no age effect: about alpha
+
+
+def test_rate_table_gives_the_raw_row_fit():
+    # Poisson coefficients from counts per cell equal those from one row per player-match (sufficient statistics)
+    rng = np.random.default_rng(5)
+    n = 20_000
+    age = rng.uniform(17, 37, n)
+    names = ["none", "hamstring", "calf", "quadriceps"]
+    hazard = np.stack([np.full(n, 0.9), 0.006 * np.exp(0.06 * (age - 25)), 0.002 * np.exp(0.08 * (age - 25)),
+                       np.full(n, 0.002)], axis=1)
+    codes = np.array([rng.choice(4, p=h / h.sum()) for h in hazard[:2000]] +
+                     list(rng.choice(4, size=n - 2000, p=hazard.mean(axis=0) / hazard.mean(axis=0).sum())))
+    bands = [17, 21, 25, 29, 33, 37.01]
+    table = rate_table_from_arrays(age, codes, names, bands)
+    agg = stats.poisson("injuries ~ C(muscle) + age_step + age_step:nerve", table, "exposure")
+    step = np.searchsorted(bands, age, side="right") - 1
+    long = pd.DataFrame([{"age_step": s, "muscle": m, "nerve": {"hamstring": "L5S1", "calf": "L5S1"}.get(m, "L2L4"),
+                          "injuries": int(c == names.index(m)), "exposure": 1.0}
+                         for s, c in zip(step, codes) for m in names[1:]])
+    raw = stats.poisson("injuries ~ C(muscle) + age_step + age_step:nerve", long, "exposure")
+    for a, r in zip(agg, raw):
+        assert a.term == r.term
+        assert a.estimate == pytest.approx(r.estimate, rel=1e-8)
+        assert a.extra["se"] == pytest.approx(r.extra["se"], rel=1e-6)
+
+
+def test_rate_table_from_parquet(tmp_path):
+    path = tmp_path / "registry.parquet"
+    pd.DataFrame({"age": [18.0, 19, 23, 27, 31, 35], "injury": ["none", "hamstring", "none", "calf", "groin", "none"],
+                  "other": range(6)}).to_parquet(path)
+    table = rate_table_from_parquet(path, [17, 21, 25, 29, 40])
+    assert table.groupby("age_step")["exposure"].first().tolist() == [2.0, 1.0, 1.0, 2.0]
+    assert table.loc[(table.muscle == "hamstring") & (table.age_step == 0), "injuries"].item() == 1
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_gives_the_same_results():
+    from dask.distributed import LocalCluster
+
+    from analysis.claims import load_claims
+    from analysis.engine import run_claim
+    from analysis.parallel import parallel_map
+
+    claims = [c for c in load_claims().values() if c.id in ("stretching-reduces-pain", "sitting-tight-hamstrings")]
+    serial = [run_claim(c).verdict for c in claims]
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        remote = [r.verdict for r in parallel_map(run_claim, claims, scheduler=cluster.scheduler_address)]
+        squares = parallel_map(np.square, [1, 2, 3], scheduler=cluster.scheduler_address)
+    assert remote == serial and [int(v) for v in squares] == [1, 4, 9]
+
+
+def test_unreachable_scheduler_is_a_clear_error():
+    from analysis.errors import InputError
+    from analysis.parallel import parallel_map
+
+    with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
+        parallel_map(abs, [1], scheduler="tcp://127.0.0.1:1")
+
+
+def test_power_grid_cli_serial_and_parallel_agree(capsys):
+    import json
+
+    from analysis.cli import main
+
+    outputs = []
+    for jobs in ("1", "2"):
+        with pytest.raises(SystemExit) as info:
+            main(["power", "--n", "100", "--n", "300", "--or", "3", "--sims", "200", "--jobs", jobs, "--json"])
+        assert info.value.code == 0
+        outputs.append(json.loads(capsys.readouterr().out))
+    assert outputs[0] == outputs[1]
+    assert outputs[0][1]["power_prior"] > outputs[0][0]["power_prior"]  # more athletes, more power

@@ -23,7 +23,7 @@ from scipy import stats as sps
 
 from .. import stats
 from ..specs import StudySpec
-from .granularity import grim, grimmer, max_sd, rounds_to
+from .granularity import decimals_of, grim, grimmer, max_sd, rounds_to
 from .statcheck import Report, check
 
 VERDICTS = ("consistent", "inconsistent", "decision-inconsistent", "not checkable")
@@ -149,12 +149,12 @@ def _effect_checks(spec: StudySpec) -> list[ForensicCheck]:
             continue
         ratio = e.measure in ("OR", "RR", "HR")
         f = math.log if ratio else (lambda v: v)
-        dec = max(_dec(e.ci[0]), _dec(e.ci[1]))
+        dec = max(decimals_of(e.ci[0]), decimals_of(e.ci[1]))
         half = 0.5 * 10 ** -dec
         lo_lims = [f(max(e.ci[0] - half, 1e-12)), f(e.ci[0] + half)]
         hi_lims = [f(e.ci[1] - half), f(e.ci[1] + half)]
         mids = [(lo_lims[0] + hi_lims[0]) / 2, (lo_lims[1] + hi_lims[1]) / 2]
-        est_half = 0.5 * 10 ** -_dec(e.estimate.point)
+        est_half = 0.5 * 10 ** -decimals_of(e.estimate.point)
         est_range = [f(max(e.estimate.point - est_half, 1e-12)), f(e.estimate.point + est_half)]
         ok = est_range[0] <= mids[1] and mids[0] <= est_range[1]
         centre = (f(e.ci[0]) + f(e.ci[1])) / 2
@@ -168,7 +168,7 @@ def _effect_checks(spec: StudySpec) -> list[ForensicCheck]:
             se_range = [(hi_lims[0] - lo_lims[1]) / (2 * z), (hi_lims[1] - lo_lims[0]) / (2 * z)]
             ps = [2 * sps.norm.sf(abs(centre) / s) for s in se_range]
             p_low, p_high = min(ps), max(ps)
-            pd_ = _dec(e.p)
+            pd_ = decimals_of(e.p)
             if e.p_relation == "=":
                 error = e.p > round(p_high, pd_) or e.p < round(p_low, pd_)
             elif e.p_relation == "<":
@@ -184,15 +184,10 @@ def _effect_checks(spec: StudySpec) -> list[ForensicCheck]:
     return out
 
 
-def _dec(value: float) -> int:
-    text = repr(float(value))
-    return 0 if text.endswith(".0") else len(text.split(".")[1])
-
-
 def _proportion_checks(spec: StudySpec) -> list[ForensicCheck]:
     out = []
     for p in spec.proportions:
-        d = p.decimals if p.decimals is not None else _dec(p.percent)
+        d = p.decimals if p.decimals is not None else decimals_of(p.percent)
         exact = Fraction(100 * p.count, p.of)
         ok = rounds_to(exact, p.percent, d)
         note = ""

@@ -37,6 +37,7 @@ from scipy import stats as sps
 from . import stats
 from .claims import Evidence
 from .errors import AnalysisError, InputError
+from .registry import age_steps, rate_table_from_counts
 from .results import Estimate
 from .specs import StudySpec
 
@@ -144,20 +145,16 @@ def _logistic(ev: Evidence, frame: pd.DataFrame, spec: StudySpec) -> Outcome:
 
 
 def rate_table(frame: pd.DataFrame, outcomes: dict[str, str], age_bands: list[float]) -> pd.DataFrame:
-    """Aggregate player-match rows into age band x muscle counts with exposure (player-matches)."""
+    """Aggregate player-match rows (one 0/1 column per outcome) into age band x muscle counts with exposure."""
     if {"injuries", "exposure", "nerve", "age_step"} <= set(frame.columns):
         return frame  # already aggregated (e.g. the user's injury-rates file)
-    band = pd.cut(frame["age"], bins=age_bands, right=False, labels=False)
-    rows = []
-    for step in sorted(band.dropna().unique()):
-        in_band = frame[band == step]
-        for column, nerve in outcomes.items():
-            last = int(step) == len(age_bands) - 2
-            label = f"{age_bands[int(step)]:g}+" if last else f"{age_bands[int(step)]:g}-{age_bands[int(step) + 1]:g}"
-            rows.append({"age_step": int(step), "age_band": label,
-                         "muscle": column, "nerve": nerve, "exposure": float(len(in_band)),
-                         "injuries": int(in_band[column].sum())})
-    return pd.DataFrame(rows)
+    step, inside = age_steps(frame["age"].to_numpy(float), age_bands)
+    step = step[inside]
+    bands = len(age_bands) - 1
+    names = list(outcomes)
+    counts = np.column_stack([np.bincount(step, weights=frame[c].to_numpy(float)[inside], minlength=bands)
+                              for c in names])
+    return rate_table_from_counts(counts, np.bincount(step, minlength=bands), names, age_bands, outcomes)
 
 
 def _rate_interaction(ev: Evidence, frame: pd.DataFrame, spec: StudySpec) -> Outcome:

@@ -7,6 +7,7 @@ nothing is written when a command fails.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -186,8 +187,6 @@ def _power_point(args) -> dict:
     from .stats.batched import power_logistic
 
     n, odds_ratio, sims, seed, intercept, or_age = args
-    import math
-
     res = power_logistic(n=n, intercept=intercept, log_or_age=math.log(or_age), log_or_prior=math.log(odds_ratio),
                          sims=sims, seed=seed)
     return {"n": n, "or_previous_injury": odds_ratio, **{k: v for k, v in res.items() if k not in ("n",)}}
@@ -206,8 +205,6 @@ def power_cmd(
     as_json: JsonFlag = False,
 ) -> None:
     """Power grid by simulation: logistic model of recurrence on age and previous injury (cohort size x OR)."""
-    import math
-
     from .parallel import parallel_map
 
     if not 0 < baseline < 1:

@@ -27,26 +27,36 @@ from .errors import InputError
 NERVE_SUPPLY = {"hamstring": "L5S1", "calf": "L5S1", "quadriceps": "L2L4", "groin": "L2L4"}
 
 
-def rate_table_from_arrays(age: np.ndarray, injury_codes: np.ndarray, injury_names: list[str], age_bands: list[float],
-                           nerve_supply: dict[str, str] = NERVE_SUPPLY) -> pd.DataFrame:
-    """Counts and exposure per age band x muscle from per-row ages and injury codes."""
-    bands = np.asarray(age_bands, dtype=float)
-    step = np.searchsorted(bands, age, side="right") - 1
-    inside = (step >= 0) & (step < len(bands) - 1)
-    step, codes = step[inside], injury_codes[inside]
-    k = len(injury_names)
-    counts = np.bincount(step * k + codes, minlength=(len(bands) - 1) * k).reshape(len(bands) - 1, k)
-    exposure = counts.sum(axis=1)
+def age_steps(age: np.ndarray, age_bands: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    """Band index of each age ([low, high) bands) and a mask of ages inside the bands."""
+    step = np.searchsorted(np.asarray(age_bands, dtype=float), age, side="right") - 1
+    return step, (step >= 0) & (step < len(age_bands) - 1)
+
+
+def rate_table_from_counts(counts: np.ndarray, exposure: np.ndarray, names: list[str], age_bands: list[float],
+                           nerve_supply: dict[str, str]) -> pd.DataFrame:
+    """Rows of the rate model from injury counts (bands x names) and exposure per band; empty bands are left out."""
     rows = []
-    for s in range(len(bands) - 1):
+    for s in range(len(age_bands) - 1):
         if exposure[s] == 0:
             continue
-        label = f"{bands[s]:g}+" if s == len(bands) - 2 else f"{bands[s]:g}-{bands[s + 1]:g}"
-        for j, name in enumerate(injury_names):
+        last = s == len(age_bands) - 2
+        label = f"{age_bands[s]:g}+" if last else f"{age_bands[s]:g}-{age_bands[s + 1]:g}"
+        for j, name in enumerate(names):
             if name in nerve_supply:
                 rows.append({"age_step": s, "age_band": label, "muscle": name, "nerve": nerve_supply[name],
                              "exposure": float(exposure[s]), "injuries": int(counts[s, j])})
     return pd.DataFrame(rows)
+
+
+def rate_table_from_arrays(age: np.ndarray, injury_codes: np.ndarray, injury_names: list[str], age_bands: list[float],
+                           nerve_supply: dict[str, str] = NERVE_SUPPLY) -> pd.DataFrame:
+    """Counts and exposure per age band x muscle from per-row ages and injury codes (one injury type per row)."""
+    step, inside = age_steps(age, age_bands)
+    step, codes = step[inside], injury_codes[inside]
+    k, bands = len(injury_names), len(age_bands) - 1
+    counts = np.bincount(step * k + codes, minlength=bands * k).reshape(bands, k)
+    return rate_table_from_counts(counts, counts.sum(axis=1), injury_names, age_bands, nerve_supply)
 
 
 def rate_table_from_parquet(path: str | Path, age_bands: list[float], age_column: str = "age",

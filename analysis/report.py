@@ -113,6 +113,7 @@ def build_reports(out: str | Path = "reports", claim_ids: list[str] | None = Non
         if not SAFE_NAME.match(cid):
             raise InputError("claim", "id", f"{cid!r} cannot name a report file (use lowercase letters, digits, '-')")
     env = _env()
+    package_versions = versions()
     stage = _stage_dir(out)
     try:
         with Progress(disable=not show_progress, transient=False) as progress:
@@ -122,14 +123,14 @@ def build_reports(out: str | Path = "reports", claim_ids: list[str] | None = Non
             for claim, cr in zip(claims.values(), results):
                 progress.update(task, description=f"page {claim.id}")
                 if claim_ids is None or claim.id in claim_ids:
-                    page = env.get_template("claim.html.j2").render(**_page_context(cr), versions=versions())
+                    page = env.get_template("claim.html.j2").render(**_page_context(cr), versions=package_versions)
                     (stage / f"{claim.id}.html").write_text(page, encoding="utf-8")
                 progress.advance(task)
             progress.update(task, description="index")
             rows = forest_rows(results)
             summary = Markup(figures.forest(rows)) if len(rows) else None
             index = env.get_template("index.html.j2").render(results=results, summary=summary, rule=VERDICT_RULE,
-                                                             strength=strength, versions=versions())
+                                                             strength=strength, versions=package_versions)
             (stage / "index.html").write_text(index, encoding="utf-8")
             progress.advance(task)
         _swap_into_place(stage, out)

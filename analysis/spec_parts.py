@@ -28,6 +28,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .constraints import p_value_range, significance_range
+from .numbers import decimals_of
 
 Source = Literal["table", "abstract", "secondary", "checked"]
 
@@ -84,10 +85,7 @@ class Quantity(Strict):
     @property
     def precision(self) -> int:
         """Published decimals of a reported value."""
-        if self.decimals is not None:
-            return self.decimals
-        text = repr(self.value)
-        return len(text.split(".")[1]) if "." in text and not text.endswith(".0") else 0
+        return self.decimals if self.decimals is not None else decimals_of(self.value)
 
 
 class Citation(Strict):

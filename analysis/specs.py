@@ -18,7 +18,6 @@ Examples
 from __future__ import annotations
 
 import hashlib
-import math
 from pathlib import Path
 from typing import Literal
 

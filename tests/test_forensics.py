@@ -1,7 +1,6 @@
 """Forensics: GRIM, GRIMMER, statcheck-style recomputation, against published examples and R statcheck."""
 
 from fractions import Fraction
-from itertools import product
 
 import pytest
 

@@ -54,7 +54,6 @@ def test_bad_spec_names_file_field_and_problem(tmp_path, text, field, problem):
 
 
 def test_assumed_value_outside_its_range_is_rejected(tmp_path):
-    text = (tmp_path.parent / "x").name  # unused; keep tmp_path in use
     good = (load_study_file_path("S2")).read_text()
     bad = good.replace("mean: {value: 31.63, source: abstract}",
                        'mean: {assume: 50, range: [10, 20], reason: "test"}')
@@ -62,7 +61,6 @@ def test_assumed_value_outside_its_range_is_rejected(tmp_path):
     path.write_text(bad)
     with pytest.raises(InputError, match=r"summaries\.0\.mean.*outside its range"):
         parse_study_file(path)
-    assert text
 
 
 def test_reported_value_without_source_is_rejected(tmp_path):

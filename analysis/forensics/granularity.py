@@ -20,15 +20,9 @@ import math
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from ..numbers import decimals_of  # noqa: F401  (re-exported for the checks and generators)
+
 RULES = ("up-or-down", "half-up", "half-even")
-
-
-def decimals_of(value) -> int:
-    """Decimals as written (``"5.10"`` -> 2; a float uses its shortest repr: 5.1 -> 1)."""
-    text = value if isinstance(value, str) else repr(float(value))
-    if text.endswith(".0") and not isinstance(value, str):
-        return 0
-    return len(text.split(".")[1]) if "." in text else 0
 
 
 def rounds_to(value, target: float, decimals: int, rule: str = "up-or-down") -> bool:

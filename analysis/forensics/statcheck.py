@@ -85,10 +85,6 @@ def compute_p(test_type: str, value: float, df1: float | None, df2: float | None
     return float(2 * stats.norm.sf(abs(value)))
 
 
-def _round(x: float, d: int) -> float:
-    return round(x, d)
-
-
 def check(report: Report, alpha: float = 0.05, p_equal_alpha_sig: bool = True) -> StatcheckResult:
     """statcheck's error and decision-error tests for one report (test comparison '=')."""
     half = 0.5 / 10**report.value_decimals
@@ -100,7 +96,7 @@ def check(report: Report, alpha: float = 0.05, p_equal_alpha_sig: bool = True) -
     computed = compute_p(report.test_type, report.value, df1, df2)
     reported, comparison = report.reported_p, report.p_comparison
     if comparison == "=":
-        error = reported > _round(p_high, report.p_decimals) or reported < _round(p_low, report.p_decimals)
+        error = reported > round(p_high, report.p_decimals) or reported < round(p_low, report.p_decimals)
     elif comparison == "<":
         error = reported < p_low
     else:

@@ -24,7 +24,7 @@ def run(sims: int = 2000, repeats: int = 5) -> list[dict]:
                                 ARGS["seed"])
         return np.array([sm.Logit(y[b], X[b]).fit(disp=0).pvalues[2] < 0.05 for b in range(sims)]).mean()
 
-    peer = median_time(loop, repeats=1, warmup=0)
+    peer = median_time(loop, repeats=3, warmup=0)
     same = abs(loop() - result["power_prior"]) < 1e-12
     return [row(f"power: {sims} cohorts, logistic (age, previous injury)", ours, peer,
                 f"loop of statsmodels {statsmodels.__version__} Logit fits",

@@ -49,6 +49,23 @@ def test_batched_logistic_equals_statsmodels():
         np.testing.assert_allclose(se[b], fit.bse, rtol=1e-6)
 
 
+def test_batched_logistic_chunks_and_flags_separation():
+    X, y = simulate_cohorts(120, -1.0, 0.05, 1.0, sims=7, seed=9)
+    X = np.array(X)  # an ordinary (B, n, p) array, not the predictor-major view simulate_cohorts returns
+    y[3] = (X[3, :, 1] > 0).astype(float)  # cohort 3: age separates the outcome perfectly, so no MLE exists
+    whole = logistic_batch(X, y)
+    chunked = logistic_batch(X, y, chunk=3)  # chunks of 3, 3 and 1 fits
+    # a fit's SEs use the Hessian of the chunk's last iteration, which may be one step (< tol) away
+    np.testing.assert_allclose(whole[0], chunked[0], rtol=1e-12)
+    np.testing.assert_allclose(whole[1], chunked[1], rtol=1e-9)
+    np.testing.assert_array_equal(whole[2], chunked[2])
+    assert not whole[2][3] and whole[2][np.arange(7) != 3].all()
+    fit = sm.Logit(y[0], X[0]).fit(disp=0, tol=1e-12, maxiter=100)
+    np.testing.assert_allclose(whole[0][0], fit.params, rtol=1e-7, atol=1e-9)
+    with pytest.raises(ValueError, match="must be"):
+        logistic_batch(X[0], y[0])
+
+
 def test_power_by_simulation_matches_a_loop_of_statsmodels_fits():
     res = power_logistic(n=250, intercept=-1.5, log_or_age=0.0, log_or_prior=1.0, sims=200, seed=7)
     X, y = simulate_cohorts(250, -1.5, 0.0, 1.0, sims=200, seed=7)

@@ -139,7 +139,7 @@ def _logistic(ev: Evidence, frame: pd.DataFrame, spec: StudySpec) -> Outcome:
     rows = frame[frame[ev.among] == 1] if ev.among else frame
     records = stats.logistic(formula, rows)
     primary = _term(records, ev.covariate)
-    primary90 = _term(stats.logistic(formula, rows, level=0.90), ev.covariate)
+    primary90 = primary.wald_at_level(0.90)
     return _ratio_outcome(primary, primary90, [e for e in records if e is not primary and e.term != "Intercept"],
                           ev, "log OR")
 
@@ -166,8 +166,7 @@ def _rate_interaction(ev: Evidence, frame: pd.DataFrame, spec: StudySpec) -> Out
     records = stats.poisson(formula, table.assign(nerve=pd.Categorical(table["nerve"], ["L2L4", "L5S1"])), "exposure")
     name = "age_step:nerve[T.L5S1]"
     primary = _term(records, name)
-    primary90 = _term(stats.poisson(formula, table.assign(nerve=pd.Categorical(table["nerve"], ["L2L4", "L5S1"])),
-                                    "exposure", level=0.90), name)
+    primary90 = primary.wald_at_level(0.90)
     base = _term(records, "age_step")
     primary = replace(primary, term="age x L5/S1 supply (extra rate ratio per age band)")
     base = replace(base, term="age, L2-L4-supplied muscles (rate ratio per age band)")
@@ -179,9 +178,8 @@ def _cox(ev: Evidence, frame: pd.DataFrame, spec: StudySpec) -> Outcome:
     rows[ev.time] = rows[ev.time].fillna(ev.censor_at).clip(upper=ev.censor_at)
     covariates = [ev.covariate, *ev.adjust]
     records = stats.cox(rows, ev.time, ev.outcome, covariates)
-    records90 = stats.cox(rows, ev.time, ev.outcome, covariates, level=0.90)
     primary = _term(records, ev.covariate)
-    return _ratio_outcome(primary, _term(records90, ev.covariate), [e for e in records if e is not primary], ev,
+    return _ratio_outcome(primary, primary.wald_at_level(0.90), [e for e in records if e is not primary], ev,
                           "log HR")
 
 

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 
+import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,34 @@ class Estimate:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(source=source, source_sha256=sha256)
         return Estimate(**values)
+
+    def wald_at_level(self, level: float) -> "Estimate":
+        """The same Wald z estimate with its CI at another ``level``: centre +/- z * SE, on the log
+        scale when the estimate is exponentiated (an odds, rate or hazard ratio).
+
+        The model is not refitted: a Wald CI at any level follows from the estimate and its SE
+        (``extra["se"]``).
+
+        Examples
+        --------
+        >>> e = Estimate(test="Logistic regression", term="age", estimate=math.exp(0.5), ci_low=math.exp(0.5 - 1.96),
+        ...              ci_high=math.exp(0.5 + 1.96), ci_method="Wald z (exponentiated)", extra={"se": 1.0})
+        >>> ninety = e.wald_at_level(0.90)
+        >>> round(math.log(ninety.ci_low), 4), round(math.log(ninety.ci_high), 4), ninety.ci_level
+        (-1.1449, 2.1449, 0.9)
+        """
+        se = self.extra.get("se")
+        if se is None or not self.ci_method.startswith("Wald z"):
+            raise ValueError(f"wald_at_level: {self.test} ({self.term}) is not a Wald z estimate with an SE "
+                             f"(ci_method {self.ci_method!r}); compute its {level:.0%} CI from the data instead")
+        z = float(norm.ppf(0.5 + level / 2))
+        exponentiated = "exponentiated" in self.ci_method
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            centre = np.log(self.estimate) if exponentiated else self.estimate
+            low, high = centre - z * se, centre + z * se
+            if exponentiated:
+                low, high = np.exp(low), np.exp(high)
+        return replace(self, ci_low=float(low), ci_high=float(high), ci_level=level)
 
     def sentence(self, digits: int = 2) -> str:
         """An APA-style sentence naming the estimate, CI and its method, the test and the method."""

@@ -75,6 +75,25 @@ def test_cox_hazard_ratios():
     _check_coefs(records, REF["cox"]["coefs"], 1e-6, exp=True)
 
 
+def test_wald_cis_at_90_percent_match_confint_default():
+    # the verdict rule needs 90% CIs; for Wald models they come from the 95% fit's estimate and SE
+    rates, surv = read_fixture_csv("rates.csv"), read_fixture_csv("survival.csv")
+    fits = {"logistic": stats.logistic("recur ~ age + prev", read_fixture_csv("regression.csv")),
+            "poisson": stats.poisson("injuries ~ age_step * nerve", rates, "exposure"),
+            "cox": stats.cox(surv, "time", "event", ["prev", "age"])}
+    for name, records in fits.items():
+        ref = REF[name]["ci90"]
+        assert len(records) == len(ref)
+        for e in records:
+            ninety = e.wald_at_level(0.90)
+            assert ninety.ci_level == 0.90 and ninety.estimate == e.estimate
+            assert [ninety.ci_low, ninety.ci_high] == pytest.approx([math.exp(c) for c in ref[_r_name(e.term)]],
+                                                                   rel=1e-6), (name, e.term)
+    pearson = stats.pearson(rates["age_step"], rates["injuries"])
+    with pytest.raises(ValueError, match="not a Wald z estimate"):
+        pearson.wald_at_level(0.90)
+
+
 def test_kaplan_meier_matches_survfit():
     km = stats.kaplan_meier(read_fixture_csv("survival.csv"), "time", "event")
     ref = REF["km"]

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -24,6 +25,23 @@ from pydantic import BaseModel, ValidationError
 from .errors import InputError
 
 Model = TypeVar("Model", bound=BaseModel)
+YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it: ~10x faster
+
+
+class _NotAMapping(Exception):
+    """The YAML document is not a mapping of fields."""
+
+
+@lru_cache(maxsize=1024)
+def _validated(model: type[Model], raw: bytes) -> Model:
+    """Parse and validate once per (model, file content): the models are frozen, so sharing is safe.
+
+    Raises ``yaml.YAMLError``, ``_NotAMapping`` or ``ValidationError``; failures are never cached.
+    """
+    data = yaml.load(raw, Loader=YamlLoader)
+    if not isinstance(data, dict):
+        raise _NotAMapping("must be a mapping of fields")
+    return model.model_validate(data)
 
 
 def format_validation_error(exc: ValidationError) -> tuple[str, str]:
@@ -49,15 +67,14 @@ def read_model(path: Path, model: type[Model]) -> tuple[Model, bytes]:
     path = Path(path)
     try:
         raw = path.read_bytes()
-        data = yaml.safe_load(raw)
     except OSError as exc:
         raise InputError(path, "(file)", f"cannot be read: {exc.strerror}") from None
+    try:
+        return _validated(model, raw), raw
     except yaml.YAMLError as exc:
         raise InputError(path, "(file)", f"is not valid YAML: {str(exc).splitlines()[0]}") from None
-    if not isinstance(data, dict):
-        raise InputError(path, "(top level)", "must be a mapping of fields")
-    try:
-        return model.model_validate(data), raw
+    except _NotAMapping as exc:
+        raise InputError(path, "(top level)", str(exc)) from None
     except ValidationError as exc:
         field, problem = format_validation_error(exc)
         raise InputError(path, field, problem) from None

@@ -52,8 +52,10 @@ def claims_list(as_json: JsonFlag = False, jobs: JobsOption = 1, scheduler: Sche
     if as_json:
         _print_json(rows)
         return
+    id_width = max((len(r["claim_id"]) for r in rows), default=0)
+    label_width = max((len(r["verdict_label"]) for r in rows), default=0)
     for r in rows:
-        typer.echo(f"{r['claim_id']:<28} {r['verdict_label']:<52} post {r['post'][:3]}  {r['title']}")
+        typer.echo(f"{r['claim_id']:<{id_width}}  {r['verdict_label']:<{label_width}}  post {r['post'][:3]}  {r['title']}")
 
 
 @studies_app.command("list")

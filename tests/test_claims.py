@@ -64,6 +64,16 @@ def test_claims_list_json_lists_every_claim(capsys):
         assert r["post"] and r["verdict"] and r["reason"]
 
 
+def test_claims_list_table_keeps_its_columns(capsys):
+    with pytest.raises(SystemExit):
+        main(["claims", "list"])
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(CLAIMS)
+    # the longest claim id and verdict label still leave the columns aligned
+    assert len({line.index("  post 0") for line in lines}) == 1
+    assert all(line.startswith(cid + " ") for line, cid in zip(lines, CLAIMS))
+
+
 def test_causal_claims_on_observational_data_are_capped():
     result = run_claim(CLAIMS["asymmetry-pain-rotation"], ensemble_draws=4)
     assert result.verdict.label == "association supported; causation not established"

@@ -32,7 +32,7 @@ from .claims import load_claims
 from .engine import DEFAULT_ENSEMBLE_DRAWS, ClaimResult, run_claim
 from .parallel import parallel_map
 from .errors import InputError
-from .report_context import forest_rows, pooled_figures, strength, study_sections
+from .report_context import as_sentence, forest_rows, pooled_figures, strength, study_sections
 from .verdicts import VERDICT_RULE
 
 PACKAGES = ["hamstring-evidence", "numpy", "pandas", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn",
@@ -44,7 +44,7 @@ def _env() -> Environment:
     env = Environment(loader=PackageLoader("analysis", "templates"), autoescape=select_autoescape(["j2", "html"]),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["num"] = lambda v, d=2: "NA" if v is None else f"{v:.{d}f}"
-    env.filters["sentence"] = lambda text: text[:1].upper() + text[1:]
+    env.filters["sentence"] = as_sentence
     return env
 
 

@@ -211,6 +211,18 @@ def forest_rows(results: list[ClaimResult]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def as_sentence(text: str) -> str:
+    """``text`` as a sentence: first letter capitalised, one full stop at the end.
+
+    >>> as_sentence("no data bear on it"), as_sentence("S1-S21 contain no drug data."), as_sentence("why?")
+    ('No data bear on it.', 'S1-S21 contain no drug data.', 'Why?')
+    """
+    text = text.strip()
+    if not text:
+        return text
+    return text[:1].upper() + text[1:] + ("" if text[-1] in ".!?" else ".")
+
+
 def strength(cr: ClaimResult) -> str:
     """A one-line summary of how much evidence bears on a claim and how robust it is."""
     if not cr.results:
@@ -218,9 +230,10 @@ def strength(cr: ClaimResult) -> str:
     designs = sorted({r.study.spec.design for r in cr.results})
     studies = sorted({r.study.spec.id for r in cr.results}, key=lambda s: (len(s), s))
     assumed = sum("Depends" in r.robustness for r in cr.results)
-    text = f"{len(cr.results)} test(s) on {', '.join(studies)} ({', '.join(designs)})"
+    tests = len(cr.results)
+    text = f"{tests} test{'s' if tests != 1 else ''} on {', '.join(studies)} ({', '.join(designs)})"
     if assumed:
-        text += f"; {assumed} depend(s) on unreported values"
+        text += f"; {assumed} {'depends' if assumed == 1 else 'depend'} on unreported values"
     return text + "."
 
 

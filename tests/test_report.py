@@ -53,6 +53,13 @@ def test_index_and_claim_pages_exist(built):
         assert needed in page, needed
 
 
+def test_index_text_reads_as_sentences(built):
+    text = re.sub(r"<[^>]+>", " ", (built / "index.html").read_text())
+    assert not re.search(r"\w\.\.(\s|$)", text)  # a reason ending in "." must not get a second full stop
+    assert "No data bear on it. No autopsy data" in text  # the untestable claim's reason follows as its own sentence
+    assert "3 tests on S1, S2" in text and "test(s)" not in text
+
+
 def test_pages_are_self_contained(built):
     for page in built.glob("*.html"):
         html = page.read_text()

@@ -152,22 +152,30 @@ def _correlation_ensemble(ev: Evidence, study: StudyFile, draws: int, seed: int)
     return pd.DataFrame(rows)
 
 
-def _ensemble(ev: Evidence, study: StudyFile, draws: int, seed: int) -> pd.DataFrame:
-    """Repeat the primary test across the assumptions' admissible ranges."""
+def _ensemble(ev: Evidence, study: StudyFile, draws: int, seed: int) -> tuple[pd.DataFrame, int]:
+    """Repeat the primary test across the assumptions' admissible ranges.
+
+    Returns the draws' results and how many draws were excluded because no dataset with their
+    assumed values reproduces the published figures (e.g. a predictor the paper calls significant).
+    """
     spec = study.spec
     if draws <= 0 or not assumption_slots(spec):
-        return pd.DataFrame()
+        return pd.DataFrame(), 0
     if ev.analysis == "correlation" and ev.group in spec.groups and \
             {ev.x, ev.y} <= set(spec.joint_variables(ev.group)):
-        return _correlation_ensemble(ev, study, draws, seed)
+        return _correlation_ensemble(ev, study, draws, seed), 0
     rng = np.random.default_rng(seed)
-    rows = []
+    rows, excluded = [], 0
     for k, overrides in enumerate(draw_assumptions(spec, rng, draws)):
-        ds = _dataset(study, seed + k + 1, overrides)
+        try:
+            ds = _dataset(study, seed + k + 1, overrides)
+        except ValueError:
+            excluded += 1
+            continue
         out = run_analysis(ev, ds.frame, spec)
         rows.append({"draw": k + 1, "estimate": out.judged.estimate, "ci_low": out.judged.ci_low,
                      "ci_high": out.judged.ci_high, "category": _judge(out, ev).category, **overrides})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows), excluded
 
 
 def run_evidence(ev: Evidence, causal_language: bool, ensemble_draws: int = DEFAULT_ENSEMBLE_DRAWS,
@@ -186,8 +194,14 @@ def run_evidence(ev: Evidence, causal_language: bool, ensemble_draws: int = DEFA
     source = f"synthetic, shaped like {study.spec.short} ({study.spec.id}), seed {dataset.seed}"
     out.estimates = [e.with_source(source, sha) for e in out.estimates]
     draws = ev.ensemble_draws if ev.ensemble_draws is not None else ensemble_draws
-    ensemble = _ensemble(ev, study, min(draws, ensemble_draws), dataset.seed)
+    ensemble, excluded = _ensemble(ev, study, min(draws, ensemble_draws), dataset.seed)
     verdict, robustness = across_assumptions(_judge(out, ev), list(ensemble["category"]) if len(ensemble) else [])
+    if excluded and not len(ensemble):
+        robustness = (f"All {excluded} draws across the admissible range were left out (no dataset with their assumed "
+                      f"values reproduces the published figures): the verdict rests on the spec's assumed values only.")
+    elif excluded:
+        robustness += (f" {excluded} of {excluded + len(ensemble)} draws were left out: no dataset with their assumed "
+                       f"values reproduces the published figures.")
     verdict = observational_cap(verdict, causal_language, {study.spec.design})
     return EvidenceResult(ev, study, source, sha, out.estimates, verdict, robustness, ensemble, dataset, dataset.frame,
                           outcome=out)

@@ -3,7 +3,8 @@
 Each check recomputes a figure from the dataset and compares it with the published one at the
 published rounding: group sizes, means and SDs, correlations (value, or sign and significance,
 or the band an exact p allows), categorical counts, contingency tables, reported test statistics
-(Mann-Whitney U, chi-square, Fisher p, risk ratios with CIs), cohort event counts and rates.
+(Mann-Whitney U, chi-square, Fisher p, risk ratios with CIs), cohort event counts, the
+significance of cohort predictors where that is all the paper gives, and rates.
 
 Examples
 --------
@@ -17,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +26,8 @@ import pandas as pd
 
 from . import stats
 from .generate import mann_whitney_u
+from .generate.cohort import association_tests
+from .results import format_p
 from .specs import StudySpec
 
 
@@ -115,6 +119,10 @@ def reproduction_checks(spec: StudySpec, frame: pd.DataFrame) -> list[Check]:
                 got = int(frame[o.name].sum())
                 checks.append(Check(f"number of {o.name} events", _fmt(o.events.value, 0), str(got),
                                     got == o.events.value, o.events.source))
+        for outcome, assoc, log_or, p in association_tests(spec, frame):
+            checks.append(Check(f"{assoc.covariate} and {outcome} ({assoc.model} logistic, Wald)", assoc.published,
+                                f"OR {math.exp(log_or):.2f}, {format_p(p)}" if math.isfinite(p) else "not estimable",
+                                assoc.holds(log_or, p), assoc.source))
         group = spec.groups[spec.cohort.group]
         if not group.n.is_assumption:
             checks.append(Check(f"n ({spec.cohort.unit}s)", _fmt(group.n.value, 0), str(len(frame)),

@@ -15,6 +15,7 @@ Every number is either *reported* (``value`` + ``source``) or *assumed* (``assum
 | effect estimates with CIs | :class:`Effect` | none: inputs to meta-analysis and forensics |
 | percentages with their counts | :class:`Proportion` | none: checked by the forensics |
 | test statistics to reproduce | :class:`ReportedTest` | checked on the dataset |
+| significance of a cohort predictor (no OR published) | :class:`ReportedAssociation` | cohorts redrawn until it holds |
 
 >>> Quantity(value=31.63, source="abstract").precision
 2
@@ -248,17 +249,66 @@ class CohortCovariate(Strict):
         return self
 
 
+class ReportedAssociation(Strict):
+    """A predictor the paper reports as significantly associated with a cohort outcome, or as not.
+
+    Papers often give only "X was an (independent) predictor, p < .05" without the odds ratio.
+    A reconstruction whose own test disagrees with that statement is not shaped like the study,
+    so the cohort generator redraws until every reported association holds (Wald z test of the
+    covariate in a logistic model of the outcome; ``adjusted``: with every covariate that has an
+    odds ratio on this outcome, as in "independent predictor"; otherwise the covariate alone).
+    """
+
+    covariate: str
+    significant: bool
+    direction: Literal["positive", "negative"] | None = None
+    adjusted: bool = False
+    alpha: float = Field(default=0.05, gt=0, lt=1)
+    source: Source
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _direction_when_significant(self) -> "ReportedAssociation":
+        if self.significant and self.direction is None:
+            raise ValueError(f"{self.covariate}: a significant association needs its 'direction' (positive/negative)")
+        return self
+
+    @property
+    def published(self) -> str:
+        """What the paper says, e.g. ``positive, p < 0.05`` or ``not significant (p >= 0.05)``."""
+        return f"{self.direction}, p < {self.alpha:g}" if self.significant else f"not significant (p >= {self.alpha:g})"
+
+    @property
+    def model(self) -> str:
+        return "adjusted" if self.adjusted else "unadjusted"
+
+    def statement(self, outcome: str) -> str:
+        """The published statement in words, e.g. ``age -> injury: positive, p < 0.05 (adjusted)``."""
+        return f"{self.covariate} -> {outcome}: {self.published} ({self.model})"
+
+    def holds(self, log_or: float, p: float) -> bool:
+        """Does a reconstructed estimate (log OR and its p) agree with the published statement?"""
+        if not (math.isfinite(log_or) and math.isfinite(p)):
+            return False
+        if not self.significant:
+            return p >= self.alpha
+        return p < self.alpha and (log_or > 0) == (self.direction == "positive")
+
+
 class CohortOutcome(Strict):
     """An event with an exact count; covariates shift who has it by (assumed) odds ratios.
 
     ``among`` restricts the outcome to rows where another outcome occurred (e.g. recurrence
     among strains); ``exclusive_with`` prevents two outcomes on one row (injury types of a
-    player-match); ``time`` adds a time-to-event column for those with the event.
+    player-match); ``time`` adds a time-to-event column for those with the event. ``reported``
+    lists the associations the paper states (see :class:`ReportedAssociation`); each covariate
+    named there must have an odds ratio on this outcome.
     """
 
     name: str
     events: Quantity
     odds_ratios: dict[str, Quantity] = {}
+    reported: list[ReportedAssociation] = []
     among: str | None = None
     exclusive_with: list[str] = []
     time: dict[str, Quantity] | None = None

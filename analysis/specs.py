@@ -119,6 +119,9 @@ class StudySpec(Strict):
             for o in self.cohort.outcomes:
                 for cov in o.odds_ratios:
                     known("cohort covariate or outcome", cov, f"cohort.outcomes[{o.name}].odds_ratios", names)
+                for i, assoc in enumerate(o.reported):
+                    known("covariate with an odds ratio on this outcome", assoc.covariate,
+                          f"cohort.outcomes[{o.name}].reported[{i}].covariate", set(o.odds_ratios))
                 if o.among is not None:
                     known("outcome", o.among, f"cohort.outcomes[{o.name}].among", names)
         return self

@@ -102,6 +102,25 @@ def test_assumption_range_that_straddles_the_threshold(isolated_data):
     assert "Depends on what the paper did not report" in pain.robustness
 
 
+def test_draws_that_cannot_reproduce_the_papers_significance_are_left_out(isolated_data, monkeypatch):
+    # S17 says age was a significant positive predictor; an OR range reaching below 1 admits draws
+    # under which (almost) no cohort shows that, and those draws must not vote on the verdict
+    from analysis import generate
+
+    path = next((isolated_data / "studies").glob("S17-*.yaml"))
+    old = "age: {assume: 1.12, range: [1.02, 1.25]"
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, "age: {assume: 1.12, range: [0.70, 1.25]"))
+    monkeypatch.setattr(generate, "MAX_COHORT_ATTEMPTS", 20)
+    claim = load_claims()["older-athletes-more-strains"]
+    result = run_claim(claim.model_copy(update={"evidence": [e for e in claim.evidence if e.study == "S17"]}),
+                       ensemble_draws=20)
+    s17 = result.results[0]
+    assert "draws were left out: no dataset with their assumed values reproduces the published figures" in s17.robustness
+    kept = s17.ensemble
+    assert 0 < len(kept) < 20 and (kept["cohort:hamstring_injury:or:age"] > 1.0).all()
+
+
 def test_claim_on_users_rate_data(tmp_path, capsys):
     # a club's own injury counts by age band: the age x nerve-supply interaction runs on them
     rows = []

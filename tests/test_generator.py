@@ -1,12 +1,16 @@
 """The generator reproduces published figures exactly, deterministically, and refuses impossible targets."""
 
+import json
+
 import numpy as np
 import pytest
+import statsmodels.api as sm
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis import generate
 from analysis.generate import build_dataset, correlation_matrix, exact_scores, mann_whitney_u
-from analysis.specs import StudySpec, load_study
+from analysis.specs import StudySpec, load_study, study_files
 
 
 def test_mistry_reconstruction_matches_published_means_sds_and_u():
@@ -108,7 +112,8 @@ def test_committed_example_datasets_are_what_the_generator_produces(study_id):
         assert csv.read_bytes() == fresh.to_csv(index=False, lineterminator="\n").encode(), f"{csv} is stale: make data"
     else:
         pd.testing.assert_frame_equal(pd.read_parquet(parquet), fresh, check_dtype=False, obj=f"{parquet} (make data)")
-    assert (folder / "datapackage.json").exists()
+    package = json.loads((folder / "datapackage.json").read_text())
+    assert package["spec"]["sha256"] == study_files()[study_id].sha256, f"{folder}/datapackage.json is stale: make data"
 
 
 def test_vectorised_ensemble_matches_the_per_draw_path():
@@ -131,3 +136,33 @@ def test_vectorised_ensemble_matches_the_per_draw_path():
         for k, v in enumerate(names):
             bounds = spec.variables[v].bounds
             assert bounds[0] <= data[:, k].min() and data[:, k].max() <= bounds[1]
+
+
+@pytest.mark.parametrize("study_id", ["S17", "S19", "S20"])
+def test_cohorts_reproduce_the_published_significance(study_id):
+    # "an independent predictor, p < .05" (or "not associated"), checked with statsmodels' Logit,
+    # independently of the generator's own batched fit
+    spec = load_study(study_id)
+    statements = [(o, a) for o in spec.cohort.outcomes for a in o.reported]
+    assert statements
+    for seed in (1, 2, 3):
+        frame = build_dataset(spec, seed=seed).frame
+        for o, a in statements:
+            covariates = [a.covariate] + ([c for c in o.odds_ratios if c != a.covariate] if a.adjusted else [])
+            fit = sm.Logit(frame[o.name].astype(float), sm.add_constant(frame[covariates].astype(float))).fit(disp=0)
+            p, positive = fit.pvalues[a.covariate], fit.params[a.covariate] > 0
+            if a.significant:
+                assert p < a.alpha and positive == (a.direction == "positive"), (study_id, seed, a.covariate)
+            else:
+                assert p >= a.alpha, (study_id, seed, a.covariate)
+
+
+def test_impossible_reported_association_finds_no_cohort(monkeypatch):
+    spec = load_study("S17")
+    outcome = spec.cohort.outcomes[0]
+    flipped = outcome.reported[0].model_copy(update={"direction": "negative"})  # age OR assumed 1.02-1.25
+    bad_outcome = outcome.model_copy(update={"reported": [flipped]})
+    bad = spec.model_copy(update={"cohort": spec.cohort.model_copy(update={"outcomes": [bad_outcome]})})
+    monkeypatch.setattr(generate, "MAX_COHORT_ATTEMPTS", 40)
+    with pytest.raises(ValueError, match=r"S17: no cohort in 40 draws reproduces .*age -> hamstring_injury: negative"):
+        build_dataset(bad)

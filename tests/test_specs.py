@@ -73,3 +73,19 @@ def test_reported_value_without_source_is_rejected(tmp_path):
 
 def load_study_file_path(study_id):
     return study_files()[study_id].path
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("- {covariate: age, significant: true, direction: positive, adjusted: true,",
+     "- {covariate: height, significant: true, direction: positive, adjusted: true,",
+     r"reported\[0\]\.covariate: unknown covariate with an odds ratio on this outcome 'height'"),
+    ("- {covariate: age, significant: true, direction: positive, adjusted: true,",
+     "- {covariate: age, significant: true, adjusted: true,", "needs its 'direction'"),
+])
+def test_reported_associations_are_checked(tmp_path, old, new, message):
+    good = load_study_file_path("S17").read_text()
+    assert old in good
+    path = tmp_path / "S17.yaml"
+    path.write_text(good.replace(old, new))
+    with pytest.raises(InputError, match=message):
+        parse_study_file(path)

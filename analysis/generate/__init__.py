@@ -6,8 +6,9 @@ One entry point, :func:`build_dataset`, dispatches on what the spec describes:
   (:mod:`.continuous`), integer scales by SPRITE (:mod:`.integer`), categorical counts;
   values outside a variable's bounds, and datasets that miss a reported test statistic
   (e.g. a Mann-Whitney U), are rejected and redrawn from the same seeded stream;
-- contingency tables (:mod:`.tables`); a cohort with exact event counts (:mod:`.cohort`);
-  rates with exposure (:mod:`.rates`).
+- contingency tables (:mod:`.tables`); a cohort with exact event counts (:mod:`.cohort`),
+  redrawn until the associations the paper reports (significant or not) hold; rates with
+  exposure (:mod:`.rates`).
 
 The same spec and seed always give the same dataset.
 
@@ -28,7 +29,7 @@ import pandas as pd
 
 from ..assumptions import Slot, assumption_slots, value_of
 from ..specs import StudySpec
-from .cohort import cohort_rows
+from .cohort import cohort_rows, reproduces_associations
 from .continuous import correlation_matrix, draw_block, exact_scores, moments, within_bounds
 from .integer import sprite
 from .rates import rate_rows
@@ -37,6 +38,7 @@ from .tables import table_rows
 __all__ = ["Dataset", "build_dataset", "correlation_matrix", "exact_scores", "moments", "mann_whitney_u"]
 
 MAX_ATTEMPTS = 20_000
+MAX_COHORT_ATTEMPTS = 2_000  # each is a cohort draw plus a logistic fit per reported association (~1.5 ms)
 SYNTHETIC_COLUMN = "data_origin"
 
 
@@ -121,6 +123,16 @@ def _group_frame(spec: StudySpec, rng: np.random.Generator, overrides: dict[str,
     )
 
 
+def _cohort_frame(spec: StudySpec, rng: np.random.Generator, overrides: dict[str, float], max_attempts: int):
+    for attempt in range(1, max_attempts + 1):
+        frame = cohort_rows(spec, rng, overrides)
+        if reproduces_associations(spec, frame):
+            return frame, attempt
+    statements = "; ".join(a.statement(o.name) for o in spec.cohort.outcomes for a in o.reported)
+    raise ValueError(f"{spec.id}: no cohort in {max_attempts} draws reproduces the reported associations "
+                     f"({statements}) with these assumed values; the assumptions may be inconsistent with the paper")
+
+
 def build_dataset(spec: StudySpec, seed: int | None = None, overrides: dict[str, float] | None = None,
                   max_attempts: int = MAX_ATTEMPTS) -> Dataset:
     """Generate a synthetic dataset shaped like the study.
@@ -158,7 +170,7 @@ def build_dataset(spec: StudySpec, seed: int | None = None, overrides: dict[str,
     if spec.tables:
         frame = table_rows(spec, rng)
     elif spec.cohort is not None:
-        frame = cohort_rows(spec, rng, overrides)
+        frame, attempts = _cohort_frame(spec, rng, overrides, min(max_attempts, MAX_COHORT_ATTEMPTS))
     elif spec.rates is not None:
         frame = rate_rows(spec, rng, overrides)
     else:
@@ -201,4 +213,8 @@ def _notes(spec: StudySpec) -> list[str]:
                      "between the bounds when a bound is within 3 SDs).")
         notes.append("Events have the published counts exactly; who has them is drawn with weights exp(log OR x "
                      "centred covariate), so the assumed odds ratios hold approximately.")
+        statements = [a.statement(o.name) for o in spec.cohort.outcomes for a in o.reported]
+        if statements:
+            notes.append("The cohort is redrawn until every association the paper reports holds (Wald test in a "
+                         "logistic model): " + "; ".join(statements) + ".")
     return notes

@@ -43,6 +43,18 @@ def test_studies_show_json(capsys):
     assert data["summaries"][0]["mean"]["value"] == 31.63
 
 
+def test_studies_show_lists_what_is_reported_and_what_is_assumed(capsys):
+    code, out, _ = run(capsys, "studies", "show", "S17")
+    assert code == 0
+    assert "hamstring_injury: 31 events  reported (abstract)" in out
+    assert "age -> hamstring_injury: positive, p < 0.05 (adjusted)  reported (abstract)" in out
+    assert "odds ratio of hamstring_injury for age = 1.12  ASSUMED, range [1.02, 1.25]" in out  # cohort assumptions too
+    code, out, _ = run(capsys, "studies", "show", "S6")
+    assert "table s6 (lbp_history x flexibility): [[45, 38], [2, 17]]  reported (table)" in out
+    code, out, _ = run(capsys, "studies", "show", "S1")
+    assert "r(hamstring_length, nprs) [clbp]: negative, p < 0.05  reported (abstract)" in out
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 def test_data_build_writes_dataset_and_datapackage(capsys, tmp_path, suffix):
     out_file = tmp_path / f"s2{suffix}"

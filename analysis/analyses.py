@@ -144,6 +144,49 @@ def _logistic(ev: Evidence, frame: pd.DataFrame, spec: StudySpec) -> Outcome:
                           ev, "log OR")
 
 
+def logistic_judged_batch(ev: Evidence, frames: list[pd.DataFrame], spec: StudySpec) -> list[Outcome] | None:
+    """The ``logistic`` kind's judged effect on many datasets at once (an assumption ensemble).
+
+    One batched Newton fit (:func:`analysis.stats.batched.logistic_batch`) replaces a formula fit
+    per dataset; the log OR of ``covariate`` and its Wald 95% and 90% CIs equal :func:`_logistic`'s
+    (tested). Datasets of different sizes (``among``) are padded with all-zero rows, which add
+    nothing to the likelihood. A fit that does not settle (separation) is redone by
+    :func:`_logistic`, so every draw gets exactly the per-dataset analysis's verdict. Returns None
+    when a needed column is missing, non-numeric or has missing values: the caller then runs
+    :func:`run_analysis` per dataset.
+    """
+    from .stats.batched import logistic_batch
+
+    columns = [ev.covariate, *ev.adjust]
+    rows = [f[f[ev.among] == 1] if ev.among else f for f in frames]
+    needed = [ev.outcome, *columns]
+    if not rows or any(not set(needed) <= set(r.columns) or r[needed].isna().any().any() or
+                       not all(pd.api.types.is_numeric_dtype(r[c]) for c in needed) or len(r) < 5 for r in rows):
+        return None
+    n = max(len(r) for r in rows)
+    X = np.zeros((len(rows), n, len(columns) + 1))
+    y = np.zeros((len(rows), n))
+    for b, r in enumerate(rows):
+        X[b, :len(r), 0] = 1.0
+        X[b, :len(r), 1:] = r[columns].to_numpy(float)
+        y[b, :len(r)] = r[ev.outcome].to_numpy(float)
+    beta, se, converged = logistic_batch(X, y)
+    z95, z90 = sps.norm.ppf(0.975), sps.norm.ppf(0.95)
+    out = []
+    for b, r in enumerate(rows):
+        if not converged[b]:
+            out.append(_logistic(ev, frames[b], spec))
+            continue
+        centre, s = float(beta[b, 1]), float(se[b, 1])
+        judged = Estimate(test="Logistic regression", term=ev.covariate, estimate=centre, ci_low=centre - z95 * s,
+                          ci_high=centre + z95 * s, ci_method="Wald z", estimate_type="log odds ratio", n=len(r),
+                          method="Logistic regression, batched Newton-Raphson (assumption ensemble); Wald CIs",
+                          extra={"se": s, "converged": True})
+        judged90 = replace(judged, ci_low=centre - z90 * s, ci_high=centre + z90 * s, ci_level=0.90)
+        out.append(Outcome([], judged, judged90, "log OR", math.log(ev.sesoi)))
+    return out
+
+
 def rate_table(frame: pd.DataFrame, outcomes: dict[str, str], age_bands: list[float]) -> pd.DataFrame:
     """Aggregate player-match rows (one 0/1 column per outcome) into age band x muscle counts with exposure."""
     if {"injuries", "exposure", "nerve", "age_step"} <= set(frame.columns):

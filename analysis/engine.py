@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .analyses import Outcome, run_analysis
+from .analyses import Outcome, logistic_judged_batch, run_analysis
 from .ensemble import correlation_ensemble
 from .assumptions import assumption_slots, draw_assumptions
 from .claims import Claim, Evidence
@@ -165,16 +165,18 @@ def _ensemble(ev: Evidence, study: StudyFile, draws: int, seed: int) -> tuple[pd
             {ev.x, ev.y} <= set(spec.joint_variables(ev.group)):
         return _correlation_ensemble(ev, study, draws, seed), 0
     rng = np.random.default_rng(seed)
-    rows, excluded = [], 0
+    built, excluded = [], 0
     for k, overrides in enumerate(draw_assumptions(spec, rng, draws)):
         try:
-            ds = _dataset(study, seed + k + 1, overrides)
+            built.append((k, overrides, _dataset(study, seed + k + 1, overrides)))
         except ValueError:
             excluded += 1
-            continue
-        out = run_analysis(ev, ds.frame, spec)
-        rows.append({"draw": k + 1, "estimate": out.judged.estimate, "ci_low": out.judged.ci_low,
-                     "ci_high": out.judged.ci_high, "category": _judge(out, ev).category, **overrides})
+    outcomes = logistic_judged_batch(ev, [ds.frame for _, _, ds in built], spec) if ev.analysis == "logistic" else None
+    if outcomes is None:
+        outcomes = [run_analysis(ev, ds.frame, spec) for _, _, ds in built]
+    rows = [{"draw": k + 1, "estimate": out.judged.estimate, "ci_low": out.judged.ci_low,
+             "ci_high": out.judged.ci_high, "category": _judge(out, ev).category, **overrides}
+            for (k, overrides, _), out in zip(built, outcomes)]
     return pd.DataFrame(rows), excluded
 
 

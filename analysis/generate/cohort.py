@@ -19,7 +19,6 @@ import math
 
 import numpy as np
 import pandas as pd
-
 from scipy.stats import norm
 
 from ..assumptions import value_of

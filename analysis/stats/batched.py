@@ -2,8 +2,8 @@
 
 :func:`logistic_batch` fits B logistic regressions of the same shape with Newton-Raphson on
 stacked arrays (a few batched matrix-vector products and one batched solve per iteration), so
-fitting 2,000 simulated cohorts costs about as much as forty single statsmodels fits. Each fit equals statsmodels' ``Logit`` to
-~1e-8 (tested).
+fitting 2,000 simulated cohorts costs about as much as forty single statsmodels fits. Each fit
+equals statsmodels' ``Logit`` to ~1e-8 (tested).
 
 >>> res = power_logistic(n=400, intercept=-2.0, log_or_age=0.05, log_or_prior=1.0, sims=200, seed=1)
 >>> 0 < res["power_prior"] <= 1

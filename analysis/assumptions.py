@@ -121,7 +121,8 @@ def draw_assumptions(spec: StudySpec, rng: np.random.Generator, draws: int) -> l
     while len(out) < draws:
         tries += 1
         if tries > 200 * draws + 1000:
-            raise ValueError(f"{spec.id}: could not draw positive-definite correlation matrices across the assumption ranges")
+            raise ValueError(f"{spec.id}: could not draw positive-definite correlation matrices "
+                             f"across the assumption ranges")
         values = rng.uniform(lows + margin, highs - margin)
         values = np.where(is_count, np.round(values), values)
         overrides = {s.key: float(v) for s, v in zip(slots, values)}

@@ -51,8 +51,8 @@ class Evidence(_Strict):
     ``direction`` is the sign the claim predicts for the effect: for a
     correlation the sign of r(x, y); for a two-group comparison the sign of
     ``groups[0] - groups[1]``; for ratios (RR, OR, HR, rate ratios) "positive"
-    means above 1; "none" claims that there is no effect worth the name. ``sesoi`` is on the effect scale (r, g) or, for ratios, a ratio
-    above 1 (judged on the log scale).
+    means above 1; "none" claims that there is no effect worth the name. ``sesoi`` is on the
+    effect scale (r, g) or, for ratios, a ratio above 1 (judged on the log scale).
     """
 
     id: str

@@ -166,7 +166,8 @@ def data_validate(
 @app.command()
 def analyze(
     claim_id: str,
-    data: Annotated[Optional[Path], typer.Option(help="Your own data (CSV, Excel or Parquet) instead of study-shaped data.")] = None,
+    data: Annotated[Optional[Path],
+                    typer.Option(help="Your own data (CSV, Excel or Parquet) instead of study-shaped data.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Run a claim's analyses and print its verdict."""
@@ -219,7 +220,8 @@ def _power_point(args) -> dict:
 @app.command("power")
 def power_cmd(
     n: Annotated[list[int], typer.Option("--n", help="Cohort sizes (repeatable).")] = [100, 200, 400],
-    odds_ratio: Annotated[list[float], typer.Option("--or", help="Odds ratios of a previous injury (repeatable).")] = [1.5, 2.0, 3.0],
+    odds_ratio: Annotated[list[float],
+                          typer.Option("--or", help="Odds ratios of a previous injury (repeatable).")] = [1.5, 2.0, 3.0],
     or_age: Annotated[float, typer.Option(help="Odds ratio per year of age.")] = 1.04,
     baseline: Annotated[float, typer.Option(help="Recurrence risk of a 24-year-old without a previous injury.")] = 0.15,
     sims: Annotated[int, typer.Option(help="Simulated cohorts per grid point.")] = 2000,
@@ -251,7 +253,8 @@ def power_cmd(
 @app.command("notebooks")
 def notebooks_cmd(
     out: Annotated[Path, typer.Option(help="Folder for the executed notebooks and their HTML.")] = Path("build/notebooks"),
-    name: Annotated[Optional[list[str]], typer.Option(help="Only these notebooks (repeatable), e.g. 02-hamstring-length-pain.")] = None,
+    name: Annotated[Optional[list[str]],
+                    typer.Option(help="Only these notebooks (repeatable), e.g. 02-hamstring-length-pain.")] = None,
 ) -> None:
     """Run the analyst notebooks headless and export each to offline HTML with the code hidden."""
     from .notebooks import build_notebooks

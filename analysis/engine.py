@@ -22,16 +22,16 @@ import numpy as np
 import pandas as pd
 
 from .analyses import Outcome, logistic_judged_batch, run_analysis
-from .ensemble import correlation_ensemble
 from .assumptions import assumption_slots, draw_assumptions
 from .claims import Claim, Evidence
+from .ensemble import correlation_ensemble
 from .errors import InputError
 from .generate import Dataset, build_dataset
 from .loaders import file_sha256, read_table, schema_for, validate
 from .results import Estimate
+from .specs import StudyFile, load_study_file
 from .stats import meta_analysis
 from .stats.correlation import fisher_z_ci
-from .specs import StudyFile, load_study_file
 from .verdicts import Verdict, across_assumptions, combine, judge, observational_cap
 
 DEFAULT_ENSEMBLE_DRAWS = 200
@@ -257,8 +257,8 @@ def _run_on_user_data(claim: Claim, path: Path) -> list[EvidenceResult]:
     runnable = [ev for ev in claim.evidence if ev.analysis != "effect" and set(ev.columns) <= set(frame.columns)]
     if not runnable:
         needs = " or ".join("(" + ", ".join(ev.columns) + ")" for ev in claim.evidence if ev.analysis != "effect")
-        raise InputError(path, "(columns)", f"none of claim {claim.id}'s analyses can run on it; "
-                                            f"they need columns {needs or '(none: this claim has only published estimates)'}")
+        needs = needs or "(none: this claim has only published estimates)"
+        raise InputError(path, "(columns)", f"none of claim {claim.id}'s analyses can run on it; they need columns {needs}")
     results = []
     for ev in runnable:
         study = load_study_file(ev.study)

@@ -30,8 +30,8 @@ from rich.progress import Progress
 from . import figures
 from .claims import load_claims
 from .engine import DEFAULT_ENSEMBLE_DRAWS, ClaimResult, run_claim
-from .parallel import parallel_map
 from .errors import InputError
+from .parallel import parallel_map
 from .report_context import as_sentence, forest_rows, pooled_figures, strength, study_sections
 from .verdicts import VERDICT_RULE
 

@@ -151,7 +151,8 @@ def figures_for(r: EvidenceResult) -> list[dict]:
     elif ev.analysis == "rate_interaction":
         table = rate_table(frame, ev.outcomes or {}, ev.age_bands or [])
         figs.append((figures.rates_by_band(table),
-                     f"Injury rate by age band for each muscle; solid lines L5/S1-supplied, dashed L2-L4-supplied.{synthetic}"))
+                     "Injury rate by age band for each muscle; solid lines L5/S1-supplied, dashed L2-L4-supplied."
+                     + synthetic))
     elif ev.analysis == "cox":
         rows = frame[frame[ev.among] == 1].copy() if ev.among else frame.copy()
         rows[ev.time] = rows[ev.time].fillna(ev.censor_at).clip(upper=ev.censor_at)

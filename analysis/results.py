@@ -9,8 +9,10 @@ Examples
 >>> e = Estimate(test="Pearson correlation", term="x, y", estimate=-0.40, ci_low=-0.59,
 ...              ci_high=-0.16, ci_method="Fisher z", statistic=-3.32, statistic_name="t",
 ...              df=58, p=0.0016, n=60, method="Pearson product-moment correlation")
->>> e.sentence()
-'Pearson correlation (x, y): estimate = -0.40, 95% CI [-0.59, -0.16] (Fisher z), t(58) = -3.32, p = .002; n = 60. Method: Pearson product-moment correlation.'
+>>> for part in e.sentence().split("; "):
+...     print(part)
+Pearson correlation (x, y): estimate = -0.40, 95% CI [-0.59, -0.16] (Fisher z), t(58) = -3.32, p = .002
+n = 60. Method: Pearson product-moment correlation.
 """
 
 from __future__ import annotations

@@ -24,9 +24,23 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from .errors import InputError
-from .spec_parts import (Categorical, Citation, Cohort, Correlation, Effect, Group, Proportion,  # noqa: F401
-                         Quantity, Rates, ReportedTest, Strict, Summary, Table, Variable)
 from .paths import studies_dir
+from .spec_parts import (  # noqa: F401
+    Categorical,
+    Citation,
+    Cohort,
+    Correlation,
+    Effect,
+    Group,
+    Proportion,
+    Quantity,
+    Rates,
+    ReportedTest,
+    Strict,
+    Summary,
+    Table,
+    Variable,
+)
 from .yamlfiles import read_model
 
 Design = Literal[
@@ -208,7 +222,8 @@ def study_files() -> dict[str, StudyFile]:
     for path in sorted(studies_dir().glob("*.yaml")):
         loaded = parse_study_file(path)
         if loaded.spec.id in found:
-            raise InputError(path, "id", f"duplicate study id {loaded.spec.id!r} (also in {found[loaded.spec.id].path.name})")
+            other = found[loaded.spec.id].path.name
+            raise InputError(path, "id", f"duplicate study id {loaded.spec.id!r} (also in {other})")
         found[loaded.spec.id] = loaded
     return dict(sorted(found.items(), key=lambda kv: _natural(kv[0])))
 

@@ -11,8 +11,8 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import math
+from dataclasses import dataclass
 from typing import Literal
 
 from .results import Estimate

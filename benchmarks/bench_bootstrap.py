@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import scipy
+from _table import median_time, row
 from scipy import stats
 
 from analysis.stats.resampling import bootstrap_correlation
-
-from _table import median_time, row
 
 
 def _r(a, b, axis=-1):

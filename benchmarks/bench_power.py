@@ -7,10 +7,9 @@ from __future__ import annotations
 import numpy as np
 import statsmodels
 import statsmodels.api as sm
+from _table import median_time, row
 
 from analysis.stats.batched import power_logistic, simulate_cohorts
-
-from _table import median_time, row
 
 ARGS = dict(n=200, intercept=-1.5, log_or_age=0.04, log_or_prior=0.9, seed=11)
 

@@ -17,11 +17,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import statsmodels
+from _table import row
 
 from analysis import stats
 from analysis.registry import rate_table_from_parquet
-
-from _table import row
 
 CACHE = Path(__file__).parent / ".cache"
 BANDS = [17, 21, 25, 29, 33, 41]
@@ -61,8 +60,8 @@ from analysis import stats
 from analysis.registry import rate_table_from_parquet
 table = rate_table_from_parquet(sys.argv[1], {bands})
 fit = stats.poisson("{formula}", table, "exposure")
-print(json.dumps({{"seconds": time.perf_counter() - start, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "coefs": [e.estimate for e in fit]}}))
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({{"seconds": time.perf_counter() - start, "peak_mb": peak_mb, "coefs": [e.estimate for e in fit]}}))
 """
 
 

@@ -3,10 +3,10 @@
 from fractions import Fraction
 
 import pytest
+from conftest import load_reference
 
 from analysis.forensics.granularity import grim, grimmer, max_sd, rounds_to
 from analysis.forensics.statcheck import check_report
-from conftest import load_reference
 
 REF = load_reference("reference_statcheck")
 
@@ -138,8 +138,9 @@ def test_every_spec_gets_a_verdict_per_check():
 
 
 def test_check_cli(capsys):
-    from analysis.cli import main
     import json
+
+    from analysis.cli import main
 
     with pytest.raises(SystemExit) as info:
         main(["check", "--all", "--json"])

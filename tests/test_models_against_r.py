@@ -17,10 +17,10 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import FIXTURES, load_reference, read_fixture_csv
 
 from analysis import stats
 from analysis.errors import AnalysisError
-from conftest import FIXTURES, load_reference, read_fixture_csv
 
 REF = load_reference("reference_models")
 
@@ -45,8 +45,8 @@ def _check_coefs(records, ref_coefs, rel, exp=False):
 
 def test_fixture_covers_every_method():
     assert REF["r_version"].startswith("R version 4.2")
-    needed = {"ols", "logistic", "poisson", "negbin", "cox", "km", "ancova", "mixed", "tost", "mediation", "serial_mediation",
-              "partial", "tables", "meta", "power", "p_adjust"}
+    needed = {"ols", "logistic", "poisson", "negbin", "cox", "km", "ancova", "mixed", "tost", "mediation",
+              "serial_mediation", "partial", "tables", "meta", "power", "p_adjust"}
     assert needed <= set(REF)
     assert len(REF["tables"]) >= 4 and len(REF["meta"]["results"]) == 4  # guard against a thinner regeneration
 

@@ -12,9 +12,9 @@ Tolerances (relative unless said):
 
 import numpy as np
 import pytest
+from conftest import load_reference, read_fixture_csv
 
 from analysis.stats import cohens_d, correlation_from_summary, hedges_g, mann_whitney, pearson, spearman, student_t, welch_t
-from conftest import load_reference, read_fixture_csv
 
 REF = load_reference("reference_two_sample_and_correlation")
 

@@ -1,15 +1,14 @@
 """The verdict rule, pinned on constructed data whose right answer is known."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from analysis.claims import Evidence
 from analysis.analyses import run_analysis
+from analysis.claims import Evidence
+from analysis.generate import exact_scores
 from analysis.results import Estimate
 from analysis.verdicts import Verdict, across_assumptions, combine, judge, observational_cap
-from analysis.generate import exact_scores
-
-import pandas as pd
 
 
 def _corr_frame(r, n, seed=0):

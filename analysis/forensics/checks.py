@@ -162,7 +162,8 @@ def _effect_checks(spec: StudySpec) -> list[ForensicCheck]:
         out.append(ForensicCheck(spec.id, "CI vs estimate", what,
                                  f"{e.estimate.point:g} ({e.ci[0]:g}-{e.ci[1]:g})",
                                  f"{'geometric' if ratio else 'arithmetic'} centre of the CI {shown:.3g}", _v(ok),
-                                 "a Wald interval is symmetric around the estimate" + (" on the log scale" if ratio else "")))
+                                 "a Wald interval is symmetric around the estimate"
+                                 + (" on the log scale" if ratio else "")))
         if e.p is not None:
             z = sps.norm.ppf(0.5 + e.ci_level / 2)
             se_range = [(hi_lims[0] - lo_lims[1]) / (2 * z), (hi_lims[1] - lo_lims[0]) / (2 * z)]

@@ -18,8 +18,6 @@ from ..forensics.granularity import decimals_of as _decimals
 from ..forensics.granularity import grim_sums, reachable_sums_of_squares
 
 
-
-
 def sprite(rng: np.random.Generator, n: int, mean: float, sd: float, low: float, high: float, step: float = 1.0,
            mean_decimals: int | None = None, sd_decimals: int | None = None, max_iter: int = 200_000) -> np.ndarray:
     """``n`` values on the grid ``low, low + step, ..., high`` with the given rounded mean and SD.

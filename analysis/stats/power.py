@@ -24,7 +24,8 @@ def power_correlation(r: float, n: int, alpha: float = 0.05) -> float:
     Notes
     -----
     :math:`r_c = t_c/\\sqrt{t_c^2 + n - 2}`; :math:`z_r = \\operatorname{atanh} r + r/(2(n-1))`;
-    power :math:`= \\Phi((z_r - \\operatorname{atanh} r_c)\\sqrt{n-3}) + \\Phi((-z_r - \\operatorname{atanh} r_c)\\sqrt{n-3})`.
+    power :math:`= \\Phi((z_r - \\operatorname{atanh} r_c)\\sqrt{n-3})
+    + \\Phi((-z_r - \\operatorname{atanh} r_c)\\sqrt{n-3})`.
     """
     if n < 4:
         raise AnalysisError(f"n must be at least 4, got {n}")

@@ -37,6 +37,12 @@ def _z(level: float) -> float:
     return float(stats.norm.ppf(0.5 + level / 2))
 
 
+def _log_wald_ci(ratio: float, se_log: float, level: float) -> tuple[float, float]:
+    """A ratio's Wald interval on the log scale, back-transformed: exp(log ratio -/+ z * SE)."""
+    z = _z(level)
+    return math.exp(math.log(ratio) - z * se_log), math.exp(math.log(ratio) + z * se_log)
+
+
 def risk_ratio(a: int, n1: int, c: int, n2: int, level: float = 0.95, term: str = "exposed / unexposed") -> Estimate:
     """Risk ratio (a/n1)/(c/n2) with the Katz log interval.
 
@@ -50,10 +56,8 @@ def risk_ratio(a: int, n1: int, c: int, n2: int, level: float = 0.95, term: str 
     if a == 0 or c == 0:
         a, n1, c, n2, note = a + 0.5, n1 + 1, c + 0.5, n2 + 1, "; 0.5 added to each cell (zero count)"
     rr = (a / n1) / (c / n2)
-    se = math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
-    z = _z(level)
-    return Estimate(test="Risk ratio", term=term, estimate=rr, estimate_type="RR",
-                    ci_low=math.exp(math.log(rr) - z * se), ci_high=math.exp(math.log(rr) + z * se),
+    low, high = _log_wald_ci(rr, math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2), level)
+    return Estimate(test="Risk ratio", term=term, estimate=rr, estimate_type="RR", ci_low=low, ci_high=high,
                     ci_level=level, ci_method="Katz log", n=int(n1 + n2),
                     method="Risk ratio with Katz (log) confidence interval" + note)
 
@@ -66,10 +70,8 @@ def odds_ratio_woolf(a: int, n1: int, c: int, n2: int, level: float = 0.95, term
     if 0 in (a, b, c, d):
         a, b, c, d, note = a + 0.5, b + 0.5, c + 0.5, d + 0.5, "; 0.5 added to each cell (zero count)"
     est = (a * d) / (b * c)
-    se = math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
-    z = _z(level)
-    return Estimate(test="Odds ratio", term=term, estimate=est, estimate_type="OR",
-                    ci_low=math.exp(math.log(est) - z * se), ci_high=math.exp(math.log(est) + z * se),
+    low, high = _log_wald_ci(est, math.sqrt(1 / a + 1 / b + 1 / c + 1 / d), level)
+    return Estimate(test="Odds ratio", term=term, estimate=est, estimate_type="OR", ci_low=low, ci_high=high,
                     ci_level=level, ci_method="Woolf log", n=int(n1 + n2),
                     method="Sample odds ratio with Woolf (log) confidence interval" + note)
 

@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .errors import AnalysisError, InputError
+from analysis.core.errors import AnalysisError, InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   rich_markup_mode=None, help="Test popular claims about hamstrings and back pain against data.")
@@ -38,9 +38,9 @@ def _print_json(obj) -> None:
 @claims_app.command("list")
 def claims_list(as_json: JsonFlag = False, jobs: JobsOption = 1, scheduler: SchedulerOption = None) -> None:
     """List every claim with its post, verdict and the one-line reason."""
-    from .claims import load_claims
-    from .engine import run_claim
-    from .parallel import parallel_map
+    from analysis.claims.engine import run_claim
+    from analysis.claims.model import load_claims
+    from analysis.core.parallel import parallel_map
 
     claims = list(load_claims().values())
     verdicts = [r.verdict for r in parallel_map(run_claim, claims, jobs=jobs, scheduler=scheduler)]
@@ -61,7 +61,7 @@ def claims_list(as_json: JsonFlag = False, jobs: JobsOption = 1, scheduler: Sche
 @studies_app.command("list")
 def studies_list(as_json: JsonFlag = False) -> None:
     """List the study specs."""
-    from .specs import _natural, study_files
+    from analysis.spec.model import _natural, study_files
 
     files = study_files()
     rows = [{"study_id": f.spec.id, "short": f.spec.short, "design": f.spec.design, "n": f.spec.total_n,
@@ -80,7 +80,7 @@ def studies_list(as_json: JsonFlag = False) -> None:
 @studies_app.command("show")
 def studies_show(study_id: str, as_json: JsonFlag = False) -> None:
     """Show one study spec: citation, groups, reported figures and assumptions."""
-    from .specs import load_study_file
+    from analysis.spec.model import load_study_file
 
     study = load_study_file(study_id)
     data = study.spec.model_dump(mode="json", exclude_none=True)
@@ -135,10 +135,10 @@ def data_build(
                                                      ".parquet above 20,000 rows).")] = None,
 ) -> None:
     """Write a synthetic dataset shaped like STUDY_ID, with datapackage.json beside it."""
-    from .datapackage import write_dataset
-    from .generate import build_dataset
-    from .paths import data_dir
-    from .specs import load_study_file
+    from analysis.core.paths import data_dir
+    from analysis.datasets.datapackage import write_dataset
+    from analysis.generate import build_dataset
+    from analysis.spec.model import load_study_file
 
     study = load_study_file(study_id)
     if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
@@ -157,7 +157,7 @@ def data_validate(
     family: Annotated[str, typer.Option(help="Data family (see data/families.yaml), e.g. athlete-cohort.")],
 ) -> None:
     """Check your data file (CSV, Excel, Parquet) against a data family; every problem is listed."""
-    from .families import validate_file
+    from analysis.datasets.families import validate_file
 
     frame = validate_file(path, family)
     typer.echo(f"{path}: valid for family {family!r} ({len(frame)} rows, {frame.shape[1]} columns)")
@@ -171,8 +171,8 @@ def analyze(
     as_json: JsonFlag = False,
 ) -> None:
     """Run a claim's analyses and print its verdict."""
-    from .claims import load_claim
-    from .engine import run_claim
+    from analysis.claims.engine import run_claim
+    from analysis.claims.model import load_claim
 
     result = run_claim(load_claim(claim_id), data=data)
     if as_json:
@@ -180,7 +180,7 @@ def analyze(
         return
     typer.echo(f"{result.claim.id}: {result.verdict.label}\n  {result.verdict.reason}")
     for r in result.results:
-        typer.echo(f"\n[{r.study.spec.id}] {r.evidence.question}\n  verdict: {r.verdict.label}\n  {r.robustness}")
+        typer.echo(f"\n[{r.study.spec.id}] {r.evidence.question}\n  verdict: {r.verdict.label}\n  {r.robustness_text}")
         for e in r.estimates:
             typer.echo(f"  - {e.sentence()}")
 
@@ -192,8 +192,8 @@ def check_cmd(
     as_json: JsonFlag = False,
 ) -> None:
     """Forensic checks of a study's published figures (GRIM, GRIMMER, bounds, recomputed tests, CIs, percentages)."""
-    from .forensics import forensic_checks
-    from .specs import load_study, study_files
+    from analysis.checks import forensic_checks
+    from analysis.spec.model import load_study, study_files
 
     if all_studies == (study_id is not None):
         raise InputError("check", "STUDY_ID", "give one study id, or --all")
@@ -209,45 +209,63 @@ def check_cmd(
 
 
 def _power_point(args) -> dict:
-    from .stats.batched import power_logistic
+    from analysis.claims.engine import load_evidence_frame
 
-    n, odds_ratio, sims, seed, intercept, or_age = args
-    res = power_logistic(n=n, intercept=intercept, log_or_age=math.log(or_age), log_or_prior=math.log(odds_ratio),
-                         sims=sims, seed=seed)
-    return {"n": n, "or_previous_injury": odds_ratio, **{k: v for k, v in res.items() if k not in ("n",)}}
+    ev, n, ratio, sims, seed = args
+    frame, spec = load_evidence_frame(ev)
+    return ev.simulate_power(frame, spec, n, ratio, sims, seed)
+
+
+def _find_evidence(entry_id: str):
+    """An evidence entry by its id (``claim-id/evidence-id`` when ids repeat), or a claim's only simulable entry."""
+    from analysis.claims.kinds import EvidenceKind
+    from analysis.claims.model import load_claims
+
+    claims = load_claims()
+    claim_id, _, evidence_id = entry_id.rpartition("/")
+    if not claim_id and entry_id in claims:
+        simulable = [e for e in claims[entry_id].evidence if type(e).simulate_power is not EvidenceKind.simulate_power]
+        if len(simulable) != 1:
+            raise InputError("power", "EVIDENCE_ID", f"claim {entry_id!r} has {len(simulable)} entries with a simulation "
+                                                     f"model; name one of: {', '.join(e.id for e in simulable) or 'none'}")
+        return simulable[0]
+    found = [e for cid, c in claims.items() if not claim_id or cid == claim_id for e in c.evidence if e.id == evidence_id]
+    if len(found) != 1:
+        known = ", ".join(e.id for c in claims.values() for e in c.evidence)
+        raise InputError("power", "EVIDENCE_ID", f"{entry_id!r} names {len(found)} evidence entries; known: {known}")
+    return found[0]
 
 
 @app.command("power")
 def power_cmd(
-    n: Annotated[list[int], typer.Option("--n", help="Cohort sizes (repeatable).")] = [100, 200, 400],
-    odds_ratio: Annotated[list[float],
-                          typer.Option("--or", help="Odds ratios of a previous injury (repeatable).")] = [1.5, 2.0, 3.0],
-    or_age: Annotated[float, typer.Option(help="Odds ratio per year of age.")] = 1.04,
-    baseline: Annotated[float, typer.Option(help="Recurrence risk of a 24-year-old without a previous injury.")] = 0.15,
-    sims: Annotated[int, typer.Option(help="Simulated cohorts per grid point.")] = 2000,
+    evidence_id: Annotated[str, typer.Argument(help="Evidence id (e.g. s17-age), claim-id/evidence-id, or a claim "
+                                                    "id with one logistic or rate entry.")],
+    n: Annotated[list[int], typer.Option("--n", help="Cohort sizes (logistic) or exposure multiples (rate models); "
+                                                     "repeatable.")] = [100, 200, 400],
+    effect: Annotated[list[float], typer.Option("--or", "--effect", help="True ratio (OR, or rate ratio) of the "
+                                                                          "tested term; repeatable.")] = [1.5, 2.0, 3.0],
+    sims: Annotated[int, typer.Option(help="Simulated datasets per grid point.")] = 2000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
     jobs: JobsOption = 1,
     scheduler: SchedulerOption = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Power grid by simulation: logistic model of recurrence on age and previous injury (cohort size x OR)."""
-    from .parallel import parallel_map
+    """Power grid by simulation of one evidence entry's own model (size x effect), from its reconstruction."""
+    from analysis.core.parallel import parallel_map
 
-    if not 0 < baseline < 1:
-        raise InputError("power", "--baseline", f"must be a risk between 0 and 1, got {baseline}")
-    if sims < 10 or any(v < 20 for v in n) or any(v <= 0 for v in odds_ratio) or or_age <= 0:
-        raise InputError("power", "--n/--or/--sims", "need n >= 20, odds ratios > 0 and at least 10 simulations")
-    intercept = math.log(baseline / (1 - baseline))
-    grid = [(size, ratio, sims, seed + k, intercept, or_age) for k, (size, ratio) in
-            enumerate((size, ratio) for size in n for ratio in odds_ratio)]
+    if sims < 10 or any(v < 1 for v in n) or any(not (math.isfinite(v) and v > 0) for v in effect):
+        raise InputError("power", "--n/--or/--sims", "need n >= 1, finite ratios > 0 and at least 10 simulations")
+    ev = _find_evidence(evidence_id)
+    grid = [(ev, size, ratio, sims, seed + k) for k, (size, ratio) in
+            enumerate((size, ratio) for size in n for ratio in effect)]
     rows = parallel_map(_power_point, grid, jobs=jobs, scheduler=scheduler)
     if as_json:
-        _print_json(rows)
+        _print_json([{"evidence_id": ev.id, **r} for r in rows])
         return
-    typer.echo(f"{'n':>6} {'OR prior':>9} {'power prior':>12} {'power age':>10}  ({sims} simulated cohorts each)")
+    typer.echo(f"{ev.id}: {rows[0]['model']} ({sims} simulated datasets each)")
+    typer.echo(f"{'n':>8} {'ratio':>7} {'power':>7}")
     for r in rows:
-        typer.echo(f"{r['n']:>6} {r['or_previous_injury']:>9g} {r['power_prior']:>8.3f} +/- {r['mc_se_prior']:.3f} "
-                   f"{r['power_age']:>7.3f}")
+        typer.echo(f"{r['n']:>8} {r['effect']:>7g} {r['power']:>7.3f} +/- {r['mc_se']:.3f}")
 
 
 @app.command("notebooks")
@@ -257,7 +275,7 @@ def notebooks_cmd(
                     typer.Option(help="Only these notebooks (repeatable), e.g. 02-hamstring-length-pain.")] = None,
 ) -> None:
     """Run the analyst notebooks headless and export each to offline HTML with the code hidden."""
-    from .notebooks import build_notebooks
+    from analysis.notebooks import build_notebooks
 
     for path in build_notebooks(out, name or None):
         typer.echo(f"wrote {path}")
@@ -272,7 +290,7 @@ def report(
     scheduler: SchedulerOption = None,
 ) -> None:
     """Regenerate the HTML reports: an index and one page per claim."""
-    from .report import build_reports
+    from analysis.report.build import build_reports
 
     index = build_reports(out, claim_ids=claim or None, show_progress=progress, jobs=jobs, scheduler=scheduler)
     typer.echo(f"reports written: {index}")

@@ -189,8 +189,9 @@ def proportions(labels: list[str], events, n, y_label: str) -> str:
         return _svg(fig)
 
 
-def rates_by_band(table: pd.DataFrame) -> str:
-    """Injuries per 1,000 exposure units by age band, one line per muscle (solid L5/S1, dashed L2-L4)."""
+def rates_by_band(table: pd.DataFrame, factor: str, solid_level: str) -> str:
+    """Injuries per 1,000 exposure units by age band, one line per muscle (solid where ``factor`` is
+    ``solid_level``, dashed otherwise)."""
     with plt.rc_context(RC):
         fig, ax = plt.subplots(figsize=(6.0, 3.6))
         palette = sns.color_palette("colorblind")
@@ -198,10 +199,10 @@ def rates_by_band(table: pd.DataFrame) -> str:
             part = part.sort_values("age_step")
             rate = 1000 * part["injuries"] / part["exposure"]
             low, high = _proportion_ci(part["injuries"].to_numpy(), part["exposure"].to_numpy())
-            style = "-" if part["nerve"].iloc[0] == "L5S1" else "--"
+            style = "-" if part[factor].iloc[0] == solid_level else "--"
             ax.errorbar(part["age_step"], rate, yerr=[rate - 1000 * low, 1000 * high - rate], fmt="o" + style,
                         color=palette[k], capsize=3, lw=1.4, ms=4,
-                        label=f"{muscle.replace('_', ' ')} ({part['nerve'].iloc[0]})")
+                        label=f"{muscle.replace('_', ' ')} ({part[factor].iloc[0]})")
         bands = table.drop_duplicates("age_step").sort_values("age_step")
         if "age_band" in bands:
             ax.set_xticks(bands["age_step"], bands["age_band"])

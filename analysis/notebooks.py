@@ -13,10 +13,10 @@ import nbformat
 import papermill as pm
 from nbconvert import HTMLExporter
 
-from .errors import InputError
-from .paths import REPO_ROOT
+from analysis.core.errors import InputError
+from analysis.core.paths import REPO_ROOT
 
-TEMPLATES = Path(__file__).parent / "templates" / "nbconvert"
+TEMPLATES = Path(__file__).parent / "report" / "templates" / "nbconvert"
 
 
 def notebook_paths() -> list[Path]:

@@ -10,10 +10,10 @@ import numpy as np
 import pingouin
 from _table import median_time, row
 
-from analysis.assumptions import draw_assumptions
-from analysis.ensemble import correlation_ensemble
 from analysis.generate import build_dataset
-from analysis.specs import load_study
+from analysis.generate.ensemble import correlation_ensemble
+from analysis.spec.assumptions import draw_assumptions
+from analysis.spec.model import load_study
 
 
 def run(draws: int = 1000, peer_draws: int = 200, repeats: int = 5) -> list[dict]:

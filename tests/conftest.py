@@ -21,7 +21,7 @@ def isolated_data(tmp_path, monkeypatch):
     """A writable copy of data/ so a test can add or break specs without touching the repository."""
     import shutil
 
-    from analysis.paths import REPO_ROOT
+    from analysis.core.paths import REPO_ROOT
 
     target = tmp_path / "data"
     shutil.copytree(REPO_ROOT / "data", target, ignore=shutil.ignore_patterns("generated"))

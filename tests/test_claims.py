@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis.claims import load_claims
+from analysis.claims.engine import run_claim
+from analysis.claims.model import load_claims
 from analysis.cli import main
-from analysis.engine import run_claim
-from analysis.paths import REPO_ROOT
+from analysis.core.paths import REPO_ROOT
 
 CLAIMS = load_claims()
 SEEDS = REPO_ROOT.parent / "shared" / "seeds"
@@ -99,7 +99,7 @@ def test_assumption_range_that_straddles_the_threshold(isolated_data):
     result = run_claim(load_claims()["stiffness-pain-disability"], ensemble_draws=30)
     pain = next(r for r in result.results if r.evidence.id == "length-vs-pain")
     assert pain.verdict.label == "inconclusive (depends on unreported values)"
-    assert "Depends on what the paper did not report" in pain.robustness
+    assert "Depends on what the paper did not report" in pain.robustness_text
 
 
 def test_draws_that_cannot_reproduce_the_papers_significance_are_left_out(isolated_data, monkeypatch):
@@ -116,7 +116,8 @@ def test_draws_that_cannot_reproduce_the_papers_significance_are_left_out(isolat
     result = run_claim(claim.model_copy(update={"evidence": [e for e in claim.evidence if e.study == "S17"]}),
                        ensemble_draws=20)
     s17 = result.results[0]
-    assert "draws were left out: no dataset with their assumed values reproduces the published figures" in s17.robustness
+    text = s17.robustness_text
+    assert "draws were left out: no dataset with their assumed values reproduces the published figures" in text
     kept = s17.ensemble
     assert 0 < len(kept) < 20 and (kept["cohort:hamstring_injury:or:age"] > 1.0).all()
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from analysis.loaders import file_sha256
+from analysis.datasets.loaders import file_sha256
 
 CLAIM = "hamstring-stiffness-lbp"
 

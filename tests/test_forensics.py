@@ -5,8 +5,8 @@ from fractions import Fraction
 import pytest
 from conftest import load_reference
 
-from analysis.forensics.granularity import grim, grimmer, max_sd, rounds_to
-from analysis.forensics.statcheck import check_report
+from analysis.checks.statcheck import check_report
+from analysis.stats.granularity import grim, grimmer, max_sd, rounds_to
 
 REF = load_reference("reference_statcheck")
 
@@ -89,8 +89,8 @@ def test_max_sd_closed_form():
 
 
 # --- checks on the project's own specs ------------------------------------------------------------
-from analysis.forensics import VERDICTS, forensic_checks  # noqa: E402
-from analysis.specs import load_study, study_files  # noqa: E402
+from analysis.checks import VERDICTS, forensic_checks  # noqa: E402
+from analysis.spec.model import load_study, study_files  # noqa: E402
 
 
 def _by(study_id, check):
@@ -119,7 +119,7 @@ def test_grim_on_sherman_baseline_table():
 
 
 def test_an_impossible_mean_is_caught(tmp_path):
-    from analysis.specs import parse_study_file
+    from analysis.spec.model import parse_study_file
 
     text = study_files()["S11"].path.read_text().replace(
         "variable: rdq, mean: {value: 9.0, source: table, decimals: 1}",

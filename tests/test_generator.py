@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from analysis import generate
 from analysis.generate import build_dataset, correlation_matrix, exact_scores, mann_whitney_u
-from analysis.specs import StudySpec, load_study, study_files
+from analysis.spec.model import StudySpec, load_study, study_files
 
 
 def test_mistry_reconstruction_matches_published_means_sds_and_u():
@@ -94,7 +94,7 @@ def test_mean_outside_bounds_finds_no_dataset():
 
 
 def _buildable():
-    from analysis.specs import study_files
+    from analysis.spec.model import study_files
 
     return [sid for sid, f in study_files().items() if f.spec.builds_dataset]
 
@@ -103,7 +103,7 @@ def _buildable():
 def test_committed_example_datasets_are_what_the_generator_produces(study_id):
     import pandas as pd
 
-    from analysis.paths import data_dir
+    from analysis.core.paths import data_dir
 
     folder = data_dir() / "generated" / study_id
     fresh = build_dataset(load_study(study_id)).frame
@@ -118,7 +118,7 @@ def test_committed_example_datasets_are_what_the_generator_produces(study_id):
 
 def test_vectorised_ensemble_matches_the_per_draw_path():
     # same statistics as building each dataset and testing each pair one at a time
-    from analysis.ensemble import correlation_ensemble
+    from analysis.generate.ensemble import correlation_ensemble
     from analysis.stats import pearson
 
     spec = load_study("S1")

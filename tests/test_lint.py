@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from analysis.paths import REPO_ROOT
+from analysis.core.paths import REPO_ROOT
 
 
 def test_ruff_finds_nothing():

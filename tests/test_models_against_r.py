@@ -20,7 +20,7 @@ import pytest
 from conftest import FIXTURES, load_reference, read_fixture_csv
 
 from analysis import stats
-from analysis.errors import AnalysisError
+from analysis.core.errors import AnalysisError
 
 REF = load_reference("reference_models")
 
@@ -36,7 +36,7 @@ def _check_coefs(records, ref_coefs, rel, exp=False):
         ref = ref_coefs[_r_name(e.term)]
         f = math.exp if exp else (lambda v: v)
         assert e.estimate == pytest.approx(f(ref["estimate"]), rel=rel), e.term
-        assert e.extra["se"] == pytest.approx(ref["se"], rel=rel), e.term
+        assert e.se == pytest.approx(ref["se"], rel=rel), e.term
         assert [e.ci_low, e.ci_high] == pytest.approx([f(c) for c in ref["ci"]], rel=rel), e.term
         assert e.statistic == pytest.approx(ref["statistic"], rel=rel), e.term
         # far in the tail a p value amplifies the statistic's last digits (dp/p ~ z * dz)
@@ -85,13 +85,12 @@ def test_wald_cis_at_90_percent_match_confint_default():
         ref = REF[name]["ci90"]
         assert len(records) == len(ref)
         for e in records:
-            ninety = e.wald_at_level(0.90)
-            assert ninety.ci_level == 0.90 and ninety.estimate == e.estimate
-            assert [ninety.ci_low, ninety.ci_high] == pytest.approx([math.exp(c) for c in ref[_r_name(e.term)]],
-                                                                   rel=1e-6), (name, e.term)
+            ninety = e.conf_int(0.90)
+            assert list(ninety) == pytest.approx([math.exp(c) for c in ref[_r_name(e.term)]],
+                                          rel=1e-6), (name, e.term)
     pearson = stats.pearson(rates["age_step"], rates["injuries"])
-    with pytest.raises(ValueError, match="not a Wald z estimate"):
-        pearson.wald_at_level(0.90)
+    with pytest.raises(ValueError, match="no 90% CI and no standard error"):
+        pearson.conf_int(0.90)
 
 
 def test_kaplan_meier_matches_survfit():
@@ -126,7 +125,7 @@ def test_mixed_model_matches_lmer():
     for e in records:
         r = ref["coefs"][_r_name(e.term)]
         assert e.estimate == pytest.approx(r["estimate"], rel=1e-4), e.term
-        assert e.extra["se"] == pytest.approx(r["se"], rel=1e-4), e.term
+        assert e.se == pytest.approx(r["se"], rel=1e-4), e.term
     assert records[0].extra["var_group"] == pytest.approx(ref["var_id"], rel=1e-4)
     assert records[0].extra["var_residual"] == pytest.approx(ref["var_residual"], rel=1e-4)
 
@@ -219,7 +218,7 @@ def test_s6_published_chi_square():
 def test_meta_analysis_matches_metafor(result):
     e = stats.meta_analysis(REF["meta"]["yi"], REF["meta"]["vi"], method=result["method"])
     assert e.estimate == pytest.approx(result["estimate"], rel=1e-6)
-    assert e.extra["se"] == pytest.approx(result["se"], rel=1e-6)
+    assert e.se == pytest.approx(result["se"], rel=1e-6)
     assert [e.ci_low, e.ci_high] == pytest.approx(result["ci"], rel=1e-6)
     assert e.extra["tau2"] == pytest.approx(result["tau2"], rel=1e-6, abs=1e-10)
     assert e.extra["I2"] == pytest.approx(result["I2"], rel=1e-6, abs=1e-8)
@@ -266,7 +265,7 @@ def test_ols_passes_nist_longley():
     data = longley.load_pandas().data
     records = stats.ols("TOTEMP ~ GNPDEFL + GNP + UNEMP + ARMED + POP + YEAR", data, robust=None)
     assert [e.estimate for e in records] == pytest.approx(LONGLEY_B, rel=1e-7)  # Longley is ill-conditioned
-    assert [e.extra["se"] for e in records] == pytest.approx(LONGLEY_SE, rel=1e-7)
+    assert [e.se for e in records] == pytest.approx(LONGLEY_SE, rel=1e-7)
 
 
 def _norris():
@@ -279,7 +278,7 @@ def _norris():
 def test_ols_passes_nist_norris():
     records = stats.ols("y ~ x", _norris(), robust=None)
     assert [e.estimate for e in records] == pytest.approx([-0.262323073774029, 1.00211681802045], rel=1e-10)
-    assert [e.extra["se"] for e in records] == pytest.approx([0.232818234301152, 0.429796848199937e-03], rel=1e-9)
+    assert [e.se for e in records] == pytest.approx([0.232818234301152, 0.429796848199937e-03], rel=1e-9)
 
 
 @pytest.mark.parametrize("call, message", [

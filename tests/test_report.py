@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis import report as report_module
-from analysis.report import build_reports
+from analysis.report import build as report_module
+from analysis.report.build import build_reports
 
 CLAIM = "hamstring-stiffness-lbp"
 
@@ -20,7 +20,7 @@ def small_data(tmp_path_factory):
     """A copy of data/ with three claims (one per kind of page), so structural checks build quickly."""
     import shutil
 
-    from analysis.paths import REPO_ROOT
+    from analysis.core.paths import REPO_ROOT
 
     target = tmp_path_factory.mktemp("data") / "data"
     shutil.copytree(REPO_ROOT / "data", target, ignore=shutil.ignore_patterns("generated"))
@@ -40,7 +40,7 @@ def built(small_data, tmp_path_factory):
 
 
 def test_index_and_claim_pages_exist(built):
-    from analysis.claims import load_claims
+    from analysis.claims.model import load_claims
 
     assert sorted(p.name for p in built.iterdir()) == sorted([f"{c}.html" for c in load_claims()] + ["index.html"])
     assert len(load_claims()) == 3

@@ -5,11 +5,11 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from analysis.errors import InputError
+from analysis.checks.reproduce import reproduction_checks
+from analysis.core.errors import InputError
 from analysis.generate import build_dataset
 from analysis.generate.integer import sprite
-from analysis.reproduce import reproduction_checks
-from analysis.specs import StudySpec, load_study, parse_study_file, study_files
+from analysis.spec.model import StudySpec, load_study, parse_study_file, study_files
 
 FILES = study_files()
 BUILDABLE = [sid for sid, f in FILES.items() if f.spec.builds_dataset]
@@ -55,7 +55,7 @@ def test_same_seed_same_bytes(study_id):
 
 @pytest.mark.parametrize("study_id", [s for s in BUILDABLE if FILES[s].spec.assumptions()])
 def test_datasets_across_the_assumption_range_still_reproduce(study_id):
-    from analysis.assumptions import draw_assumptions
+    from analysis.spec.assumptions import draw_assumptions
 
     spec = FILES[study_id].spec
     for overrides in draw_assumptions(spec, np.random.default_rng(3), 3):

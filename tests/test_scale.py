@@ -8,9 +8,11 @@ import statsmodels.api as sm
 from scipy import stats as sps
 
 from analysis import stats
-from analysis.registry import rate_table_from_arrays, rate_table_from_parquet
+from analysis.datasets.injury_rates import rate_table_from_arrays, rate_table_from_parquet
 from analysis.stats.batched import logistic_batch, power_logistic, simulate_cohorts
 from analysis.stats.resampling import _jackknife_r, bootstrap_correlation
+
+NERVE_SUPPLY = {"hamstring": "L5S1", "calf": "L5S1", "quadriceps": "L2L4", "groin": "L2L4"}
 
 
 def _r_vec(a, b, axis=-1):
@@ -81,30 +83,30 @@ def test_power_by_simulation_matches_a_loop_of_statsmodels_fits():
     ("AC1", "recurred", "age", ["prior_hamstring"], "hamstring_strain"),  # rows differ per draw: padding
 ])
 def test_batched_logistic_ensemble_equals_the_per_dataset_analysis(study_id, outcome, covariate, adjust, among):
-    from analysis.analyses import logistic_judged_batch, run_analysis
-    from analysis.assumptions import draw_assumptions
-    from analysis.claims import Evidence
-    from analysis.engine import _judge
+    from analysis.claims.engine import judge_outcome
+    from analysis.claims.kinds import make_evidence
     from analysis.generate import build_dataset
-    from analysis.specs import load_study
+    from analysis.spec.assumptions import draw_assumptions
+    from analysis.spec.model import load_study
 
     spec = load_study(study_id)
-    ev = Evidence(id="e", study=study_id, question="q", analysis="logistic", outcome=outcome, covariate=covariate,
+    ev = make_evidence(id="e", study=study_id, question="q", analysis="logistic", outcome=outcome, covariate=covariate,
                   adjust=adjust, among=among, direction="positive", sesoi=1.03, sesoi_reason="test")
     draws = draw_assumptions(spec, np.random.default_rng(3), 8)
     frames = [build_dataset(spec, seed=10 + k, overrides=o).frame for k, o in enumerate(draws)]
-    batched = logistic_judged_batch(ev, frames, spec)
+    batched = ev.run_batch(frames, spec)
     assert len(batched) == 8
     if among:
         assert len({int(f[among].sum()) for f in frames}) > 1  # the padded case really occurs
         assert any("batched" not in o.judged.method for o in batched)  # and a separated draw was refitted
     for frame, fast in zip(frames, batched):
-        slow = run_analysis(ev, frame, spec)  # statsmodels GLM through the formula interface
-        for a, b in ((fast.judged, slow.judged), (fast.judged90, slow.judged90)):
-            assert [a.estimate, a.ci_low, a.ci_high] == pytest.approx([b.estimate, b.ci_low, b.ci_high], rel=1e-6)
-        assert _judge(fast, ev) == _judge(slow, ev)
+        slow = ev.run(frame, spec)  # statsmodels GLM through the formula interface
+        a, b = fast.judged, slow.judged
+        assert [a.estimate, a.ci_low, a.ci_high] == pytest.approx([b.estimate, b.ci_low, b.ci_high], rel=1e-6)
+        assert a.conf_int(0.90) == pytest.approx(b.conf_int(0.90), rel=1e-6)
+        assert judge_outcome(fast, ev) == judge_outcome(slow, ev)
     with_gap = [f.assign(**{covariate: f[covariate].where(f.index != 0)}) for f in frames]
-    assert logistic_judged_batch(ev, with_gap, spec) is None  # missing values: the caller falls back to the formula path
+    assert ev.run_batch(with_gap, spec) is None  # missing values: the caller falls back to the formula path
 
 
 def test_rate_table_gives_the_raw_row_fit():
@@ -118,7 +120,7 @@ def test_rate_table_gives_the_raw_row_fit():
     codes = np.array([rng.choice(4, p=h / h.sum()) for h in hazard[:2000]] +
                      list(rng.choice(4, size=n - 2000, p=hazard.mean(axis=0) / hazard.mean(axis=0).sum())))
     bands = [17, 21, 25, 29, 33, 37.01]
-    table = rate_table_from_arrays(age, codes, names, bands)
+    table = rate_table_from_arrays(age, codes, names, bands, NERVE_SUPPLY, "nerve")
     agg = stats.poisson("injuries ~ C(muscle) + age_step + age_step:nerve", table, "exposure")
     step = np.searchsorted(bands, age, side="right") - 1
     long = pd.DataFrame([{"age_step": s, "muscle": m, "nerve": {"hamstring": "L5S1", "calf": "L5S1"}.get(m, "L2L4"),
@@ -128,14 +130,14 @@ def test_rate_table_gives_the_raw_row_fit():
     for a, r in zip(agg, raw):
         assert a.term == r.term
         assert a.estimate == pytest.approx(r.estimate, rel=1e-8)
-        assert a.extra["se"] == pytest.approx(r.extra["se"], rel=1e-6)
+        assert a.se == pytest.approx(r.se, rel=1e-6)
 
 
 def test_rate_table_from_parquet(tmp_path):
     path = tmp_path / "registry.parquet"
     pd.DataFrame({"age": [18.0, 19, 23, 27, 31, 35], "injury": ["none", "hamstring", "none", "calf", "groin", "none"],
                   "other": range(6)}).to_parquet(path)
-    table = rate_table_from_parquet(path, [17, 21, 25, 29, 40])
+    table = rate_table_from_parquet(path, [17, 21, 25, 29, 40], NERVE_SUPPLY, "nerve")
     assert table.groupby("age_step")["exposure"].first().tolist() == [2.0, 1.0, 1.0, 2.0]
     assert table.loc[(table.muscle == "hamstring") & (table.age_step == 0), "injuries"].item() == 1
 
@@ -144,9 +146,9 @@ def test_rate_table_from_parquet(tmp_path):
 def test_dask_local_cluster_gives_the_same_results():
     from dask.distributed import LocalCluster
 
-    from analysis.claims import load_claims
-    from analysis.engine import run_claim
-    from analysis.parallel import parallel_map
+    from analysis.claims.engine import run_claim
+    from analysis.claims.model import load_claims
+    from analysis.core.parallel import parallel_map
 
     claims = [c for c in load_claims().values() if c.id in ("stretching-reduces-pain", "sitting-tight-hamstrings")]
     serial = [run_claim(c).verdict for c in claims]
@@ -157,8 +159,8 @@ def test_dask_local_cluster_gives_the_same_results():
 
 
 def test_unreachable_scheduler_is_a_clear_error():
-    from analysis.errors import InputError
-    from analysis.parallel import parallel_map
+    from analysis.core.errors import InputError
+    from analysis.core.parallel import parallel_map
 
     with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
         parallel_map(abs, [1], scheduler="tcp://127.0.0.1:1")
@@ -172,8 +174,9 @@ def test_power_grid_cli_serial_and_parallel_agree(capsys):
     outputs = []
     for jobs in ("1", "2"):
         with pytest.raises(SystemExit) as info:
-            main(["power", "--n", "100", "--n", "300", "--or", "3", "--sims", "200", "--jobs", jobs, "--json"])
+            main(["power", "s17-age", "--n", "100", "--n", "300", "--or", "1.1", "--sims", "200", "--jobs", jobs,
+                  "--json"])
         assert info.value.code == 0
         outputs.append(json.loads(capsys.readouterr().out))
     assert outputs[0] == outputs[1]
-    assert outputs[0][1]["power_prior"] > outputs[0][0]["power_prior"]  # more athletes, more power
+    assert outputs[0][1]["power"] > outputs[0][0]["power"]  # more athletes, more power

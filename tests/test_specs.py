@@ -5,9 +5,9 @@ import math
 import pytest
 from scipy import stats
 
-from analysis.constraints import critical_r, significance_range
-from analysis.errors import InputError
-from analysis.specs import load_study, parse_study_file, study_files
+from analysis.core.errors import InputError
+from analysis.spec.constraints import critical_r, significance_range
+from analysis.spec.model import load_study, parse_study_file, study_files
 
 
 def test_both_first_claim_specs_load():

@@ -4,11 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.analyses import run_analysis
-from analysis.claims import Evidence
+from analysis.claims.kinds import make_evidence
+from analysis.claims.verdicts import Robustness, Verdict, across_assumptions, combine, judge, observational_cap
+from analysis.core.results import Estimate
 from analysis.generate import exact_scores
-from analysis.results import Estimate
-from analysis.verdicts import Verdict, across_assumptions, combine, judge, observational_cap
 
 
 def _corr_frame(r, n, seed=0):
@@ -16,13 +15,13 @@ def _corr_frame(r, n, seed=0):
     return pd.DataFrame({"x": X[:, 0], "y": X[:, 1]})
 
 
-EV = Evidence(id="t", study="S1", question="q", analysis="correlation", x="x", y="y", direction="negative",
+EV = make_evidence(id="t", study="S1", question="q", analysis="correlation", x="x", y="y", direction="negative",
               sesoi=0.1, sesoi_reason="test")
 
 
 def _verdict(frame, ev=EV):
-    out = run_analysis(ev, frame, None)
-    return judge(out.judged, out.judged90, ev.sign, out.sesoi)
+    out = ev.run(frame, None)
+    return judge(out.judged, ev.sign, out.sesoi)
 
 
 def test_clear_effect_in_claimed_direction_is_supported():
@@ -55,7 +54,7 @@ def test_two_group_direction_follows_group_order():
     rng = np.random.default_rng(1)
     frame = pd.DataFrame({"group": ["a"] * 40 + ["b"] * 40,
                           "v": np.r_[rng.normal(1.0, 1, 40), rng.normal(0, 1, 40)]})
-    ev = Evidence(id="g", study="S2", question="q", analysis="two_group", variable="v", groups=("a", "b"),
+    ev = make_evidence(id="g", study="S2", question="q", analysis="two_group", variable="v", groups=("a", "b"),
                   direction="positive", sesoi=0.2, sesoi_reason="t")
     assert _verdict(frame, ev).category == "supported"
     flipped = ev.model_copy(update={"groups": ("b", "a")})
@@ -64,11 +63,12 @@ def test_two_group_direction_follows_group_order():
 
 def test_assumption_range_that_straddles_the_threshold_is_inconclusive():
     base = Verdict("supported", "supported", "x")
-    verdict, text = across_assumptions(base, ["supported"] * 7 + ["inconclusive"] * 3)
+    verdict, robustness, text = across_assumptions(base, ["supported"] * 7 + ["inconclusive"] * 3)
     assert verdict.category == "inconclusive" and "depends" in verdict.label
-    assert "7 of 10" in text
-    verdict, text = across_assumptions(base, ["supported"] * 10)
-    assert verdict == base and "whole admissible range" in text
+    assert robustness is Robustness.DEPENDS and "7 of 10" in text
+    verdict, robustness, text = across_assumptions(base, ["supported"] * 10)
+    assert verdict == base and robustness is Robustness.HOLDS and "whole admissible range" in text
+    assert across_assumptions(base, [])[1] is Robustness.REPORTED_ONLY
 
 
 def test_causal_claim_on_observational_data_is_capped():
@@ -92,11 +92,11 @@ def test_combining_conflicting_tests_says_so():
 def test_judge_uses_the_90_percent_ci_for_equivalence():
     primary = Estimate(test="t", term="x", estimate=0.0, ci_low=-0.12, ci_high=0.12)
     narrow = Estimate(test="t", term="x", estimate=0.0, ci_low=-0.09, ci_high=0.09, ci_level=0.9)
-    assert judge(primary, narrow, 1, 0.1).category == "contradicted"
+    assert judge(primary.with_interval(narrow), 1, 0.1).category == "contradicted"
     wide = Estimate(test="t", term="x", estimate=0.0, ci_low=-0.11, ci_high=0.11, ci_level=0.9)
-    assert judge(primary, wide, 1, 0.1).category == "inconclusive"
-    with pytest.raises(TypeError):
-        judge(primary)  # both CIs are required
+    assert judge(primary.with_interval(wide), 1, 0.1).category == "inconclusive"
+    with pytest.raises(ValueError, match="no 90% CI and no standard error"):
+        judge(primary, 1, 0.1)  # a 95% CI alone cannot give the equivalence test
 
 
 def test_a_claim_of_no_effect():
@@ -107,7 +107,7 @@ def test_a_claim_of_no_effect():
 
 
 def _effect_evidence(effect_id, direction="positive", sesoi=1.2, study="S11"):
-    return Evidence(id="e", study=study, question="q", analysis="effect", effect=effect_id, direction=direction,
+    return make_evidence(id="e", study=study, question="q", analysis="effect", effect=effect_id, direction=direction,
                     sesoi=sesoi, sesoi_reason="t")
 
 
@@ -117,15 +117,15 @@ def _effect_evidence(effect_id, direction="positive", sesoi=1.2, study="S11"):
     ("rdq30-stretching-vs-selfcare", "positive", 2.0, "inconclusive"),   # CI excludes 1 but 1.58 < SESOI 2.0
 ])
 def test_published_ratio_effects_on_the_log_scale(effect_id, direction, sesoi, expected):
-    from analysis.specs import load_study
+    from analysis.spec.model import load_study
 
-    out = run_analysis(_effect_evidence(effect_id, direction, sesoi), None, load_study("S11"))
-    assert judge(out.judged, out.judged90, {"positive": 1, "negative": -1}[direction], out.sesoi).category == expected
+    out = _effect_evidence(effect_id, direction, sesoi).run(None, load_study("S11"))
+    assert judge(out.judged, {"positive": 1, "negative": -1}[direction], out.sesoi).category == expected
     assert out.judged.estimate == pytest.approx(np.log(1.58))
 
 
 def test_published_effect_without_ci_cannot_be_judged():
-    from analysis.engine import run_evidence
+    from analysis.claims.engine import run_evidence
 
     ev = _effect_evidence("green-previous-strain", study="S21")
     result = run_evidence(ev, causal_language=False)

@@ -14,7 +14,7 @@ The same spec and seed always give the same dataset.
 
 Examples
 --------
->>> from analysis.specs import load_study
+>>> from analysis.spec.model import load_study
 >>> ds = build_dataset(load_study("S2"), seed=1)
 >>> float(round(ds.frame.loc[ds.frame.group == "lbp", "ake_tightness"].mean(), 2))
 31.63
@@ -27,13 +27,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..assumptions import Slot, assumption_slots, value_of
-from ..specs import StudySpec
-from .cohort import cohort_rows, reproduces_associations
-from .continuous import correlation_matrix, draw_block, exact_scores, moments, within_bounds
-from .integer import sprite
-from .rates import rate_rows
-from .tables import table_rows
+from analysis.core.errors import ReconstructionError
+from analysis.generate.cohort import cohort_rows, reproduces_associations
+from analysis.generate.continuous import correlation_matrix, draw_block, exact_scores, moments, within_bounds
+from analysis.generate.integer import sprite
+from analysis.generate.rates import rate_rows
+from analysis.generate.tables import table_rows
+from analysis.spec.assumptions import Slot, assumption_slots, value_of
+from analysis.spec.model import StudySpec
 
 __all__ = ["Dataset", "build_dataset", "correlation_matrix", "exact_scores", "moments", "mann_whitney_u"]
 
@@ -78,7 +79,7 @@ def _categorical_column(spec: StudySpec, cat, rng: np.random.Generator, override
               for lv in levels[:-1]]
     rest = spec.n(cat.group) - sum(counts)
     if rest < 0 or any(c < 0 for c in counts):
-        raise ValueError(f"{spec.id}: counts of {cat.variable} in {cat.group} exceed n = {spec.n(cat.group)}")
+        raise ReconstructionError(f"{spec.id}: counts of {cat.variable} in {cat.group} exceed n = {spec.n(cat.group)}")
     return rng.permutation(np.repeat(levels, [*counts, rest]))
 
 
@@ -117,7 +118,7 @@ def _group_frame(spec: StudySpec, rng: np.random.Generator, overrides: dict[str,
                 blocks = [p.assign(group=g) for g, p in parts.items()]
                 frame = pd.concat(blocks, ignore_index=True)
                 return frame[["group", *[c for c in frame.columns if c != "group"]]], attempt
-    raise ValueError(
+    raise ReconstructionError(
         f"{spec.id}: no dataset within the variables' bounds that reproduces the reported tests was found in "
         f"{max_attempts} attempts; the published figures may be impossible together"
     )
@@ -129,7 +130,7 @@ def _cohort_frame(spec: StudySpec, rng: np.random.Generator, overrides: dict[str
         if reproduces_associations(spec, frame):
             return frame, attempt
     statements = "; ".join(a.statement(o.name) for o in spec.cohort.outcomes for a in o.reported)
-    raise ValueError(f"{spec.id}: no cohort in {max_attempts} draws reproduces the reported associations "
+    raise ReconstructionError(f"{spec.id}: no cohort in {max_attempts} draws reproduces the reported associations "
                      f"({statements}) with these assumed values; the assumptions may be inconsistent with the paper")
 
 
@@ -162,7 +163,7 @@ def build_dataset(spec: StudySpec, seed: int | None = None, overrides: dict[str,
         figures (they may be impossible together: see the forensics checks).
     """
     if not spec.builds_dataset:
-        raise ValueError(f"{spec.id}: no dataset can be built: {spec.dataset_reason}")
+        raise ReconstructionError(f"{spec.id}: no dataset can be built: {spec.dataset_reason}")
     overrides = overrides or {}
     seed = spec.seed if seed is None else int(seed)
     rng = np.random.default_rng(seed)

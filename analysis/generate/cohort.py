@@ -21,11 +21,12 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from ..assumptions import value_of
-from ..spec_parts import ReportedAssociation
-from ..specs import StudySpec
-from ..stats.batched import logistic_batch
-from .continuous import base_scores, base_shape
+from analysis.core.errors import ReconstructionError
+from analysis.generate.continuous import base_scores, base_shape
+from analysis.spec.assumptions import value_of
+from analysis.spec.model import StudySpec
+from analysis.spec.parts import ReportedAssociation
+from analysis.stats.batched import logistic_batch
 
 
 def bounded_exact(rng: np.random.Generator, n: int, mean: float, sd: float, low: float | None, high: float | None,
@@ -39,7 +40,7 @@ def bounded_exact(rng: np.random.Generator, n: int, mean: float, sd: float, low:
         x = mean + sd * z
         if x.min() >= bounds[0] and x.max() <= bounds[1]:
             return x
-    raise ValueError(f"no {n} values with mean {mean:g} and SD {sd:g} fit in [{low}, {high}]")
+    raise ReconstructionError(f"no {n} values with mean {mean:g} and SD {sd:g} fit in [{low}, {high}]")
 
 
 def cohort_rows(spec: StudySpec, rng: np.random.Generator, overrides: dict[str, float]) -> pd.DataFrame:
@@ -70,7 +71,7 @@ def cohort_rows(spec: StudySpec, rng: np.random.Generator, overrides: dict[str, 
                 eligible &= frame[other].to_numpy() == 0
         k = int(round(value_of(o.events, f"cohort:{o.name}:events", overrides)))
         if k > eligible.sum():
-            raise ValueError(f"{spec.id}: {k} {o.name} events but only {int(eligible.sum())} eligible rows")
+            raise ReconstructionError(f"{spec.id}: {k} {o.name} events but only {int(eligible.sum())} eligible rows")
         eta = np.zeros(n)
         for cov, q in o.odds_ratios.items():
             log_or = math.log(value_of(q, f"cohort:{o.name}:or:{cov}", overrides))

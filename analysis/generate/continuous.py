@@ -12,43 +12,11 @@ True
 
 from __future__ import annotations
 
-from itertools import combinations
-
 import numpy as np
 
-from ..assumptions import correlation_key, value_of
-from ..specs import StudySpec
-
-
-def moments(spec: StudySpec, group: str, names: list[str], overrides: dict[str, float] | None = None
-            ) -> tuple[np.ndarray, np.ndarray]:
-    """Target means and SDs of ``names`` in ``group`` (reported, assumed, converted from median/IQR, or overridden)."""
-    means, sds = [], []
-    for v in names:
-        s = spec.summary(group, v)
-        means.append(value_of(s.mean, f"mean:{group}:{v}", overrides) if s.mean else s.target_mean)
-        sds.append(value_of(s.sd, f"sd:{group}:{v}", overrides) if s.sd else s.target_sd)
-    return np.array(means), np.array(sds)
-
-
-def correlation_matrix(spec: StudySpec, group: str, overrides: dict[str, float] | None = None) -> np.ndarray:
-    """Target correlation matrix of the jointly generated variables of ``group``.
-
-    Raises
-    ------
-    ValueError
-        When a pair has no correlation and the spec has no ``default_correlation``.
-    """
-    names = spec.joint_variables(group)
-    R = np.eye(len(names))
-    for i, j in combinations(range(len(names)), 2):
-        x, y = names[i], names[j]
-        c = spec.correlation(group, x, y)
-        q = c.r if c is not None else spec.default_correlation
-        if q is None:
-            raise ValueError(f"{spec.id}: no correlation for ({x}, {y}) in {group} and no default_correlation")
-        R[i, j] = R[j, i] = value_of(q, correlation_key(group, x, y), overrides)
-    return R
+from analysis.core.errors import ReconstructionError
+from analysis.spec.assumptions import correlation_matrix, moments  # noqa: F401  (re-exported)
+from analysis.spec.model import StudySpec
 
 
 def base_shape(mean: float, sd: float, bounds: tuple[float, float] | None) -> tuple:
@@ -69,7 +37,7 @@ def base_shape(mean: float, sd: float, bounds: tuple[float, float] | None) -> tu
     m, v = (mean - low) / (high - low), (sd / (high - low)) ** 2
     k = m * (1 - m) / v - 1
     if k <= 0:
-        raise ValueError(f"an SD of {sd:g} is impossible for values in [{low:g}, {high:g}] with mean {mean:g} "
+        raise ReconstructionError(f"an SD of {sd:g} is impossible for values in [{low:g}, {high:g}] with mean {mean:g} "
                          f"(at most {(high - low) * (m * (1 - m)) ** 0.5:.3g})")
     return ("beta", m * k, (1 - m) * k)
 
@@ -117,10 +85,10 @@ def draw_block(spec: StudySpec, group: str, rng: np.random.Generator, overrides:
     R = correlation_matrix(spec, group, overrides)
     smallest = np.linalg.eigvalsh(R)[0]
     if smallest <= 1e-10:
-        raise ValueError(f"{spec.id}: the correlation matrix of group {group!r} is not positive definite "
+        raise ReconstructionError(f"{spec.id}: the correlation matrix of group {group!r} is not positive definite "
                          f"(smallest eigenvalue {smallest:.3g})")
     if spec.n(group) <= len(names):
-        raise ValueError(f"{spec.id}: group {group!r} has n = {spec.n(group)}, too few rows for exact moments of "
+        raise ReconstructionError(f"{spec.id}: group {group!r} has n = {spec.n(group)}, too few rows for exact moments of "
                          f"{len(names)} variables")
     shapes = [base_shape(mu, sd, spec.variables[v].bounds) for v, mu, sd in zip(names, means, sds)]
     return names, means + exact_scores(rng, spec.n(group), R, shapes) * sds

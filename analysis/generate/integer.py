@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..forensics.granularity import decimals_of as _decimals
-from ..forensics.granularity import grim_sums, reachable_sums_of_squares
+from analysis.core.errors import ReconstructionError
+from analysis.stats.granularity import decimals_of as _decimals
+from analysis.stats.granularity import grim_sums, reachable_sums_of_squares
 
 
 def sprite(rng: np.random.Generator, n: int, mean: float, sd: float, low: float, high: float, step: float = 1.0,
@@ -36,7 +37,7 @@ def sprite(rng: np.random.Generator, n: int, mean: float, sd: float, low: float,
     kmax = int(round((high - low) / step))
     sums = [k for k in grim_sums(n, mean, low, step, md) if k <= n * kmax]
     if not sums:
-        raise ValueError(f"no {n} values on [{low:g}, {high:g}] in steps of {step:g} have a mean that rounds to "
+        raise ReconstructionError(f"no {n} values on [{low:g}, {high:g}] in steps of {step:g} have a mean that rounds to "
                          f"{mean:.{md}f} (GRIM-inconsistent)")
     half_window = 0.5 * 10 ** (-sdd) / step
     sums.sort(key=lambda k: abs(low + step * k / n - mean))
@@ -45,7 +46,7 @@ def sprite(rng: np.random.Generator, n: int, mean: float, sd: float, low: float,
         found = _search(rng, n, total, kmax, round(sd, sdd), sdd, low, step, max_iter // max(len(candidates), 1))
         if found is not None:
             return found
-    raise ValueError(f"no {n} values on [{low:g}, {high:g}] in steps of {step:g} with mean {mean:.{md}f} and SD "
+    raise ReconstructionError(f"no {n} values on [{low:g}, {high:g}] in steps of {step:g} with mean {mean:.{md}f} and SD "
                      f"{sd:.{sdd}f} were found")
 
 

@@ -1,7 +1,7 @@
 """Events over exposure in repeated units, with the published total events exactly.
 
 >>> import numpy as np
->>> from analysis.specs import load_study
+>>> from analysis.spec.model import load_study
 >>> frame = rate_rows(load_study("S15"), np.random.default_rng(0), {})
 >>> float(round(frame["events"].sum() / len(frame), 2))
 6.0
@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..assumptions import value_of
-from ..specs import StudySpec
+from analysis.spec.assumptions import value_of
+from analysis.spec.model import StudySpec
 
 
 def rate_rows(spec: StudySpec, rng: np.random.Generator, overrides: dict[str, float]) -> pd.DataFrame:

@@ -6,7 +6,7 @@ new variable within the levels of the shared one. How the factors overlap with o
 not published; it is drawn at random (and said so in the dataset's notes).
 
 >>> import numpy as np
->>> from analysis.specs import load_study
+>>> from analysis.spec.model import load_study
 >>> frame = table_rows(load_study("S6"), np.random.default_rng(0))
 >>> len(frame), int(((frame.lbp_history == "yes") & (frame.flexibility == "diminished")).sum())
 (102, 45)
@@ -17,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..specs import StudySpec
+from analysis.core.errors import ReconstructionError
+from analysis.spec.model import StudySpec
 
 
 def table_rows(spec: StudySpec, rng: np.random.Generator) -> pd.DataFrame:
@@ -33,12 +34,12 @@ def table_rows(spec: StudySpec, rng: np.random.Generator) -> pd.DataFrame:
             continue
         shared = [v for v in (t.row, t.col) if v in frame.columns]
         if not shared:
-            raise ValueError(f"{spec.id}: table {t.id!r} shares no variable with the tables before it")
+            raise ReconstructionError(f"{spec.id}: table {t.id!r} shares no variable with the tables before it")
         if len(shared) == 2:
             observed = pd.crosstab(frame[t.row], frame[t.col]).reindex(index=t.row_levels, columns=t.col_levels,
                                                                        fill_value=0)
             if not (observed.to_numpy() == counts).all():
-                raise ValueError(f"{spec.id}: table {t.id!r} disagrees with the tables before it")
+                raise ReconstructionError(f"{spec.id}: table {t.id!r} disagrees with the tables before it")
             continue
         key = shared[0]
         new = t.col if key == t.row else t.row
@@ -48,7 +49,7 @@ def table_rows(spec: StudySpec, rng: np.random.Generator) -> pd.DataFrame:
         for i, level in enumerate(key_levels):
             rows = np.flatnonzero(frame[key].to_numpy() == level)
             if rows.size != by_key[i].sum():
-                raise ValueError(f"{spec.id}: table {t.id!r} has {by_key[i].sum()} with {key} = {level!r}, "
+                raise ReconstructionError(f"{spec.id}: table {t.id!r} has {by_key[i].sum()} with {key} = {level!r}, "
                                  f"the tables before it {rows.size}")
             labels = np.repeat(new_levels, by_key[i])
             column[rng.permutation(rows)] = labels

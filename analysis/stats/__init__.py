@@ -14,17 +14,17 @@
 | multiplicity | ``adjust`` |
 """
 
-from .correlation import correlation_from_summary, partial, pearson, spearman
-from .equivalence import tost
-from .groups import cohens_d, hedges_g, mann_whitney, student_t, welch_t
-from .mediation import mediation
-from .meta import meta_analysis
-from .multiplicity import adjust
-from .power import detectable_correlation, detectable_difference, power_correlation, power_two_groups
-from .regression import logistic, negative_binomial, ols, poisson
-from .survival import cox, kaplan_meier, km_median
-from .tables import chi_square, fisher_exact, odds_ratio_woolf, risk_ratio
-from .trials import ancova, mixed_model
+from analysis.stats.correlation import correlation_from_summary, partial, pearson, spearman
+from analysis.stats.equivalence import tost
+from analysis.stats.groups import cohens_d, hedges_g, mann_whitney, student_t, welch_t
+from analysis.stats.mediation import mediation
+from analysis.stats.meta import meta_analysis
+from analysis.stats.multiplicity import adjust
+from analysis.stats.power import detectable_correlation, detectable_difference, power_correlation, power_two_groups
+from analysis.stats.regression import logistic, negative_binomial, ols, poisson
+from analysis.stats.survival import cox, kaplan_meier, km_median
+from analysis.stats.tables import chi_square, fisher_exact, odds_ratio_woolf, risk_ratio
+from analysis.stats.trials import ancova, mixed_model
 
 __all__ = [
     "pearson", "spearman", "partial", "correlation_from_summary",

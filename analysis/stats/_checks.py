@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import AnalysisError
+from analysis.core.errors import AnalysisError
 
 
 def numeric(values, name: str) -> np.ndarray:

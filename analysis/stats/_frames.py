@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import AnalysisError
+from analysis.core.errors import AnalysisError
 
 
 def model_frame(data: pd.DataFrame, numeric: list[str], categorical: list[str] = (), min_rows: int = 3,

@@ -20,8 +20,8 @@ import numpy as np
 import pingouin
 from scipy import stats
 
-from ..results import Estimate
-from ._checks import paired
+from analysis.core.results import Estimate
+from analysis.stats._checks import paired
 
 
 def fisher_z_ci(r: float, n: int, level: float = 0.95, se_scale: float = 1.0) -> tuple[float, float]:
@@ -136,7 +136,7 @@ def partial(data, x: str, y: str, covariates: list[str], level: float = 0.95) ->
     with :math:`1/\\sqrt{n - 3 - k}`, for k covariates (as ``ppcor::pcor.test``).
     Missing rows are dropped and counted.
     """
-    from ._frames import model_frame
+    from analysis.stats._frames import model_frame
 
     frame, dropped = model_frame(data, [x, y, *covariates], min_rows=len(covariates) + 4)
     Z = np.column_stack([np.ones(len(frame)), frame[covariates].to_numpy(float)])

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from scipy import stats
 
-from ..errors import AnalysisError
-from ..results import Estimate
-from ._checks import group
+from analysis.core.errors import AnalysisError
+from analysis.core.results import Estimate
+from analysis.stats._checks import group
 
 
 def tost(a, b, bound: float, names: tuple[str, str] = ("a", "b")) -> Estimate:

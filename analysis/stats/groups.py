@@ -20,9 +20,9 @@ import numpy as np
 import pingouin
 from scipy import optimize, stats
 
-from ..errors import AnalysisError
-from ..results import Estimate
-from ._checks import group
+from analysis.core.errors import AnalysisError
+from analysis.core.results import Estimate
+from analysis.stats._checks import group
 
 EXACT_WILCOX_MAX_N = 50  # R's default: exact when both groups < 50 and no ties
 

@@ -22,9 +22,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import AnalysisError
-from ..results import Estimate
-from ._frames import model_frame
+from analysis.core.errors import AnalysisError
+from analysis.core.results import Estimate
+from analysis.stats._frames import model_frame
 
 
 def _batched_ols(y: np.ndarray, X: np.ndarray) -> np.ndarray:

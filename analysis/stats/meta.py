@@ -20,8 +20,8 @@ import numpy as np
 from scipy import optimize, stats
 from statsmodels.stats.meta_analysis import combine_effects
 
-from ..errors import AnalysisError
-from ..results import Estimate
+from analysis.core.errors import AnalysisError
+from analysis.core.results import Estimate
 
 METHODS = ("FE", "DL", "PM", "REML")
 
@@ -92,5 +92,5 @@ def meta_analysis(effects, variances, method: str = "REML", level: float = 0.95,
                     ci_level=level, ci_method="Wald z", statistic=float(mu / se), statistic_name="z",
                     p=float(2 * stats.norm.sf(abs(mu / se))), n=k,
                     method=f"Inverse-variance meta-analysis, {names[method]}",
-                    extra={"se": se, "tau2": tau2, "I2": i2, "Q": q_fe, "Q_p": float(stats.chi2.sf(q_fe, k - 1)),
+                    se=float(se), extra={"tau2": tau2, "I2": i2, "Q": q_fe, "Q_p": float(stats.chi2.sf(q_fe, k - 1)),
                            "k": k, "labels": labels or []})

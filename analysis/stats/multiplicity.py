@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from statsmodels.stats.multitest import multipletests
 
-from ..errors import AnalysisError
+from analysis.core.errors import AnalysisError
 
 METHODS = {"holm": "holm", "BH": "fdr_bh"}
 

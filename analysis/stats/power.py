@@ -15,7 +15,7 @@ import math
 from scipy import optimize, stats
 from statsmodels.stats.power import TTestIndPower
 
-from ..errors import AnalysisError
+from analysis.core.errors import AnalysisError
 
 
 def power_correlation(r: float, n: int, alpha: float = 0.05) -> float:

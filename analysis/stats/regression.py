@@ -21,9 +21,9 @@ import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from formulaic import Formula
 
-from ..errors import AnalysisError
-from ..results import Estimate
-from ._frames import model_frame
+from analysis.core.errors import AnalysisError
+from analysis.core.results import Estimate
+from analysis.stats._frames import model_frame
 
 
 def _fit_quietly(model, **kwargs):
@@ -62,7 +62,7 @@ def _records(fit, test: str, method: str, n: int, dropped: int, transform=None, 
                                       (" (exponentiated)" if transform else ""),
                             statistic=float(fit.tvalues.iloc[i]), statistic_name=stat_name, df=df,
                             p=float(fit.pvalues.iloc[i]), n=n, n_dropped=dropped, method=method,
-                            extra={"se": float(fit.bse.iloc[i]), "converged": converged}))
+                            se=float(fit.bse.iloc[i]), converged=converged))
     return out
 
 

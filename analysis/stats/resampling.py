@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats as sps
 
-from ..results import Estimate
-from ._checks import paired
+from analysis.core.results import Estimate
+from analysis.stats._checks import paired
 
 
 def _batched_r(x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -19,10 +19,10 @@ import statsmodels.formula.api as smf
 from scipy import stats
 from statsmodels.duration.survfunc import SurvfuncRight
 
-from ..errors import AnalysisError
-from ..results import Estimate
-from ._frames import model_frame
-from .regression import _fit_quietly
+from analysis.core.errors import AnalysisError
+from analysis.core.results import Estimate
+from analysis.stats._frames import model_frame
+from analysis.stats.regression import _fit_quietly
 
 
 def cox(data: pd.DataFrame, time: str, event: str, covariates: list[str], level: float = 0.95) -> list[Estimate]:
@@ -46,7 +46,7 @@ def cox(data: pd.DataFrame, time: str, event: str, covariates: list[str], level:
                      ci_level=level, ci_method="Wald z (exponentiated)", statistic=float(fit.tvalues[i]),
                      statistic_name="z", p=float(fit.pvalues[i]), n=int(len(frame)), n_dropped=dropped,
                      method=f"Cox proportional hazards ({formula}), Efron ties, partial likelihood" + note,
-                     extra={"se": float(fit.bse[i]), "events": int(frame[event].sum()), "converged": converged})
+                     se=float(fit.bse[i]), converged=converged, extra={"events": int(frame[event].sum())})
             for i, name in enumerate(covariates)]
 
 

@@ -19,8 +19,8 @@ import pandas as pd
 from scipy import stats
 from scipy.stats.contingency import odds_ratio
 
-from ..errors import AnalysisError
-from ..results import Estimate
+from analysis.core.errors import AnalysisError
+from analysis.core.results import Estimate
 
 
 def _check(a: int, n1: int, c: int, n2: int) -> None:

@@ -16,10 +16,10 @@ from __future__ import annotations
 import pandas as pd
 import statsmodels.formula.api as smf
 
-from ..errors import AnalysisError
-from ..results import Estimate
-from ._frames import model_frame
-from .regression import ols
+from analysis.core.errors import AnalysisError
+from analysis.core.results import Estimate
+from analysis.stats._frames import model_frame
+from analysis.stats.regression import ols
 
 
 def ancova(data: pd.DataFrame, pre: str, post: str, arm: str, reference: str, robust: str | None = None,
@@ -54,6 +54,6 @@ def mixed_model(data: pd.DataFrame, formula: str, group: str, numeric: list[str]
                             ci_level=level, ci_method="Wald z", statistic=float(fit.tvalues[term]), statistic_name="z",
                             p=float(fit.pvalues[term]), n=int(len(frame)), n_dropped=dropped,
                             method=f"Linear mixed model ({formula}, random intercept per {group}), REML",
-                            extra={"se": float(fit.bse_fe[term]), "var_group": float(fit.cov_re.iloc[0, 0]),
+                            se=float(fit.bse_fe[term]), extra={"var_group": float(fit.cov_re.iloc[0, 0]),
                                    "var_residual": float(fit.scale), "groups": int(len(sizes))}))
     return out

@@ -1,0 +1,263 @@
+"""Run a claim: for each evidence entry, build (or load) the data, analyse it, judge it.
+
+This is the one place that connects specs, datasets, analyses and verdicts;
+reports, the CLI and notebooks all call :func:`run_claim`.
+
+Examples
+--------
+>>> from analysis.claims.model import load_claim
+>>> result = run_claim(load_claim("hamstring-stiffness-lbp"), ensemble_draws=20)
+>>> result.verdict.category
+'supported'
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.claims.kinds import EvidenceKind, Outcome
+from analysis.claims.model import Claim
+from analysis.claims.verdicts import Robustness, Verdict, across_assumptions, combine, judge, observational_cap
+from analysis.core.errors import InputError, ReconstructionError
+from analysis.core.results import Estimate
+from analysis.datasets.loaders import file_sha256, read_table, schema_for, validate
+from analysis.generate import Dataset, build_dataset
+from analysis.spec.assumptions import assumption_slots, draw_assumptions
+from analysis.spec.model import StudyFile, StudySpec, load_study_file
+from analysis.stats import meta_analysis
+
+DEFAULT_ENSEMBLE_DRAWS = 200
+
+
+@dataclass
+class EvidenceResult:
+    """The outcome of one evidence entry."""
+
+    evidence: EvidenceKind
+    study: StudyFile
+    source: str
+    source_sha256: str
+    estimates: list[Estimate]
+    verdict: Verdict
+    robustness: Robustness
+    robustness_text: str
+    ensemble: pd.DataFrame = field(default_factory=pd.DataFrame)
+    dataset: Dataset | None = None
+    frame: pd.DataFrame | None = None
+    outcome: Outcome | None = None
+
+    @property
+    def primary(self) -> Estimate:
+        return self.estimates[0]
+
+
+@dataclass
+class PooledResult:
+    """A meta-analysis of several tests of a claim that measure the same thing."""
+
+    evidence_ids: list[str]
+    estimate: Estimate
+    verdict: Verdict
+    effects: list[float] = field(default_factory=list)
+    variances: list[float] = field(default_factory=list)
+    scale: str = ""
+
+
+@dataclass
+class ClaimResult:
+    """The outcome of a claim: per-evidence results, pooled results and the combined verdict."""
+
+    claim: Claim
+    results: list[EvidenceResult]
+    verdict: Verdict
+    pooled: list[PooledResult] = field(default_factory=list)
+
+    def records(self) -> list[dict]:
+        """Every estimate as a flat record with the study, evidence and verdict it belongs to."""
+        out = []
+        for r in self.results:
+            for e in r.estimates:
+                rec = {"claim_id": self.claim.id, "evidence_id": r.evidence.id, "study_id": r.study.spec.id}
+                rec.update(e.to_dict())
+                rec["primary"] = e is r.primary
+                out.append(rec)
+        return out
+
+    def to_json_dict(self) -> dict:
+        """The object ``analyze --json`` prints."""
+        return {
+            "claim_id": self.claim.id,
+            "verdict": self.verdict.category,
+            "verdict_label": self.verdict.label,
+            "reason": self.verdict.reason,
+            "evidence": [{"evidence_id": r.evidence.id, "study_id": r.study.spec.id, "source": r.source,
+                          "source_sha256": r.source_sha256, "verdict": r.verdict.category,
+                          "verdict_label": r.verdict.label, "reason": r.verdict.reason,
+                          "robustness": r.robustness.value, "robustness_text": r.robustness_text}
+                         for r in self.results],
+            "pooled": [{"evidence_ids": p.evidence_ids, "verdict": p.verdict.category, "verdict_label": p.verdict.label,
+                        "reason": p.verdict.reason, **p.estimate.to_dict()} for p in self.pooled],
+            "results": self.records(),
+        }
+
+
+# --- evidence ----------------------------------------------------------------------
+def _frame_sha256(frame: pd.DataFrame) -> str:
+    return hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()
+
+
+def judge_outcome(outcome: Outcome, ev: EvidenceKind) -> Verdict:
+    """The verdict rule applied to an analysis's judged effect (inconclusive when there is none to judge)."""
+    if outcome.judged is None:
+        return Verdict("inconclusive", "inconclusive (no CI published)", outcome.note)
+    j = outcome.judged
+    if not all(np.isfinite([j.estimate, j.ci_low, j.ci_high])) or j.converged is False:
+        return Verdict("inconclusive", "inconclusive (not estimable)",
+                       "the model could not estimate the effect on these data (separation or too few events)")
+    return judge(outcome.judged, ev.sign, outcome.sesoi)
+
+
+@lru_cache(maxsize=512)
+def _cached_dataset(study: StudyFile, seed: int, overrides: tuple[tuple[str, float], ...]) -> Dataset:
+    """Datasets are deterministic in (spec file, seed, overrides): build each once per process."""
+    return build_dataset(study.spec, seed=seed, overrides=dict(overrides))
+
+
+def _dataset(study: StudyFile, seed: int | None, overrides: dict[str, float] | None = None) -> Dataset:
+    return _cached_dataset(study, study.spec.seed if seed is None else int(seed),
+                           tuple(sorted((overrides or {}).items())))
+
+
+def _ensemble(ev: EvidenceKind, study: StudyFile, draws: int, seed: int) -> tuple[pd.DataFrame, int]:
+    """Repeat the primary test across the assumptions' admissible ranges.
+
+    Returns the draws' results and how many draws were excluded because no dataset with their assumed values
+    reproduces the published figures (:class:`ReconstructionError`, e.g. a predictor the paper calls
+    significant). Any other error is a bug and surfaces.
+    """
+    spec = study.spec
+    if draws <= 0 or not assumption_slots(spec):
+        return pd.DataFrame(), 0
+    fast = ev.fast_ensemble(study, draws, seed)
+    if fast is not None:
+        return fast, 0
+    rng = np.random.default_rng(seed)
+    built, excluded = [], 0
+    for k, overrides in enumerate(draw_assumptions(spec, rng, draws)):
+        try:
+            built.append((k, overrides, _dataset(study, seed + k + 1, overrides)))
+        except ReconstructionError:
+            excluded += 1
+    outcomes = ev.run_batch([ds.frame for _, _, ds in built], spec)
+    if outcomes is None:
+        outcomes = [ev.run(ds.frame, spec) for _, _, ds in built]
+    rows = [{"draw": k + 1, "estimate": out.judged.estimate, "ci_low": out.judged.ci_low,
+             "ci_high": out.judged.ci_high, "category": judge_outcome(out, ev).category, **overrides}
+            for (k, overrides, _), out in zip(built, outcomes)]
+    return pd.DataFrame(rows), excluded
+
+
+def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = DEFAULT_ENSEMBLE_DRAWS,
+                 seed: int | None = None) -> EvidenceResult:
+    """Test one evidence entry on its study-shaped dataset (or published estimate), across the ensemble."""
+    study = load_study_file(ev.study)
+    if not ev.uses_dataset:
+        out = ev.run(None, study.spec)
+        verdict = observational_cap(judge_outcome(out, ev), causal_language, {study.spec.design})
+        return EvidenceResult(ev, study, f"published estimate ({study.spec.short})", study.sha256, out.estimates,
+                              verdict, Robustness.PUBLISHED_ESTIMATE,
+                              "No dataset: the published estimate and its CI are judged directly.", outcome=out)
+    dataset = _dataset(study, seed)
+    out = ev.run(dataset.frame, study.spec)
+    sha = _frame_sha256(dataset.frame)
+    source = f"synthetic, shaped like {study.spec.short} ({study.spec.id}), seed {dataset.seed}"
+    out.estimates = [e.with_source(source, sha) for e in out.estimates]
+    draws = ev.ensemble_draws if ev.ensemble_draws is not None else ensemble_draws
+    ensemble, excluded = _ensemble(ev, study, min(draws, ensemble_draws), dataset.seed)
+    verdict, robustness, text = across_assumptions(judge_outcome(out, ev),
+                                                   list(ensemble["category"]) if len(ensemble) else [])
+    if excluded and not len(ensemble):
+        robustness = Robustness.ALL_DRAWS_EXCLUDED
+        text = (f"All {excluded} draws across the admissible range were left out (no dataset with their assumed "
+                f"values reproduces the published figures): the verdict rests on the spec's assumed values only.")
+    elif excluded:
+        text += (f" {excluded} of {excluded + len(ensemble)} draws were left out: no dataset with their assumed "
+                 f"values reproduces the published figures.")
+    verdict = observational_cap(verdict, causal_language, {study.spec.design})
+    return EvidenceResult(ev, study, source, sha, out.estimates, verdict, robustness, text, ensemble, dataset,
+                          dataset.frame, outcome=out)
+
+
+def load_evidence_frame(ev: EvidenceKind) -> tuple[pd.DataFrame, StudySpec]:
+    """The reconstruction an evidence entry runs on (the spec's reported and assumed values, its seed)."""
+    study = load_study_file(ev.study)
+    if not ev.uses_dataset:
+        raise InputError(study.path, "dataset", f"evidence {ev.id!r} judges a published estimate and has no dataset")
+    return _dataset(study, None).frame, study.spec
+
+
+def run_claim(claim: Claim, data: str | Path | None = None, ensemble_draws: int = DEFAULT_ENSEMBLE_DRAWS,
+              seed: int | None = None) -> ClaimResult:
+    """Run every evidence entry of ``claim`` (on study-shaped data, or on the user's ``data`` file)."""
+    if data is not None:
+        results = _run_on_user_data(claim, Path(data))
+    else:
+        results = [run_evidence(ev, claim.causal_language, ensemble_draws, seed) for ev in claim.evidence]
+    verdict = combine([r.verdict for r in results])
+    designs = {r.study.spec.design for r in results}
+    verdict = observational_cap(verdict, claim.causal_language, designs) if results else verdict
+    if claim.not_testable_reason and not claim.evidence:
+        verdict = Verdict("not testable", "not testable with the available data", claim.not_testable_reason)
+    return ClaimResult(claim, results, verdict, _pool(claim, results))
+
+
+def _pool(claim: Claim, results: list[EvidenceResult]) -> list[PooledResult]:
+    """Random-effects (REML) pooling of the judged estimates of each ``pool`` group of the claim."""
+    by_id = {r.evidence.id: r for r in results}
+    pooled = []
+    for group in claim.pool:
+        parts = [by_id[i] for i in group if i in by_id and by_id[i].outcome and by_id[i].outcome.judged is not None]
+        if len(parts) < 2:
+            continue
+        judged = [p.outcome.judged for p in parts]
+        se = [(j.ci_high - j.ci_low) / (2 * 1.959963984540054) for j in judged]
+        if not all(np.isfinite(se)) or min(se) <= 0:
+            continue
+        est = meta_analysis([j.estimate for j in judged], [s**2 for s in se], method="REML",
+                            labels=[p.evidence.id for p in parts])
+        first = parts[0].evidence
+        scale = parts[0].outcome.scale
+        est = replace(est, estimate_type=f"pooled {scale}", term=f"pooled {', '.join(p.evidence.id for p in parts)}")
+        verdict = judge(est, first.sign, parts[0].outcome.sesoi)
+        verdict = observational_cap(verdict, claim.causal_language, {p.study.spec.design for p in parts})
+        pooled.append(PooledResult([p.evidence.id for p in parts], est, verdict, [j.estimate for j in judged],
+                                   [v**2 for v in se], scale))
+    return pooled
+
+
+def _run_on_user_data(claim: Claim, path: Path) -> list[EvidenceResult]:
+    frame = read_table(path)
+    sha = file_sha256(path)
+    runnable = [ev for ev in claim.evidence if ev.uses_dataset and set(ev.columns()) <= set(frame.columns)]
+    if not runnable:
+        needs = " or ".join("(" + ", ".join(ev.columns()) + ")" for ev in claim.evidence if ev.uses_dataset)
+        needs = needs or "(none: this claim has only published estimates)"
+        raise InputError(path, "(columns)", f"none of claim {claim.id}'s analyses can run on it; they need columns {needs}")
+    results = []
+    for ev in runnable:
+        study = load_study_file(ev.study)
+        numeric = [c for c in ev.columns() if c in study.spec.variables]
+        checked = ev.user_rows(validate(frame, schema_for(study.spec, numeric, None), path))
+        out = ev.run(checked, study.spec)
+        source = f"user file {path.name}"
+        out.estimates = [e.with_source(source, sha) for e in out.estimates]
+        verdict = observational_cap(judge_outcome(out, ev), claim.causal_language, {study.spec.design})
+        results.append(EvidenceResult(ev, study, source, sha, out.estimates, verdict, Robustness.USER_DATA,
+                                      "Tested on the user's data; no assumptions enter.", frame=checked, outcome=out))
+    return results

@@ -1,0 +1,212 @@
+"""The interface every analysis kind implements, and the registry that the engine, the report and the CLI loop over.
+
+An *analysis kind* is one class: its fields (what a claim file writes for an evidence entry of that kind), the
+columns it reads, how it prepares a frame, how it runs (and, optionally, how it runs a whole assumption ensemble at
+once), the scale its effect is judged on, its power statement and its figures. Nothing outside the class branches
+on a kind's name: adding a kind is one new class, registered with :func:`register`.
+
+Examples
+--------
+>>> sorted(KINDS)[:3]
+['correlation', 'cox', 'effect']
+>>> ev = parse_evidence({"id": "e", "study": "S1", "question": "q", "analysis": "correlation", "group": "clbp",
+...                      "x": "hamstring_length", "y": "nprs", "direction": "negative", "sesoi": 0.1, "sesoi_reason": "r"})
+>>> type(ev).__name__, ev.columns()
+('CorrelationEvidence', ['hamstring_length', 'nprs'])
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Literal, get_args
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from analysis.core.errors import InputError
+from analysis.core.results import Estimate
+
+if TYPE_CHECKING:  # pragma: no cover - type hints only
+    from analysis.claims.engine import EvidenceResult
+    from analysis.spec.model import StudyFile, StudySpec
+
+__all__ = ["Outcome", "Figure", "EvidenceKind", "KINDS", "register", "parse_evidence", "make_evidence"]
+
+
+@dataclass
+class Outcome:
+    """What an analysis gives the verdict rule: the estimates to report (primary first, on its natural scale) and
+    the primary effect on the scale the rule judges (ratios as logs), whose ``conf_int(level)`` gives any CI."""
+
+    estimates: list[Estimate]
+    judged: Estimate | None
+    scale: str
+    sesoi: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An inline SVG figure and its caption."""
+
+    svg: str
+    caption: str
+
+
+class EvidenceKind(BaseModel):
+    """One test of a claim on one study; subclasses are the analysis kinds.
+
+    ``direction`` is the sign the claim predicts for the effect on the kind's scale; "none" claims there is no
+    effect worth the name. ``sesoi`` is on the effect scale (r, g) or, for ratios, a ratio above 1 (judged on the
+    log scale).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    analysis: str
+    id: str
+    study: str
+    question: str
+    direction: Literal["positive", "negative", "none"]
+    sesoi: float
+    sesoi_reason: str
+    ensemble_draws: int | None = None
+
+    #: The scale the primary effect is judged on.
+    scale: ClassVar[str] = "effect"
+    #: True for ratio measures (judged on the log scale; the SESOI is a ratio above 1).
+    ratio: ClassVar[bool] = False
+    #: False for kinds that judge a published estimate and build no dataset.
+    uses_dataset: ClassVar[bool] = True
+
+    @model_validator(mode="after")
+    def _sesoi_on_scale(self) -> "EvidenceKind":
+        if not math.isfinite(self.sesoi) or self.sesoi <= 0:
+            raise ValueError(f"sesoi must be a positive finite number, got {self.sesoi}")
+        if self.ratio and self.sesoi <= 1:
+            raise ValueError(f"for a ratio the sesoi is a ratio above 1 (e.g. 1.2), got {self.sesoi}")
+        if self.ensemble_draws is not None and self.ensemble_draws < 0:
+            raise ValueError(f"ensemble_draws must be 0 or more, got {self.ensemble_draws}")
+        return self
+
+    # --- what every kind shares ---------------------------------------------------------------
+    @property
+    def sign(self) -> int:
+        """+1 or -1: the claimed direction; 0 when the claim is that there is no effect."""
+        return {"positive": 1, "negative": -1, "none": 0}[self.direction]
+
+    @property
+    def effect_scale(self) -> str:
+        """The judging scale's name (``"r"``, ``"log OR"``...)."""
+        return self.scale
+
+    @property
+    def judged_sesoi(self) -> float:
+        """The SESOI on the judging scale (the log of a ratio)."""
+        return math.log(self.sesoi) if self.ratio else self.sesoi
+
+    # --- what each kind defines -----------------------------------------------------------------
+    def columns(self) -> list[str]:
+        """Data columns this analysis reads."""
+        return []
+
+    def prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The rows (and derived columns) the analysis reads: subsets, censoring. Defined once, per kind."""
+        return frame
+
+    def user_rows(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Rows of a user's file that this entry may analyse (default: all)."""
+        return frame
+
+    def run(self, frame: pd.DataFrame | None, spec: "StudySpec") -> Outcome:
+        """Analyse ``frame`` (None for kinds that use no dataset)."""
+        raise NotImplementedError
+
+    def run_batch(self, frames: list[pd.DataFrame], spec: "StudySpec") -> list[Outcome] | None:
+        """The judged effect on many datasets at once (an assumption ensemble), or None to run one by one."""
+        return None
+
+    def fast_ensemble(self, study: "StudyFile", draws: int, seed: int) -> pd.DataFrame | None:
+        """The whole ensemble without building datasets, or None (the engine then builds each draw)."""
+        return None
+
+    def power_statement(self, result: "EvidenceResult") -> str | None:
+        """The power the study had for the SESOI, in one sentence, or None."""
+        return None
+
+    #: Kinds that implement :meth:`simulate_power` (``hamstring-evidence power EVIDENCE_ID``) override this.
+    def simulate_power(self, frame: pd.DataFrame, spec: "StudySpec", n: int, ratio: float, sims: int, seed: int,
+                       alpha: float = 0.05) -> dict:
+        """Power of this entry's own test by simulation of its own model at size ``n`` and effect ``ratio``."""
+        raise InputError("power", "EVIDENCE_ID", f"evidence {self.id!r} is a {self.analysis} analysis, which has no "
+                                                 f"simulation model; power grids cover logistic and rate models")
+
+    def figures(self, result: "EvidenceResult", synthetic: str) -> list[Figure]:
+        """Figures of this test; ``synthetic`` is the sentence to add to captions of reconstructed data."""
+        return []
+
+
+#: Every registered analysis kind, by the name claim files use in ``analysis:``.
+KINDS: dict[str, type[EvidenceKind]] = {}
+
+
+def register(cls: type[EvidenceKind]) -> type[EvidenceKind]:
+    """Add an analysis kind to the registry (a class decorator); its ``analysis`` field must be one Literal name."""
+    names = get_args(cls.model_fields["analysis"].annotation)
+    if len(names) != 1 or not isinstance(names[0], str):
+        raise TypeError(f"{cls.__name__}: declare analysis: Literal['name'] with exactly one name")
+    if names[0] in KINDS and KINDS[names[0]] is not cls:
+        raise TypeError(f"analysis kind {names[0]!r} is registered twice ({KINDS[names[0]].__name__}, {cls.__name__})")
+    KINDS[names[0]] = cls
+    return cls
+
+
+def parse_evidence(raw) -> EvidenceKind:
+    """Validate one evidence entry as the kind its ``analysis`` field names (a union discriminated on ``analysis``)."""
+    if isinstance(raw, EvidenceKind):
+        return raw
+    if not isinstance(raw, dict):
+        raise ValueError(f"an evidence entry is a mapping of fields, got {type(raw).__name__}")
+    kind = raw.get("analysis")
+    if kind not in KINDS:
+        raise ValueError(f"analysis: unknown kind {kind!r}; known: {', '.join(sorted(KINDS))}")
+    return KINDS[kind].model_validate(raw)
+
+
+def term(records: list[Estimate], name: str) -> Estimate:
+    """The estimate of model term ``name``."""
+    from analysis.core.errors import AnalysisError
+
+    for e in records:
+        if e.term == name:
+            return e
+    raise AnalysisError(f"term {name!r} not in the model (terms: {', '.join(e.term for e in records)})")
+
+
+def log_scale(e: Estimate) -> Estimate:
+    """A ratio estimate on the log scale (estimate, CI and every stored interval), for judging."""
+    from dataclasses import replace
+
+    def _log(v):
+        return math.log(v) if v is not None and v > 0 else (-math.inf if v == 0 else math.nan)
+
+    return replace(e, estimate=_log(e.estimate), ci_low=_log(e.ci_low), ci_high=_log(e.ci_high),
+                   other_cis=tuple((lv, _log(lo), _log(hi)) for lv, lo, hi in e.other_cis),
+                   ci_method=e.ci_method.replace(" (exponentiated)", ""), estimate_type=f"log {e.estimate_type}")
+
+
+def require_column(frame: pd.DataFrame, column: str, why: str) -> None:
+    """A one-line error when a needed column is missing."""
+    if column not in frame.columns:
+        raise InputError("data", column, f"missing: {why}")
+
+
+def make_evidence(**fields) -> EvidenceKind:
+    """An evidence entry from keyword fields, validated as the kind ``analysis`` names (for Python users and tests).
+
+    >>> make_evidence(id="e", study="S7", question="q", analysis="effect", effect="hamstring-range",
+    ...               direction="negative", sesoi=0.01, sesoi_reason="r").uses_dataset
+    False
+    """
+    return parse_evidence(fields)

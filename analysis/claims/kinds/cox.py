@@ -1,0 +1,63 @@
+"""``cox``: the hazard ratio of ``covariate`` for time to ``outcome`` (Cox, Efron ties), censored at ``censor_at``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import model_validator
+
+from analysis import stats
+from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, log_scale, register, term
+
+
+@register
+class CoxEvidence(EvidenceKind):
+    """Cox model ``time ~ covariate + adjust`` on rows where ``among`` is 1; missing times are censored at
+    ``censor_at`` and longer ones truncated there."""
+
+    analysis: Literal["cox"]
+    time: str
+    outcome: str
+    covariate: str
+    censor_at: float
+    adjust: list[str] = []
+    among: str | None = None
+
+    scale = "log HR"
+    ratio = True
+
+    @model_validator(mode="after")
+    def _positive_censoring(self) -> "CoxEvidence":
+        if not self.censor_at > 0:
+            raise ValueError(f"censor_at must be a positive time, got {self.censor_at}")
+        return self
+
+    def columns(self) -> list[str]:
+        return [self.time, self.outcome, self.covariate, *self.adjust]
+
+    def prepare(self, frame):
+        rows = frame[frame[self.among] == 1].copy() if self.among else frame.copy()
+        rows[self.time] = rows[self.time].fillna(self.censor_at).clip(upper=self.censor_at)
+        return rows
+
+    def run(self, frame, spec) -> Outcome:
+        records = stats.cox(self.prepare(frame), self.time, self.outcome, [self.covariate, *self.adjust])
+        primary = term(records, self.covariate)
+        return Outcome([primary, *[e for e in records if e is not primary]], log_scale(primary), self.scale,
+                       self.judged_sesoi)
+
+    def figures(self, result, synthetic: str) -> list[Figure]:
+        from analysis import figures
+
+        rows = self.prepare(result.frame)
+        values = rows[self.covariate]
+        binary = set(values.unique()) <= {0, 1}
+        split = values == 1 if binary else values > values.median()
+        names = ((f"{self.covariate} = 1", f"{self.covariate} = 0") if binary
+                 else (f"{self.covariate} above median", f"{self.covariate} at or below median"))
+        curves = {names[0]: stats.kaplan_meier(rows[split], self.time, self.outcome),
+                  names[1]: stats.kaplan_meier(rows[~split], self.time, self.outcome)}
+        return [Figure(figures.kaplan_meier_plot(curves, f"{self.time.replace('_', ' ')} (censored at "
+                                                         f"{self.censor_at:g})"),
+                       f"Kaplan-Meier curves of {self.outcome} by {self.covariate}, with 95% log-scale CIs."
+                       f"{synthetic}")]

@@ -1,0 +1,69 @@
+"""``effect``: a published estimate with its CI, judged directly (no dataset)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Literal
+
+import pandas as pd
+from scipy import stats as sps
+
+from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, register
+from analysis.core.errors import InputError
+from analysis.core.results import Estimate
+
+RATIO_MEASURES = {"OR", "RR", "HR"}
+
+
+@register
+class PublishedEffectEvidence(EvidenceKind):
+    """The published effect ``effect`` (an id in the spec's ``effects``) on its own scale (ratios as logs)."""
+
+    analysis: Literal["effect"]
+    effect: str
+
+    scale = "published effect"
+    uses_dataset = False
+
+    def _published(self, spec):
+        effects = {e.id: e for e in spec.effects}
+        if self.effect not in effects:
+            raise InputError(spec.id, "effect", f"no published effect {self.effect!r}; known: {', '.join(effects)}")
+        return effects[self.effect]
+
+    def run(self, frame, spec) -> Outcome:
+        eff = self._published(spec)
+        value = eff.estimate.point
+        ratio = eff.measure in RATIO_MEASURES
+        scale = f"log {eff.measure}" if ratio else eff.measure
+        sesoi = math.log(self.sesoi) if ratio else self.sesoi
+        base = Estimate(test=f"Published {eff.measure}", term=f"{eff.comparison} -> {eff.outcome}", estimate=value,
+                        estimate_type=eff.measure, n=eff.n or 0, source=f"published ({spec.short}, {eff.estimate.source})",
+                        method=f"{'Adjusted ' if eff.adjusted else ''}{eff.measure} as published"
+                               + (f" ({eff.unit})" if eff.unit else "") + (f"; {eff.note}" if eff.note else ""))
+        if eff.ci is None:
+            return Outcome([base], None, scale, sesoi,
+                           note="no CI was published, so the estimate cannot be judged against zero or the SESOI")
+        lo, hi = eff.ci
+        z = sps.norm.ppf(0.5 + eff.ci_level / 2)
+        f = math.log if ratio else (lambda v: v)
+        centre = f(value)
+        se = (f(hi) - f(lo)) / (2 * z)
+        published = replace(base, ci_low=lo, ci_high=hi, ci_level=eff.ci_level, ci_method="as published",
+                            statistic=centre / se, statistic_name="z", p=float(2 * sps.norm.sf(abs(centre / se))))
+        judged = replace(published, estimate=centre, ci_low=f(lo), ci_high=f(hi), estimate_type=scale, se=se,
+                         ci_method="from the published CI (SE = width / 2z)")
+        return Outcome([published], judged, scale, sesoi,
+                       note="p and the 90% CI are derived from the published CI (normal approximation)")
+
+    def figures(self, result, synthetic: str) -> list[Figure]:
+        from analysis import figures
+
+        out = result.outcome
+        if out is None or out.judged is None:
+            return []
+        j = out.judged
+        row = pd.DataFrame([{"label": self.id, "scale": out.scale, "estimate": j.estimate, "ci_low": j.ci_low,
+                             "ci_high": j.ci_high, "category": result.verdict.category}])
+        return [Figure(figures.forest(row), f"The published estimate with its 95% CI on the {out.scale} scale.")]

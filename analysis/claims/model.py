@@ -1,0 +1,96 @@
+"""The claims registry: each claim from the posts as data, with the evidence entries that test it.
+
+Claims live in ``data/claims/*.yaml``. An *evidence* entry names a study spec, an analysis kind (one class in
+:mod:`analysis.claims.kinds`, chosen by its ``analysis`` field) and the claimed direction on the kind's effect scale,
+with the smallest effect size of interest (SESOI) on that scale. A field the kind does not take is a load error that
+names the file and the field.
+
+Examples
+--------
+>>> claim = load_claim("hamstring-stiffness-lbp")
+>>> claim.causal_language, [e.study for e in claim.evidence][:1]
+(True, ['S1'])
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+
+from analysis.claims.kinds import EvidenceKind, parse_evidence
+from analysis.core.errors import InputError
+from analysis.core.paths import claims_dir
+from analysis.core.yamlfiles import read_model
+
+__all__ = ["Claim", "Evidence", "Post", "load_claim", "load_claims", "parse_claim_file"]
+
+#: An evidence entry: validated as the kind its ``analysis`` field names (see :data:`analysis.claims.kinds.KINDS`).
+Evidence = Annotated[EvidenceKind, BeforeValidator(parse_evidence)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Post(_Strict):
+    file: str
+    title: str
+    quote: str
+
+
+class Claim(_Strict):
+    """One claim from a post, its formal hypothesis and its evidence."""
+
+    id: str
+    number: int | None = None
+    title: str
+    post: Post
+    paraphrase: str
+    causal_language: bool
+    hypothesis: str
+    evidence: list[Evidence] = []
+    pool: list[list[str]] = []
+    not_testable_reason: str | None = None
+    notes: list[str] = []
+
+    @model_validator(mode="after")
+    def _testable_or_reason(self) -> "Claim":
+        if not self.evidence and not self.not_testable_reason:
+            raise ValueError("a claim needs evidence entries or a 'not_testable_reason'")
+        ids = [e.id for e in self.evidence]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"evidence ids must be unique, got {ids}")
+        for group in self.pool:
+            unknown = [i for i in group if i not in ids]
+            if unknown or len(group) < 2:
+                raise ValueError(f"pool {group}: give at least two evidence ids of this claim (unknown: {unknown})")
+            kinds = {next(e for e in self.evidence if e.id == i).effect_scale for i in group}
+            if len(kinds) > 1:
+                raise ValueError(f"pool {group}: pooled tests must share an effect scale, got {sorted(kinds)}")
+        return self
+
+
+def parse_claim_file(path: Path) -> Claim:
+    """Read and validate one claim file; errors name the file and field."""
+    return read_model(path, Claim)[0]
+
+
+def load_claims() -> dict[str, Claim]:
+    """Every claim in the registry, keyed by id, in file order."""
+    claims: dict[str, Claim] = {}
+    for path in sorted(claims_dir().glob("*.yaml")):
+        claim = parse_claim_file(path)
+        if claim.id in claims:
+            raise InputError(path, "id", f"duplicate claim id {claim.id!r}")
+        claims[claim.id] = claim
+    return claims
+
+
+def load_claim(claim_id: str) -> Claim:
+    """One claim by id."""
+    claims = load_claims()
+    if claim_id not in claims:
+        raise InputError("claim", "CLAIM_ID", f"unknown claim {claim_id!r}; known: {', '.join(claims) or 'none'}")
+    return claims[claim_id]

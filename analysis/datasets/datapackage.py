@@ -1,0 +1,99 @@
+"""Write a generated dataset with a ``datapackage.json`` that says what it is.
+
+The data file and its descriptor are written to a temporary name and moved into
+place, so a failed write never leaves a half-written file. The descriptor has
+no timestamp: the same spec and seed give byte-identical files.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from analysis.spec.model import load_study_file
+>>> from analysis.generate import build_dataset
+>>> study = load_study_file("S2")
+>>> out = pathlib.Path(tempfile.mkdtemp()) / "S2.csv"
+>>> desc = write_dataset(build_dataset(study.spec), study, out)
+>>> desc["synthetic"], (out.parent / "datapackage.json").exists()
+(True, True)
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analysis.core.version import __version__
+from analysis.datasets.loaders import file_sha256
+from analysis.generate import Dataset
+from analysis.spec.model import StudyFile
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _parquet_bytes(dataset: Dataset, description: str) -> bytes:
+    table = pa.Table.from_pandas(dataset.frame, preserve_index=False)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"hamstring_evidence": description.encode()})
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    return buffer.getvalue()
+
+
+def describe(dataset: Dataset, study: StudyFile, path: Path, sha256: str) -> dict:
+    """The ``datapackage.json`` descriptor (Frictionless Data Package, plus provenance fields)."""
+    spec = study.spec
+    c = spec.citation
+    fields = [{"name": str(col), "type": "number" if dataset.frame[col].dtype.kind == "f" else "string"}
+              for col in dataset.frame.columns]
+    for f in fields:
+        var = spec.variables.get(f["name"])
+        if var is not None:
+            f.update(title=var.label, unit=var.unit)
+    return {
+        "name": f"{spec.id.lower()}-synthetic",
+        "title": f"SYNTHETIC dataset shaped like {spec.short} ({spec.id})",
+        "synthetic": True,
+        "description": (f"Synthetic data, not the study's participants: generated to reproduce the published "
+                        f"summary statistics of {spec.short} ({spec.title}). Unreported figures are assumptions "
+                        f"(listed below)."),
+        "shaped_like": {"study_id": spec.id, "title": spec.title, "authors": c.authors, "year": c.year,
+                        "journal": c.journal, "doi": c.doi, "pmid": c.pmid},
+        "sources": [{"title": f"{c.authors} ({c.year}) {c.journal}", "path": f"https://doi.org/{c.doi}" if c.doi else None}],
+        "spec": {"file": study.path.name, "sha256": study.sha256},
+        "seed": dataset.seed,
+        "attempts": dataset.attempts,
+        "assumptions": dataset.assumptions,
+        "notes": dataset.notes,
+        "generator": {"package": "hamstring-evidence", "version": __version__},
+        "resources": [{"name": spec.id.lower(), "path": path.name, "format": path.suffix.lstrip("."),
+                       "hash": f"sha256:{sha256}", "schema": {"fields": fields}}],
+    }
+
+
+def write_dataset(dataset: Dataset, study: StudyFile, out: Path) -> dict:
+    """Write ``dataset`` to ``out`` (CSV, or Parquet when it ends in ``.parquet``) and its descriptor beside it."""
+    out = Path(out)
+    if out.suffix.lower() == ".parquet":
+        data = _parquet_bytes(dataset, f"SYNTHETIC: shaped like {study.spec.short} ({study.spec.id})")
+    elif out.suffix.lower() == ".csv":
+        data = dataset.frame.to_csv(index=False, lineterminator="\n").encode()
+    else:
+        raise ValueError(f"unsupported output type {out.suffix or '(none)'!r}; use .csv or .parquet")
+    _atomic_write(out, data)
+    descriptor = describe(dataset, study, out, file_sha256(out))
+    _atomic_write(out.parent / "datapackage.json", (json.dumps(descriptor, indent=2, sort_keys=False) + "\n").encode())
+    return descriptor

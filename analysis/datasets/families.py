@@ -1,0 +1,93 @@
+"""Data families: the shapes of users' real data, declared in ``data/families.yaml``.
+
+Each family lists its columns with a type, bounds, allowed values, and whether the column is
+required or unique. :func:`validate_file` reads a CSV, Excel or Parquet file and reports every
+problem at once, in one line naming the file, the column, the row and the value.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "clinic.csv"
+>>> _ = path.write_text("group,ake_tightness\\nlbp,31\\nhealthy,14\\n")
+>>> validate_file(path, "flexibility-case-control").shape
+(2, 2)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from analysis.core.errors import InputError
+from analysis.core.paths import data_dir
+from analysis.datasets.loaders import read_table, validate
+
+
+class ColumnRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    type: Literal["number", "integer", "binary", "text"]
+    bounds: tuple[float, float] | None = None
+    step: float | None = None
+    allowed: list[str] | None = None
+    required: bool = True
+    unique: bool = False
+
+
+class Family(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    description: str
+    columns: dict[str, ColumnRule]
+
+
+def load_families() -> dict[str, Family]:
+    """Every family in ``data/families.yaml``."""
+    path = data_dir() / "families.yaml"
+    raw = yaml.safe_load(path.read_text())
+    return {name: Family.model_validate(body) for name, body in raw.items()}
+
+
+def schema(family: Family) -> pa.DataFrameSchema:
+    """A pandera schema for a family (numbers are coerced first by :func:`analysis.loaders.validate`)."""
+    columns = {}
+    for name, rule in family.columns.items():
+        checks = []
+        if rule.bounds is not None:
+            checks.append(pa.Check.in_range(*rule.bounds, error=f"outside [{rule.bounds[0]:g}, {rule.bounds[1]:g}]"))
+        if rule.type == "integer":
+            step = rule.step or 1
+            checks.append(pa.Check(lambda s, step=step: (s / step).round() == s / step,
+                                   error=f"not a whole multiple of {step:g}"))
+        if rule.type == "binary":
+            checks.append(pa.Check.isin([0, 1], error="not 0 or 1"))
+        if rule.allowed is not None:
+            checks.append(pa.Check.isin(rule.allowed, error=f"not one of {rule.allowed}"))
+        dtype = str if rule.type == "text" else float
+        columns[name] = pa.Column(dtype, checks=checks, required=rule.required, unique=rule.unique,
+                                  nullable=not rule.required, coerce=rule.type == "text")
+    return pa.DataFrameSchema(columns, strict=False)
+
+
+def validate_file(path: str | Path, family_name: str) -> pd.DataFrame:
+    """Read ``path`` and check it against a family; the file itself is never modified.
+
+    Raises
+    ------
+    InputError
+        An unknown family, an unreadable file, missing required columns, or every bad value
+        (column, row, value) in one message.
+    """
+    families = load_families()
+    if family_name not in families:
+        raise InputError("--family", "FAMILY", f"unknown family {family_name!r}; known: {', '.join(families)}")
+    family = families[family_name]
+    frame = read_table(path)
+    missing = [c for c, rule in family.columns.items() if rule.required and c not in frame.columns]
+    if missing:
+        raise InputError(path, ",".join(missing), f"required column(s) missing for family {family_name!r}; "
+                                                  f"the file has: {', '.join(map(str, frame.columns))}")
+    return validate(frame, schema(family), path)

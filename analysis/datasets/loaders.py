@@ -1,0 +1,128 @@
+"""Load users' own data (CSV, Excel, Parquet) and validate it against a study's variables.
+
+Raw files are only read, never written. Validation reports every problem at
+once (column, row, value) in one line.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "clinic.csv"
+>>> _ = path.write_text("group,ake_tightness\\nlbp,30\\nhealthy,12\\n")
+>>> read_table(path).shape
+(2, 2)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis.core.errors import InputError
+from analysis.spec.model import StudySpec
+
+READERS = {".csv": pd.read_csv, ".xlsx": pd.read_excel, ".xls": pd.read_excel, ".parquet": pd.read_parquet}
+MAX_PROBLEMS_SHOWN = 8
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a CSV, Excel or Parquet file (by extension); lines starting with ``#`` in a CSV are comments."""
+    path = Path(path)
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise InputError(path, "(file)", f"unsupported file type {path.suffix or '(none)'!r}; use .csv, .xlsx or .parquet")
+    if not path.is_file():
+        raise InputError(path, "(file)", "does not exist")
+    offset = 0
+    if reader is pd.read_csv:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                if not line.startswith("#"):
+                    break
+                offset += 1
+    try:
+        frame = reader(path, comment="#") if reader is pd.read_csv else reader(path)
+    except Exception as exc:  # the readers raise many types; all mean the same thing to a user
+        raise InputError(path, "(file)", f"cannot be read as {path.suffix}: {str(exc).splitlines()[0]}") from None
+    if frame.empty:
+        raise InputError(path, "(file)", "has no rows")
+    frame.attrs["line_offset"] = offset  # leading comment lines, so that row numbers match the file
+    return frame
+
+
+def schema_for(spec: StudySpec, columns: list[str], groups: list[str] | None = None) -> pa.DataFrameSchema:
+    """A pandera schema for ``columns`` of ``spec``: numeric, within the scale bounds, integer where the scale is."""
+    checks = {}
+    for name in columns:
+        var = spec.variables[name]
+        col_checks = []
+        if var.bounds is not None:
+            col_checks.append(pa.Check.in_range(var.bounds[0], var.bounds[1],
+                                                error=f"outside the scale bounds [{var.bounds[0]:g}, {var.bounds[1]:g}]"))
+        if var.integer:
+            step = var.step or 1
+            col_checks.append(pa.Check(lambda s, step=step: (s / step).round() == s / step,
+                                       element_wise=False, error=f"not a multiple of {step:g} on an integer scale"))
+        checks[name] = pa.Column(float, checks=col_checks, nullable=True, coerce=True)
+    if groups is not None:
+        checks["group"] = pa.Column(str, checks=pa.Check.isin(groups, error=f"not one of the groups {groups}"))
+    checks["participant"] = pa.Column(str, required=False, unique=True, coerce=True)
+    return pa.DataFrameSchema(checks, strict=False)
+
+
+def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, source: str | Path) -> pd.DataFrame:
+    """Validate ``frame``; on failure raise one InputError listing every problem (column, row, value).
+
+    Numbers are coerced first so that a non-numeric cell is reported as such (and the range
+    checks still run on the other cells of its column). Rows are numbered as in the file (the
+    header is row 1, leading comment lines count). The input frame is not modified.
+    """
+    problems: list[tuple[str, str]] = []
+    not_numbers: set[tuple[str, int]] = set()
+    first = 2 + frame.attrs.get("line_offset", 0)  # row of the first data line (the header is row 1)
+    checked = frame.copy()
+    for name, column in schema.columns.items():
+        if name not in checked.columns or str(column.dtype) not in ("float64", "int64"):
+            continue
+        if checked[name].isna().all():
+            continue
+        coerced = pd.to_numeric(checked[name], errors="coerce")
+        bad = coerced.isna() & checked[name].notna()
+        for i in bad.to_numpy().nonzero()[0]:
+            problems.append((name, f"row {i + first}: {checked[name].iloc[i]!r} is not a number"))
+            not_numbers.add((name, int(i)))
+        checked[name] = coerced.astype(float)
+    try:
+        checked = schema.validate(checked, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        for row in exc.failure_cases.itertuples(index=False):
+            if pd.notna(row.index) and (str(row.column), int(row.index)) in not_numbers:
+                continue  # already reported as not a number
+            where = f"row {int(row.index) + first}" if pd.notna(row.index) else "column"
+            problems.append((str(row.column), f"{where}: {row.failure_case!r} {_describe(str(row.check))}"))
+    if problems:
+        problems.sort(key=lambda p: (int(p[1].split()[1].rstrip(":")) if p[1].startswith("row ") else 0, p[0]))
+        columns = ",".join(dict.fromkeys(c for c, _ in problems))
+        shown = "; ".join(f"{c}: {text}" for c, text in problems[:MAX_PROBLEMS_SHOWN])
+        more = f"; and {len(problems) - MAX_PROBLEMS_SHOWN} more" if len(problems) > MAX_PROBLEMS_SHOWN else ""
+        raise InputError(source, columns, f"{len(problems)} problem(s): {shown}{more}")
+    return checked
+
+
+def _describe(check: str) -> str:
+    if check.startswith("coerce_dtype"):
+        return "is not a number"
+    if check == "field_uniqueness":
+        return "is duplicated"
+    if "column_in_dataframe" in check:
+        return "is missing"
+    if "not_nullable" in check:
+        return "is missing a value"
+    return check

@@ -1,0 +1,140 @@
+"""Render the HTML reports: an index and one self-contained page per claim.
+
+Pages are rendered into a staging folder beside the output and swapped into
+place only when every page has rendered, so a failed run leaves the previous
+reports intact. Nothing time- or run-dependent enters a page, so the same
+inputs give byte-identical files.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> out = pathlib.Path(tempfile.mkdtemp()) / "reports"
+>>> build_reports(out, ensemble_draws=5).name
+'index.html'
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import shutil
+import tempfile
+from importlib.metadata import version
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+from rich.progress import Progress
+
+from analysis import figures
+from analysis.claims.engine import DEFAULT_ENSEMBLE_DRAWS, ClaimResult, run_claim
+from analysis.claims.model import load_claims
+from analysis.claims.verdicts import VERDICT_RULE
+from analysis.core.errors import InputError
+from analysis.core.parallel import parallel_map
+from analysis.report.context import as_sentence, forest_rows, pooled_figures, strength, study_sections
+
+PACKAGES = ["hamstring-evidence", "numpy", "pandas", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn",
+            "jinja2", "pydantic"]
+SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def _env() -> Environment:
+    env = Environment(loader=PackageLoader("analysis.report", "templates"), autoescape=select_autoescape(["j2", "html"]),
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["num"] = lambda v, d=2: "NA" if v is None else f"{v:.{d}f}"
+    env.filters["sentence"] = as_sentence
+    return env
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python and the packages that shape a report's numbers and figures."""
+    out = {"python": platform.python_version()}
+    out.update({name: version(name) for name in PACKAGES})
+    return out
+
+
+def _page_context(cr: ClaimResult) -> dict:
+    return {"cr": cr, "claim": cr.claim, "sections": study_sections(cr), "pooled_figures": pooled_figures(cr),
+            "rule": VERDICT_RULE,
+            "command": f"hamstring-evidence report --claim {cr.claim.id}"}
+
+
+def _stage_dir(out: Path) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    stage.chmod(0o755)  # mkdtemp makes it private; reports are for reading
+    if out.is_dir():
+        shutil.copytree(out, stage, dirs_exist_ok=True)
+    return stage
+
+
+def _swap_into_place(stage: Path, out: Path) -> None:
+    old = out.parent / f".{out.name}.old"
+    if old.exists():
+        shutil.rmtree(old)
+    if out.exists():
+        os.replace(out, old)
+    os.replace(stage, out)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def _run(args) -> ClaimResult:
+    claim, draws = args
+    return run_claim(claim, ensemble_draws=draws)
+
+
+def build_reports(out: str | Path = "reports", claim_ids: list[str] | None = None,
+                  ensemble_draws: int = DEFAULT_ENSEMBLE_DRAWS, show_progress: bool = False, jobs: int = 1,
+                  scheduler: str | None = None) -> Path:
+    """Render the index and claim pages into ``out``; return the index path.
+
+    Parameters
+    ----------
+    out : path
+        Output folder; replaced as a whole only after every page rendered.
+    claim_ids : list of str, optional
+        Only (re)write these claims' pages; the index always lists every claim.
+    ensemble_draws : int
+        Assumption draws per study that rests on assumptions.
+    show_progress : bool
+        Show a rich progress bar.
+    jobs, scheduler
+        Run the claims in parallel (see :func:`analysis.parallel.parallel_map`); pages are identical.
+    """
+    out = Path(out)
+    claims = load_claims()
+    for cid in claim_ids or []:
+        if cid not in claims:
+            raise InputError("claim", "--claim", f"unknown claim {cid!r}; known: {', '.join(claims)}")
+    for cid in claims:
+        if not SAFE_NAME.match(cid):
+            raise InputError("claim", "id", f"{cid!r} cannot name a report file (use lowercase letters, digits, '-')")
+    env = _env()
+    package_versions = versions()
+    stage = _stage_dir(out)
+    try:
+        with Progress(disable=not show_progress, transient=False) as progress:
+            task = progress.add_task("analyses", total=len(claims) + 2)
+            results = parallel_map(_run, [(c, ensemble_draws) for c in claims.values()], jobs=jobs, scheduler=scheduler)
+            progress.advance(task)
+            for claim, cr in zip(claims.values(), results):
+                progress.update(task, description=f"page {claim.id}")
+                if claim_ids is None or claim.id in claim_ids:
+                    page = env.get_template("claim.html.j2").render(**_page_context(cr), versions=package_versions)
+                    (stage / f"{claim.id}.html").write_text(page, encoding="utf-8")
+                progress.advance(task)
+            progress.update(task, description="index")
+            rows = forest_rows(results)
+            summary = Markup(figures.forest(rows)) if len(rows) else None
+            index = env.get_template("index.html.j2").render(results=results, summary=summary, rule=VERDICT_RULE,
+                                                             strength=strength, versions=package_versions)
+            (stage / "index.html").write_text(index, encoding="utf-8")
+            progress.advance(task)
+        _swap_into_place(stage, out)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return out / "index.html"

@@ -1,0 +1,180 @@
+"""What a report page shows, assembled from a claim's results (no HTML here; see ``templates/``).
+
+Examples
+--------
+>>> from analysis.spec.model import load_study
+>>> rows = published_rows(load_study("S16"))
+>>> any(r["figure"].startswith("risk ratio") for r in rows)
+True
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from markupsafe import Markup
+
+from analysis import figures
+from analysis.checks import forensic_checks
+from analysis.checks.reproduce import reproduction_checks
+from analysis.claims.engine import ClaimResult, EvidenceResult
+from analysis.claims.verdicts import Robustness
+from analysis.report.limits import design_limits
+from analysis.spec.model import StudySpec
+
+
+def published_rows(spec: StudySpec) -> list[dict]:
+    """Every figure the paper published, as rows: figure, value, where it was read."""
+    rows = []
+    for gid, g in spec.groups.items():
+        if not g.n.is_assumption:
+            rows.append({"figure": f"n, {g.label}", "value": f"{g.n.value:.0f}", "where": g.n.source})
+    for s in spec.summaries:
+        for stat in ("mean", "sd"):
+            q = getattr(s, stat)
+            if q is not None and not q.is_assumption:
+                rows.append({"figure": f"{stat} of {spec.variables[s.variable].label} ({spec.groups[s.group].label})",
+                             "value": f"{q.value:.{q.precision}f}", "where": q.source})
+    for c in spec.correlations:
+        if not c.r.is_assumption:
+            rows.append({"figure": f"r({c.x}, {c.y}) in {c.group}", "value": f"{c.r.value:.{c.r.precision}f}",
+                         "where": c.r.source})
+        elif c.significant is not None:
+            sign = (c.sign or "sign not reported") + (" (sign assumed)" if c.sign_assumed else "")
+            rows.append({"figure": f"r({c.x}, {c.y}) in {c.group}",
+                         "value": f"{sign}, {'p < ' if c.significant else 'not significant at '}{c.alpha}",
+                         "where": c.source or "abstract"})
+        elif c.p is not None:
+            rows.append({"figure": f"r({c.x}, {c.y}) in {c.group}", "value": f"p = {c.p}" +
+                         (f", {c.sign} (sign assumed)" if c.sign_assumed else ""), "where": c.source or "abstract"})
+    for cat in spec.categoricals:
+        for level, q in cat.counts.items():
+            if not q.is_assumption:
+                rows.append({"figure": f"{cat.variable} = {level} ({spec.groups[cat.group].label})",
+                             "value": f"{q.value:.0f}", "where": q.source})
+    for t in spec.tables:
+        for i, rl in enumerate(t.row_levels):
+            cells = ", ".join(f"{t.col} = {cl}: {t.counts[i][j]}" for j, cl in enumerate(t.col_levels))
+            rows.append({"figure": f"table {t.id}: {t.row} = {rl}", "value": cells, "where": t.source})
+    for rt in spec.reported_tests:
+        target = rt.table or f"{rt.variable} ({' vs '.join(rt.groups or ())})"
+        value = f"{rt.value:.{rt.decimals or 2}f}" + (f" ({rt.ci[0]}-{rt.ci[1]})" if rt.ci else "")
+        value += f", p = {rt.p}" if rt.p is not None else ""
+        rows.append({"figure": f"{rt.kind.replace('_', ' ')} of {target}", "value": value, "where": rt.source})
+    if spec.cohort is not None:
+        for name, cov in spec.cohort.covariates.items():
+            for stat in ("mean", "sd", "prevalence"):
+                q = getattr(cov, stat)
+                if q is not None and not q.is_assumption:
+                    rows.append({"figure": f"{stat} of {name}", "value": f"{q.value:g}", "where": q.source})
+        for o in spec.cohort.outcomes:
+            if not o.events.is_assumption:
+                rows.append({"figure": f"number of {o.label or o.name} events", "value": f"{o.events.value:.0f}",
+                             "where": o.events.source})
+    if spec.rates is not None:
+        for field in ("exposure_per_unit", "events_per_unit"):
+            q = getattr(spec.rates, field)
+            if not q.is_assumption:
+                rows.append({"figure": field.replace("_", " ") + f" ({spec.rates.unit})", "value": f"{q.value:g}",
+                             "where": q.source})
+    for e in spec.effects:
+        value = f"{e.measure} {e.estimate.point:g}" + (f" ({e.ci[0]:g}-{e.ci[1]:g})" if e.ci else ", no CI")
+        value += f", p {e.p_relation} {e.p:g}" if e.p is not None else ""
+        rows.append({"figure": f"{e.comparison} -> {e.outcome}" + (f" [{e.unit}]" if e.unit else ""), "value": value,
+                     "where": e.estimate.source or "assumed"})
+    return rows
+
+
+def power_text(r: EvidenceResult) -> str | None:
+    """The power the study had for the SESOI, and the smallest effect it could detect with 80% power."""
+    return r.evidence.power_statement(r)
+
+
+def figures_for(r: EvidenceResult) -> list[dict]:
+    """The figures a reviewer would rather look at than read, for one evidence entry: the kind's own, then the
+    assumption ensemble."""
+    ev = r.evidence
+    synthetic = "" if r.source.startswith(("user", "published")) else " Synthetic data shaped like the study."
+    figs = [(f.svg, f.caption) for f in ev.figures(r, synthetic)]
+    if len(r.ensemble):
+        scale = r.outcome.scale if r.outcome else ev.effect_scale
+        figs.append((figures.ensemble_plot(r.ensemble, scale, r.outcome.sesoi if r.outcome else ev.sesoi, ev.sign),
+                     f"The primary estimate ({scale}) and its 95% CI in each "
+                     f"of {len(r.ensemble)} datasets drawn across the assumptions' admissible ranges, coloured by the "
+                     f"verdict each gives. Dashed: the smallest effect of interest."))
+    return [{"svg": Markup(svg), "caption": caption} for svg, caption in figs]
+
+
+def study_sections(cr: ClaimResult) -> list[dict]:
+    """The claim's evidence grouped by study, each study described once."""
+    sections: dict[str, dict] = {}
+    for r in cr.results:
+        spec = r.study.spec
+        if spec.id not in sections:
+            checks = reproduction_checks(spec, r.dataset.frame) if r.dataset is not None else []
+            sections[spec.id] = {
+                "spec": spec, "study": r.study, "published": published_rows(spec), "forensics": forensic_checks(spec),
+                "assumptions": r.dataset.assumptions if r.dataset else [], "checks": checks,
+                "dataset": r.dataset, "source_sha256": r.source_sha256,
+                "notes": (r.dataset.notes if r.dataset else []) + list(spec.notes),
+                "limits": design_limits(spec.design), "tests": []}
+        sections[spec.id]["tests"].append({"result": r, "figures": figures_for(r), "power": power_text(r)})
+    return list(sections.values())
+
+
+def forest_rows(results: list[ClaimResult]) -> pd.DataFrame:
+    """One row per judged test of every claim, on its judging scale (ratios as logs)."""
+    rows = []
+    for cr in results:
+        for r in cr.results:
+            j = r.outcome.judged if r.outcome else None
+            if j is None or not all(math.isfinite(v) for v in (j.estimate, j.ci_low, j.ci_high)):
+                continue
+            scale = r.outcome.scale
+            panel = "r" if scale == "r" else ("log ratio (RR, OR, HR, rate ratio)" if scale.startswith("log")
+                                              else "standardised difference (g, SMD)")
+            rows.append({"label": f"{cr.claim.number or 0:>2}: {r.evidence.id} ({r.study.spec.id})", "scale": panel,
+                         "estimate": j.estimate, "ci_low": j.ci_low, "ci_high": j.ci_high,
+                         "category": r.verdict.category})
+    return pd.DataFrame(rows)
+
+
+def as_sentence(text: str) -> str:
+    """``text`` as a sentence: first letter capitalised, one full stop at the end.
+
+    >>> as_sentence("no data bear on it"), as_sentence("S1-S21 contain no drug data."), as_sentence("why?")
+    ('No data bear on it.', 'S1-S21 contain no drug data.', 'Why?')
+    """
+    text = text.strip()
+    if not text:
+        return text
+    return text[:1].upper() + text[1:] + ("" if text[-1] in ".!?" else ".")
+
+
+def strength(cr: ClaimResult) -> str:
+    """A one-line summary of how much evidence bears on a claim and how robust it is."""
+    if not cr.results:
+        return "No data bear on it."
+    designs = sorted({r.study.spec.design for r in cr.results})
+    studies = sorted({r.study.spec.id for r in cr.results}, key=lambda s: (len(s), s))
+    assumed = sum(r.robustness is Robustness.DEPENDS for r in cr.results)
+    tests = len(cr.results)
+    text = f"{tests} test{'s' if tests != 1 else ''} on {', '.join(studies)} ({', '.join(designs)})"
+    if assumed:
+        text += f"; {assumed} {'depends' if assumed == 1 else 'depend'} on unreported values"
+    return text + "."
+
+
+def pooled_figures(cr: ClaimResult) -> list[dict]:
+    """A forest plot per pooled group: each study's estimate and the pooled diamond (ratios back on their own scale)."""
+    out = []
+    for p in cr.pooled:
+        ratio = p.scale.startswith("log")
+        svg = figures.meta_forest(p.evidence_ids, p.effects, p.variances, p.estimate,
+                                  scale=p.scale.removeprefix("log ").strip() if ratio else p.scale,
+                                  back_transform=np.exp if ratio else None)
+        out.append({"svg": Markup(svg), "caption": f"Forest plot of {', '.join(p.evidence_ids)} and their random-effects "
+                                                   f"(REML) pooled estimate (diamond); boxes sized by weight."})
+    return out

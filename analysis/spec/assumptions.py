@@ -1,0 +1,162 @@
+"""The assumption slots of a spec, and drawing values for them across their ranges.
+
+A *slot* is one number a dataset needs that the paper does not report: a mean, an SD,
+a correlation, a count, a cohort parameter. Each has a key (``"r:clbp:hamstring_length:nprs"``),
+the spec's chosen value, its admissible range and the reason. Generators read every
+assumed number through :func:`value_of`, so an ensemble can override any of them.
+
+Examples
+--------
+>>> from analysis.spec.model import load_study
+>>> slots = assumption_slots(load_study("S1"))
+>>> any(s.key == "r:clbp:hamstring_length:nprs" for s in slots)
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+
+from analysis.core.errors import ReconstructionError
+from analysis.spec.model import StudySpec
+from analysis.spec.parts import Quantity
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One assumed number: its key, the spec's value, its admissible range and the reason."""
+
+    key: str
+    what: str
+    value: float
+    low: float
+    high: float
+    reason: str
+
+
+def correlation_key(group: str, x: str, y: str) -> str:
+    """Key of the correlation slot for a pair, independent of order."""
+    a, b = sorted((x, y))
+    return f"r:{group}:{a}:{b}"
+
+
+def value_of(q: Quantity, key: str, overrides: dict[str, float] | None) -> float:
+    """The number to use: an override for ``key`` if given, else the reported or assumed value."""
+    if overrides and key in overrides:
+        return float(overrides[key])
+    return float(q.point)
+
+
+def _slot(key: str, what: str, q: Quantity | None) -> list[Slot]:
+    if q is None or not q.is_assumption:
+        return []
+    low, high = q.range if q.range else (q.assume, q.assume)
+    return [Slot(key, what, q.assume, low, high, q.reason)]
+
+
+def quantities(spec: StudySpec):
+    """Every (key, description, Quantity) a generator reads, reported or assumed, in a stable order."""
+    for s in spec.summaries:
+        yield f"mean:{s.group}:{s.variable}", f"mean of {s.variable} in {s.group}", s.mean
+        yield f"sd:{s.group}:{s.variable}", f"sd of {s.variable} in {s.group}", s.sd
+    for cat in spec.categoricals:
+        for level, q in list(cat.counts.items())[:-1]:  # the last level takes the remainder
+            yield f"count:{cat.group}:{cat.variable}:{level}", f"count of {cat.variable} = {level} in {cat.group}", q
+    if spec.cohort is not None:
+        for name, cov in spec.cohort.covariates.items():
+            for field in ("mean", "sd", "prevalence"):
+                yield f"cohort:{name}:{field}", f"{field} of {name}", getattr(cov, field)
+        for o in spec.cohort.outcomes:
+            yield f"cohort:{o.name}:events", f"number of {o.name} events", o.events
+            for cov, q in o.odds_ratios.items():
+                yield f"cohort:{o.name}:or:{cov}", f"odds ratio of {o.name} for {cov}", q
+            for field, q in (o.time or {}).items():
+                yield f"cohort:{o.name}:time:{field}", f"{field} of the time to {o.name}", q
+    if spec.rates is not None:
+        for field in ("units", "exposure_per_unit", "events_per_unit"):
+            yield f"rates:{field}", f"{field.replace('_', ' ')} ({spec.rates.unit})", getattr(spec.rates, field)
+
+
+def assumption_slots(spec: StudySpec) -> list[Slot]:
+    """Every assumed number of ``spec`` with its admissible range, in a stable order."""
+    slots: list[Slot] = []
+    for key, what, q in quantities(spec):
+        slots += _slot(key, what, q)
+    for group in spec.groups:
+        for x, y in combinations(spec.joint_variables(group), 2):
+            c = spec.correlation(group, x, y)
+            if c is None:
+                q = spec.default_correlation
+                if q is not None:
+                    slots += [Slot(s.key, s.what, s.value, s.low, s.high, s.reason)
+                              for s in _slot(correlation_key(group, x, y), f"r({x}, {y}) in {group} (not reported)", q)]
+            elif c.r.is_assumption:
+                low, high = c.admissible_range(spec.n(group))
+                slots.append(Slot(correlation_key(group, x, y), f"r({c.x}, {c.y}) in {group}", c.r.assume, low, high,
+                                  c.r.reason))
+    return slots
+
+
+def draw_assumptions(spec: StudySpec, rng: np.random.Generator, draws: int) -> list[dict[str, float]]:
+    """Draw ``draws`` sets of assumed values, each uniform over its admissible range.
+
+    Bounds that come from a significance statement are open (the boundary has p = alpha
+    exactly), so draws stay strictly inside them. Counts are drawn as whole numbers. Sets
+    whose correlation matrices are not positive definite are redrawn.
+    """
+    slots = assumption_slots(spec)
+    if not slots:
+        return [{} for _ in range(draws)]
+    lows = np.array([s.low for s in slots])
+    highs = np.array([s.high for s in slots])
+    margin = np.where(highs > lows, 1e-6 * (highs - lows), 0.0)
+    is_count = np.array([s.key.startswith("count:") or s.key.endswith(":events") or s.key == "rates:units"
+                         for s in slots])
+    out: list[dict[str, float]] = []
+    tries = 0
+    while len(out) < draws:
+        tries += 1
+        if tries > 200 * draws + 1000:
+            raise ValueError(f"{spec.id}: could not draw positive-definite correlation matrices "
+                             f"across the assumption ranges")
+        values = rng.uniform(lows + margin, highs - margin)
+        values = np.where(is_count, np.round(values), values)
+        overrides = {s.key: float(v) for s, v in zip(slots, values)}
+        if all(np.linalg.eigvalsh(correlation_matrix(spec, g, overrides))[0] > 1e-8
+               for g in spec.groups if len(spec.joint_variables(g)) > 1):
+            out.append(overrides)
+    return out
+
+
+def moments(spec: StudySpec, group: str, names: list[str], overrides: dict[str, float] | None = None
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Target means and SDs of ``names`` in ``group`` (reported, assumed, converted from median/IQR, or overridden)."""
+    means, sds = [], []
+    for v in names:
+        s = spec.summary(group, v)
+        means.append(value_of(s.mean, f"mean:{group}:{v}", overrides) if s.mean else s.target_mean)
+        sds.append(value_of(s.sd, f"sd:{group}:{v}", overrides) if s.sd else s.target_sd)
+    return np.array(means), np.array(sds)
+
+
+def correlation_matrix(spec: StudySpec, group: str, overrides: dict[str, float] | None = None) -> np.ndarray:
+    """Target correlation matrix of the jointly generated variables of ``group``.
+
+    Raises
+    ------
+    ValueError
+        When a pair has no correlation and the spec has no ``default_correlation``.
+    """
+    names = spec.joint_variables(group)
+    R = np.eye(len(names))
+    for i, j in combinations(range(len(names)), 2):
+        x, y = names[i], names[j]
+        c = spec.correlation(group, x, y)
+        q = c.r if c is not None else spec.default_correlation
+        if q is None:
+            raise ReconstructionError(f"{spec.id}: no correlation for ({x}, {y}) in {group} and no default_correlation")
+        R[i, j] = R[j, i] = value_of(q, correlation_key(group, x, y), overrides)
+    return R

@@ -1,0 +1,162 @@
+"""Analysis kinds: one registry of typed classes, dispatched on ``analysis``; adding a kind is one class."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.claims.engine import judge_outcome, load_evidence_frame
+from analysis.claims.kinds import KINDS, EvidenceKind, Outcome, make_evidence, register
+from analysis.claims.model import Claim, parse_claim_file
+from analysis.cli import main
+from analysis.core.errors import InputError
+from analysis.core.results import Estimate
+
+
+def test_every_kind_is_registered_with_its_scale():
+    assert set(KINDS) == {"correlation", "two_group", "risk_ratio", "effect", "logistic", "rate_interaction", "cox"}
+    assert {name: cls.scale for name, cls in KINDS.items()}["logistic"] == "log OR"
+    assert all(cls.ratio == cls.scale.startswith("log") for cls in KINDS.values())
+
+
+def test_a_field_the_kind_does_not_take_is_a_load_error_naming_file_and_field(tmp_path):
+    path = tmp_path / "claim.yaml"
+    path.write_text("""
+id: c
+title: t
+post: {file: f, title: t, quote: q}
+paraphrase: p
+causal_language: false
+hypothesis: h
+evidence:
+  - {id: e, study: S1, question: q, analysis: correlation, x: a, y: b, groups: [a, b],
+     direction: negative, sesoi: 0.1, sesoi_reason: r}
+""")
+    with pytest.raises(InputError) as info:
+        parse_claim_file(path)
+    assert str(path) in str(info.value) and "evidence.0.groups" in str(info.value)
+    assert "Extra inputs are not permitted" in str(info.value)
+
+
+def test_an_unknown_kind_names_the_known_ones():
+    with pytest.raises(ValueError, match="unknown kind 'anova'; known: correlation, cox"):
+        make_evidence(id="e", study="S1", question="q", analysis="anova", direction="positive", sesoi=0.1,
+                      sesoi_reason="r")
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"sesoi": float("nan")}, "sesoi must be a positive finite number"),
+    ({"sesoi": float("inf")}, "sesoi must be a positive finite number"),
+    ({"ensemble_draws": -5}, "ensemble_draws must be 0 or more"),
+    ({"groups": ["lbp", "lbp"]}, "groups must be two different groups"),
+])
+def test_bad_numbers_and_groups_are_rejected(fields, message):
+    base = dict(id="e", study="S2", question="q", analysis="two_group", variable="ake_tightness",
+                groups=["lbp", "healthy"], direction="positive", sesoi=0.2, sesoi_reason="r")
+    with pytest.raises(ValueError, match=message):
+        make_evidence(**{**base, **fields})
+
+
+class _MedianShiftEvidence(EvidenceKind):
+    """A toy kind: the difference of medians of ``variable`` between the two levels of ``group``, with a
+    made-up SE, to prove that a new kind needs nothing but its class."""
+
+    analysis: Literal["toy_median_shift"]
+    variable: str
+    groups: tuple[str, str]
+    scale = "median difference"
+
+    def columns(self):
+        return [self.variable, "group"]
+
+    def run(self, frame, spec):
+        a = frame.loc[frame["group"] == self.groups[0], self.variable].median()
+        b = frame.loc[frame["group"] == self.groups[1], self.variable].median()
+        est = Estimate(test="Median shift", term=" - ".join(self.groups), estimate=float(a - b), ci_low=a - b - 1.96,
+                       ci_high=a - b + 1.96, se=1.0, ci_method="Wald z", estimate_type="median difference")
+        return Outcome([est], est, self.scale, self.judged_sesoi)
+
+
+def test_a_toy_kind_runs_through_the_registry_engine_and_claim_model():
+    register(_MedianShiftEvidence)
+    try:
+        claim = Claim.model_validate({
+            "id": "toy", "title": "t", "post": {"file": "f", "title": "t", "quote": "q"}, "paraphrase": "p",
+            "causal_language": False, "hypothesis": "h",
+            "evidence": [{"id": "e", "study": "S2", "question": "q", "analysis": "toy_median_shift",
+                          "variable": "ake_tightness", "groups": ["lbp", "healthy"], "direction": "positive",
+                          "sesoi": 2.0, "sesoi_reason": "r"}]})
+        ev = claim.evidence[0]
+        assert isinstance(ev, _MedianShiftEvidence)
+        frame = pd.DataFrame({"group": ["lbp"] * 5 + ["healthy"] * 5,
+                              "ake_tightness": [30, 31, 32, 33, 34, 10, 11, 12, 13, 14.0]})
+        out = ev.run(frame, None)
+        assert out.judged.estimate == 20 and judge_outcome(out, ev).category == "supported"
+        from analysis.claims.engine import run_evidence
+
+        result = run_evidence(ev, causal_language=False, ensemble_draws=0)
+        assert result.verdict.category == "supported" and result.evidence is ev
+    finally:
+        KINDS.pop("toy_median_shift")
+
+
+def test_conf_int_gives_stored_and_wald_intervals():
+    e = Estimate(test="t", term="x", estimate=0.5, ci_low=0.1, ci_high=0.9, se=0.2, ci_method="Wald z")
+    assert e.conf_int(0.95) == (0.1, 0.9)
+    low, high = e.conf_int(0.90)
+    assert (low, high) == pytest.approx((0.5 - 1.6448536269514722 * 0.2, 0.5 + 1.6448536269514722 * 0.2),
+                                        rel=1e-12, abs=1e-15)  # closed form: centre -/+ z(0.95) * SE
+    stored = e.with_interval(Estimate(test="t", term="x", estimate=0.5, ci_low=0.2, ci_high=0.8, ci_level=0.9))
+    assert stored.conf_int(0.90) == (0.2, 0.8)
+    assert json.loads(stored.to_json())["other_cis"] == [{"level": 0.9, "ci_low": 0.2, "ci_high": 0.8}]
+
+
+def test_logistic_power_under_the_null_is_the_one_sided_alpha():
+    """With the tested OR at 1, the share of fits significant in the claimed direction is alpha / 2 (closed form)."""
+    ev = make_evidence(id="e", study="S17", question="q", analysis="logistic", outcome="hamstring_injury",
+                       covariate="age", adjust=["prior_hamstring_12m"], direction="positive", sesoi=1.03,
+                       sesoi_reason="r")
+    frame, spec = load_evidence_frame(ev)
+    res = ev.simulate_power(frame, spec, n=400, ratio=1.0, sims=4000, seed=3)
+    assert abs(res["power"] - 0.025) < 4 * math.sqrt(0.025 * 0.975 / 4000)  # within 4 Monte Carlo SEs
+    strong = ev.simulate_power(frame, spec, n=400, ratio=1.3, sims=400, seed=3)
+    assert strong["power"] > 0.9
+
+
+def test_rate_model_power_grows_with_exposure(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["power", "s14-interaction", "--n", "1", "--n", "4", "--or", "1.2", "--sims", "60", "--json"])
+    assert info.value.code == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["evidence_id"] == "s14-interaction" and rows[1]["power"] > rows[0]["power"]
+
+
+def test_power_of_an_entry_without_a_simulation_model_is_a_clear_error(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["power", "hamstring-stiffness-lbp/length-vs-pain", "--sims", "10"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "correlation analysis, which has no simulation model" in err
+
+
+def test_power_rejects_non_finite_ratios(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["power", "s17-age", "--or", "nan"])
+    assert info.value.code == 2 and "--n/--or/--sims" in capsys.readouterr().err
+
+
+def test_rate_interaction_levels_come_from_the_claim_file():
+    ev = make_evidence(id="e", study="S14", question="q", analysis="rate_interaction",
+                       outcomes={"hamstring_strain": "distal", "quadriceps_strain": "proximal"}, factor="site",
+                       reference="proximal", age_bands=[17, 21, 25, 29, 38.01], direction="positive", sesoi=1.05,
+                       sesoi_reason="r")
+    frame, spec = load_evidence_frame(ev)
+    table = ev.prepare(frame)
+    assert set(table["site"]) == {"distal", "proximal"}
+    out = ev.run(frame, spec)
+    assert np.isfinite(out.judged.estimate) and "distal" in out.estimates[0].term

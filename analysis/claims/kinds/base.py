@@ -196,12 +196,6 @@ def log_scale(e: Estimate) -> Estimate:
                    ci_method=e.ci_method.replace(" (exponentiated)", ""), estimate_type=f"log {e.estimate_type}")
 
 
-def require_column(frame: pd.DataFrame, column: str, why: str) -> None:
-    """A one-line error when a needed column is missing."""
-    if column not in frame.columns:
-        raise InputError("data", column, f"missing: {why}")
-
-
 def make_evidence(**fields) -> EvidenceKind:
     """An evidence entry from keyword fields, validated as the kind ``analysis`` names (for Python users and tests).
 

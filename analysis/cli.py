@@ -94,35 +94,16 @@ def studies_show(study_id: str, as_json: JsonFlag = False) -> None:
     typer.echo(f"{spec.id}: {spec.title}\n  {spec.citation.authors} ({spec.citation.year}) {spec.citation.journal}"
                f"{' doi:' + spec.citation.doi if spec.citation.doi else ''}\n  design: {spec.design}; {spec.population}")
     for gid, g in spec.groups.items():
-        typer.echo(f"  group {gid}: {g.label}, n = {spec.n(gid)}")
-    for s in spec.summaries:
-        for stat in ("mean", "sd"):
-            q = getattr(s, stat)
-            if q is not None and not q.is_assumption:
-                typer.echo(f"  {stat} {s.variable} [{s.group}] = {q.point:g}  reported ({q.source})")
-    for c in spec.correlations:
-        pair = f"r({c.x}, {c.y}) [{c.group}]"
-        if not c.r.is_assumption:
-            typer.echo(f"  {pair} = {c.r.point:g}  reported ({c.r.source})")
-        if c.significant is not None or c.p is not None:
-            said = (f"p = {c.p:g}" if c.p is not None else
-                    f"p {'<' if c.significant else '>='} {c.alpha:g}")
-            typer.echo(f"  {pair}: {c.sign or 'sign not reported'}, {said}  reported ({c.source or 'abstract'})")
-    for t in spec.tables:
-        typer.echo(f"  table {t.id} ({t.row} x {t.col}): {t.counts}  reported ({t.source})")
-    if spec.cohort is not None:
-        for o in spec.cohort.outcomes:
-            source = f"reported ({o.events.source})" if not o.events.is_assumption else "ASSUMED"
-            typer.echo(f"  {o.name}: {o.events.point:g} events  {source}")
-            for assoc in o.reported:
-                typer.echo(f"  {assoc.statement(o.name)}  reported ({assoc.source}); the dataset must reproduce it")
-    for t in spec.reported_tests:
-        typer.echo(f"  {t.kind.replace('_', ' ')} = {t.value:g}  reported ({t.source}); the dataset must reproduce it")
-    for e in spec.effects:
-        ci = f" ({e.ci[0]:g}-{e.ci[1]:g})" if e.ci else ""
-        typer.echo(f"  {e.measure} {e.estimate.point:g}{ci} for {e.outcome}, {e.comparison}")
+        typer.echo(f"  group {gid}: {g.label}, n = {spec.n(gid)}" + ("  ASSUMED" if g.n.is_assumption else ""))
+    for row in spec.display_rows():
+        said = "ASSUMED" if row["where"] == "assumed" else f"reported ({row['where']})"
+        typer.echo(f"  {row['figure']}: {row['value']}  {said}")
+    for o in spec.cohort.outcomes if spec.cohort is not None else []:
+        for assoc in o.reported:
+            typer.echo(f"  {assoc.statement(o.name)}  reported ({assoc.source}); the dataset must reproduce it")
     for a in spec.assumptions():
-        typer.echo(f"  {a['what']} = {a['value']:g}  ASSUMED, range {a['range']}: {a['reason']}")
+        low, high = a["range"]
+        typer.echo(f"  {a['what']} = {a['value']:g}  ASSUMED, range [{low:.4g}, {high:.4g}]: {a['reason']}")
     if not spec.builds_dataset:
         typer.echo(f"  no dataset: {spec.dataset_reason}")
 

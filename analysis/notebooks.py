@@ -12,6 +12,7 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 from nbconvert import HTMLExporter
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 from analysis.core.errors import InputError
 from analysis.core.paths import REPO_ROOT
@@ -27,7 +28,8 @@ def notebook_paths() -> list[Path]:
 def run_notebook(path: Path, out: Path, parameters: dict | None = None, cwd: Path | None = None) -> Path:
     """Execute ``path`` with papermill (its ``parameters`` cell overridden) and write the result to ``out``.
 
-    Cell ids are renumbered so that two runs with the same inputs give the same file.
+    Cell ids are renumbered and each cell's consecutive stream outputs merged (the kernel may split one print
+    into several messages), so that two runs with the same inputs give the same file.
     """
     path, out = Path(path), Path(out)
     if not path.is_file():
@@ -36,6 +38,7 @@ def run_notebook(path: Path, out: Path, parameters: dict | None = None, cwd: Pat
     pm.execute_notebook(str(path), str(out), parameters=parameters or {}, kernel_name="python3",
                         progress_bar=False, cwd=str(cwd or REPO_ROOT))
     nb = nbformat.read(out, as_version=4)
+    nb, _ = CoalesceStreamsPreprocessor().preprocess(nb, {})
     for k, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{k:03d}"
         cell.get("metadata", {}).pop("papermill", None)

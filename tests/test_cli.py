@@ -46,13 +46,15 @@ def test_studies_show_json(capsys):
 def test_studies_show_lists_what_is_reported_and_what_is_assumed(capsys):
     code, out, _ = run(capsys, "studies", "show", "S17")
     assert code == 0
-    assert "hamstring_injury: 31 events  reported (abstract)" in out
+    assert "number of hamstring_injury events: 31  reported (abstract)" in out
     assert "age -> hamstring_injury: positive, p < 0.05 (adjusted)  reported (abstract)" in out
     assert "odds ratio of hamstring_injury for age = 1.12  ASSUMED, range [1.02, 1.25]" in out  # cohort assumptions too
     code, out, _ = run(capsys, "studies", "show", "S6")
-    assert "table s6 (lbp_history x flexibility): [[45, 38], [2, 17]]  reported (table)" in out
+    assert "table s6: lbp_history = yes: flexibility = diminished: 45, flexibility = normal: 38  reported (table)" in out
+    assert "chi square of s6: 11.88, p = 0.0006  reported (table)" in out
     code, out, _ = run(capsys, "studies", "show", "S1")
-    assert "r(hamstring_length, nprs) [clbp]: negative, p < 0.05  reported (abstract)" in out
+    assert "r(hamstring_length, nprs) in clbp: negative, p < 0.05  reported (abstract)" in out
+    assert "r(hamstring_length, nprs) in clbp = -0.4  ASSUMED, range [-0.7, -0.2542]" in out
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])

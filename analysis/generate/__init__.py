@@ -75,7 +75,7 @@ def _reported_u_match(spec: StudySpec, parts: dict[str, pd.DataFrame]) -> bool:
 
 def _categorical_column(spec: StudySpec, cat, rng: np.random.Generator, overrides: dict[str, float]) -> np.ndarray:
     levels = list(cat.counts)
-    counts = [int(round(value_of(cat.counts[lv], f"count:{cat.group}:{cat.variable}:{lv}", overrides)))
+    counts = [int(round(value_of(cat.counts[lv], cat.key(lv), overrides)))
               for lv in levels[:-1]]
     rest = spec.n(cat.group) - sum(counts)
     if rest < 0 or any(c < 0 for c in counts):
@@ -92,8 +92,8 @@ def _draw_group(spec: StudySpec, group: str, rng: np.random.Generator, overrides
         var = spec.variables[name]
         s = spec.summary(group, name)
         low, high = var.bounds if var.bounds else (0, 10 * s.target_mean + 10 * s.target_sd)
-        part[name] = sprite(rng, spec.n(group), value_of(s.mean, f"mean:{group}:{name}", overrides),
-                            value_of(s.sd, f"sd:{group}:{name}", overrides), low, high, var.step or 1.0,
+        part[name] = sprite(rng, spec.n(group), value_of(s.mean, s.key("mean"), overrides),
+                            value_of(s.sd, s.key("sd"), overrides), low, high, var.step or 1.0,
                             mean_decimals=s.mean.precision if not s.mean.is_assumption else None,
                             sd_decimals=s.sd.precision if not s.sd.is_assumption else None)
     for cat in spec.categoricals:

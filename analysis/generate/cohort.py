@@ -51,13 +51,13 @@ def cohort_rows(spec: StudySpec, rng: np.random.Generator, overrides: dict[str, 
     centres: dict[str, float] = {}
     for name, cov in c.covariates.items():
         if cov.kind == "normal":
-            mean = value_of(cov.mean, f"cohort:{name}:mean", overrides)
-            sd = value_of(cov.sd, f"cohort:{name}:sd", overrides)
+            mean = value_of(cov.mean, c.key(name, "mean"), overrides)
+            sd = value_of(cov.sd, c.key(name, "sd"), overrides)
             low, high = cov.bounds if cov.bounds else (None, None)
             frame[name] = bounded_exact(rng, n, mean, sd, low, high)
             centres[name] = mean
         else:
-            k = int(round(value_of(cov.prevalence, f"cohort:{name}:prevalence", overrides) * n))
+            k = int(round(value_of(cov.prevalence, c.key(name, "prevalence"), overrides) * n))
             values = np.zeros(n, dtype=int)
             values[rng.choice(n, size=k, replace=False)] = 1
             frame[name] = values
@@ -69,12 +69,12 @@ def cohort_rows(spec: StudySpec, rng: np.random.Generator, overrides: dict[str, 
         for other in o.exclusive_with:
             if other in frame:
                 eligible &= frame[other].to_numpy() == 0
-        k = int(round(value_of(o.events, f"cohort:{o.name}:events", overrides)))
+        k = int(round(value_of(o.events, c.key(o.name, "events"), overrides)))
         if k > eligible.sum():
             raise ReconstructionError(f"{spec.id}: {k} {o.name} events but only {int(eligible.sum())} eligible rows")
         eta = np.zeros(n)
         for cov, q in o.odds_ratios.items():
-            log_or = math.log(value_of(q, f"cohort:{o.name}:or:{cov}", overrides))
+            log_or = math.log(value_of(q, c.key(o.name, "or", cov), overrides))
             eta += log_or * (frame[cov].to_numpy(float) - c.centre.get(cov, centres.get(cov, 0.0)))
         keys = np.where(eligible, eta + rng.gumbel(size=n), -np.inf)
         chosen = np.argsort(-keys, kind="stable")[:k]
@@ -82,7 +82,7 @@ def cohort_rows(spec: StudySpec, rng: np.random.Generator, overrides: dict[str, 
         values[chosen] = 1
         frame[o.name] = values
         if o.time:
-            median = value_of(o.time["median_days"], f"cohort:{o.name}:time:median_days", overrides)
+            median = value_of(o.time["median_days"], c.key(o.name, "time", "median_days"), overrides)
             days = np.full(n, np.nan)
             days[chosen] = np.ceil(rng.exponential(median / math.log(2), size=k))
             frame[f"days_to_{o.name}"] = days

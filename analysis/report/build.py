@@ -33,7 +33,8 @@ from analysis.claims.model import load_claims
 from analysis.claims.verdicts import VERDICT_RULE
 from analysis.core.errors import InputError
 from analysis.core.parallel import parallel_map
-from analysis.report.context import as_sentence, forest_rows, pooled_figures, strength, study_sections
+from analysis.report.context import as_sentence, forest_rows, strength
+from analysis.report.sections import build_sections
 
 PACKAGES = ["hamstring-evidence", "numpy", "pandas", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn",
             "jinja2", "pydantic"]
@@ -56,8 +57,7 @@ def versions() -> dict[str, str]:
 
 
 def _page_context(cr: ClaimResult) -> dict:
-    return {"cr": cr, "claim": cr.claim, "sections": study_sections(cr), "pooled_figures": pooled_figures(cr),
-            "rule": VERDICT_RULE,
+    return {"cr": cr, "claim": cr.claim, "page_sections": build_sections(cr), "rule": VERDICT_RULE,
             "command": f"hamstring-evidence report --claim {cr.claim.id}"}
 
 

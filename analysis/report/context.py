@@ -26,65 +26,8 @@ from analysis.spec.model import StudySpec
 
 
 def published_rows(spec: StudySpec) -> list[dict]:
-    """Every figure the paper published, as rows: figure, value, where it was read."""
-    rows = []
-    for gid, g in spec.groups.items():
-        if not g.n.is_assumption:
-            rows.append({"figure": f"n, {g.label}", "value": f"{g.n.value:.0f}", "where": g.n.source})
-    for s in spec.summaries:
-        for stat in ("mean", "sd"):
-            q = getattr(s, stat)
-            if q is not None and not q.is_assumption:
-                rows.append({"figure": f"{stat} of {spec.variables[s.variable].label} ({spec.groups[s.group].label})",
-                             "value": f"{q.value:.{q.precision}f}", "where": q.source})
-    for c in spec.correlations:
-        if not c.r.is_assumption:
-            rows.append({"figure": f"r({c.x}, {c.y}) in {c.group}", "value": f"{c.r.value:.{c.r.precision}f}",
-                         "where": c.r.source})
-        elif c.significant is not None:
-            sign = (c.sign or "sign not reported") + (" (sign assumed)" if c.sign_assumed else "")
-            rows.append({"figure": f"r({c.x}, {c.y}) in {c.group}",
-                         "value": f"{sign}, {'p < ' if c.significant else 'not significant at '}{c.alpha}",
-                         "where": c.source or "abstract"})
-        elif c.p is not None:
-            rows.append({"figure": f"r({c.x}, {c.y}) in {c.group}", "value": f"p = {c.p}" +
-                         (f", {c.sign} (sign assumed)" if c.sign_assumed else ""), "where": c.source or "abstract"})
-    for cat in spec.categoricals:
-        for level, q in cat.counts.items():
-            if not q.is_assumption:
-                rows.append({"figure": f"{cat.variable} = {level} ({spec.groups[cat.group].label})",
-                             "value": f"{q.value:.0f}", "where": q.source})
-    for t in spec.tables:
-        for i, rl in enumerate(t.row_levels):
-            cells = ", ".join(f"{t.col} = {cl}: {t.counts[i][j]}" for j, cl in enumerate(t.col_levels))
-            rows.append({"figure": f"table {t.id}: {t.row} = {rl}", "value": cells, "where": t.source})
-    for rt in spec.reported_tests:
-        target = rt.table or f"{rt.variable} ({' vs '.join(rt.groups or ())})"
-        value = f"{rt.value:.{rt.decimals or 2}f}" + (f" ({rt.ci[0]}-{rt.ci[1]})" if rt.ci else "")
-        value += f", p = {rt.p}" if rt.p is not None else ""
-        rows.append({"figure": f"{rt.kind.replace('_', ' ')} of {target}", "value": value, "where": rt.source})
-    if spec.cohort is not None:
-        for name, cov in spec.cohort.covariates.items():
-            for stat in ("mean", "sd", "prevalence"):
-                q = getattr(cov, stat)
-                if q is not None and not q.is_assumption:
-                    rows.append({"figure": f"{stat} of {name}", "value": f"{q.value:g}", "where": q.source})
-        for o in spec.cohort.outcomes:
-            if not o.events.is_assumption:
-                rows.append({"figure": f"number of {o.label or o.name} events", "value": f"{o.events.value:.0f}",
-                             "where": o.events.source})
-    if spec.rates is not None:
-        for field in ("exposure_per_unit", "events_per_unit"):
-            q = getattr(spec.rates, field)
-            if not q.is_assumption:
-                rows.append({"figure": field.replace("_", " ") + f" ({spec.rates.unit})", "value": f"{q.value:g}",
-                             "where": q.source})
-    for e in spec.effects:
-        value = f"{e.measure} {e.estimate.point:g}" + (f" ({e.ci[0]:g}-{e.ci[1]:g})" if e.ci else ", no CI")
-        value += f", p {e.p_relation} {e.p:g}" if e.p is not None else ""
-        rows.append({"figure": f"{e.comparison} -> {e.outcome}" + (f" [{e.unit}]" if e.unit else ""), "value": value,
-                     "where": e.estimate.source or "assumed"})
-    return rows
+    """Every figure the paper published, as rows: figure, value, where it was read (each figure kind's own rows)."""
+    return spec.display_rows()
 
 
 def power_text(r: EvidenceResult) -> str | None:

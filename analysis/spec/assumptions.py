@@ -17,17 +17,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Iterator
 
 import numpy as np
 
 from analysis.core.errors import ReconstructionError
 from analysis.spec.model import StudySpec
-from analysis.spec.parts import Quantity
+from analysis.spec.parts import Quantity, SlotKey, SlotQuantity, correlation_key
 
 
 @dataclass(frozen=True)
 class Slot:
-    """One assumed number: its key, the spec's value, its admissible range and the reason."""
+    """One assumed number: its key, the spec's value, its admissible range and the reason; ``whole``: a count."""
 
     key: str
     what: str
@@ -35,68 +36,45 @@ class Slot:
     low: float
     high: float
     reason: str
+    whole: bool = False
 
 
-def correlation_key(group: str, x: str, y: str) -> str:
-    """Key of the correlation slot for a pair, independent of order."""
-    a, b = sorted((x, y))
-    return f"r:{group}:{a}:{b}"
-
-
-def value_of(q: Quantity, key: str, overrides: dict[str, float] | None) -> float:
+def value_of(q: Quantity, key: SlotKey, overrides: dict[str, float] | None) -> float:
     """The number to use: an override for ``key`` if given, else the reported or assumed value."""
-    if overrides and key in overrides:
-        return float(overrides[key])
+    if overrides:
+        text = str(key)
+        if text in overrides:
+            return float(overrides[text])
     return float(q.point)
 
 
-def _slot(key: str, what: str, q: Quantity | None) -> list[Slot]:
+def _slot(key: SlotKey, what: str, q: Quantity | None, whole: bool = False) -> list[Slot]:
     if q is None or not q.is_assumption:
         return []
     low, high = q.range if q.range else (q.assume, q.assume)
-    return [Slot(key, what, q.assume, low, high, q.reason)]
+    return [Slot(str(key), what, q.assume, low, high, q.reason, whole)]
 
 
-def quantities(spec: StudySpec):
-    """Every (key, description, Quantity) a generator reads, reported or assumed, in a stable order."""
-    for s in spec.summaries:
-        yield f"mean:{s.group}:{s.variable}", f"mean of {s.variable} in {s.group}", s.mean
-        yield f"sd:{s.group}:{s.variable}", f"sd of {s.variable} in {s.group}", s.sd
-    for cat in spec.categoricals:
-        for level, q in list(cat.counts.items())[:-1]:  # the last level takes the remainder
-            yield f"count:{cat.group}:{cat.variable}:{level}", f"count of {cat.variable} = {level} in {cat.group}", q
-    if spec.cohort is not None:
-        for name, cov in spec.cohort.covariates.items():
-            for field in ("mean", "sd", "prevalence"):
-                yield f"cohort:{name}:{field}", f"{field} of {name}", getattr(cov, field)
-        for o in spec.cohort.outcomes:
-            yield f"cohort:{o.name}:events", f"number of {o.name} events", o.events
-            for cov, q in o.odds_ratios.items():
-                yield f"cohort:{o.name}:or:{cov}", f"odds ratio of {o.name} for {cov}", q
-            for field, q in (o.time or {}).items():
-                yield f"cohort:{o.name}:time:{field}", f"{field} of the time to {o.name}", q
-    if spec.rates is not None:
-        for field in ("units", "exposure_per_unit", "events_per_unit"):
-            yield f"rates:{field}", f"{field.replace('_', ' ')} ({spec.rates.unit})", getattr(spec.rates, field)
+def quantities(spec: StudySpec) -> Iterator[SlotQuantity]:
+    """Every number a generator reads from the spec's figures, reported or assumed, in a stable order."""
+    for _, figure in spec.figures():
+        yield from figure.slots(spec)
 
 
 def assumption_slots(spec: StudySpec) -> list[Slot]:
     """Every assumed number of ``spec`` with its admissible range, in a stable order."""
     slots: list[Slot] = []
-    for key, what, q in quantities(spec):
-        slots += _slot(key, what, q)
+    for q in quantities(spec):
+        slots += _slot(q.key, q.what, q.quantity, q.whole)
     for group in spec.groups:
         for x, y in combinations(spec.joint_variables(group), 2):
             c = spec.correlation(group, x, y)
             if c is None:
-                q = spec.default_correlation
-                if q is not None:
-                    slots += [Slot(s.key, s.what, s.value, s.low, s.high, s.reason)
-                              for s in _slot(correlation_key(group, x, y), f"r({x}, {y}) in {group} (not reported)", q)]
+                slots += _slot(correlation_key(group, x, y), f"r({x}, {y}) in {group} (not reported)",
+                               spec.default_correlation)
             elif c.r.is_assumption:
                 low, high = c.admissible_range(spec.n(group))
-                slots.append(Slot(correlation_key(group, x, y), f"r({c.x}, {c.y}) in {group}", c.r.assume, low, high,
-                                  c.r.reason))
+                slots.append(Slot(str(c.key), f"r({c.x}, {c.y}) in {group}", c.r.assume, low, high, c.r.reason))
     return slots
 
 
@@ -113,8 +91,7 @@ def draw_assumptions(spec: StudySpec, rng: np.random.Generator, draws: int) -> l
     lows = np.array([s.low for s in slots])
     highs = np.array([s.high for s in slots])
     margin = np.where(highs > lows, 1e-6 * (highs - lows), 0.0)
-    is_count = np.array([s.key.startswith("count:") or s.key.endswith(":events") or s.key == "rates:units"
-                         for s in slots])
+    is_count = np.array([s.whole for s in slots])
     out: list[dict[str, float]] = []
     tries = 0
     while len(out) < draws:
@@ -137,8 +114,8 @@ def moments(spec: StudySpec, group: str, names: list[str], overrides: dict[str, 
     means, sds = [], []
     for v in names:
         s = spec.summary(group, v)
-        means.append(value_of(s.mean, f"mean:{group}:{v}", overrides) if s.mean else s.target_mean)
-        sds.append(value_of(s.sd, f"sd:{group}:{v}", overrides) if s.sd else s.target_sd)
+        means.append(value_of(s.mean, s.key("mean"), overrides) if s.mean else s.target_mean)
+        sds.append(value_of(s.sd, s.key("sd"), overrides) if s.sd else s.target_sd)
     return np.array(means), np.array(sds)
 
 

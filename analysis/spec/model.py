@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -32,6 +32,7 @@ from analysis.spec.parts import (  # noqa: F401
     Cohort,
     Correlation,
     Effect,
+    Figure,
     Group,
     Proportion,
     Quantity,
@@ -79,65 +80,43 @@ class StudySpec(Strict):
         """False for specs that only record figures (``dataset_reason`` says why)."""
         return self.dataset_reason is None
 
+    #: The fields that hold published figures, in the order checks and pages list them.
+    FIGURE_FIELDS: ClassVar[tuple[str, ...]] = ("groups", "summaries", "correlations", "categoricals", "tables",
+                                                "reported_tests", "cohort", "rates", "effects", "proportions")
+
+    def figures(self) -> Iterator[tuple[str, Figure]]:
+        """Every published figure of the spec as ``(where, figure)``, e.g. ``("summaries[0]", Summary(...))``."""
+        for field in self.FIGURE_FIELDS:
+            value = getattr(self, field)
+            if value is None:
+                continue
+            if isinstance(value, Figure):
+                yield field, value
+            elif isinstance(value, dict):
+                yield from ((f"{field}[{key}]", item) for key, item in value.items())
+            else:
+                yield from ((f"{field}[{i}]", item) for i, item in enumerate(value))
+
+    def figures_by_kind(self) -> dict[type, list[Figure]]:
+        """The published figures grouped by their kind, kinds in :attr:`FIGURE_FIELDS` order."""
+        out: dict[type, list[Figure]] = {}
+        for _, figure in self.figures():
+            out.setdefault(type(figure), []).append(figure)
+        return out
+
+    def display_rows(self) -> list[dict]:
+        """Every figure the paper published, as rows: figure, value, where it was read."""
+        return [row for _, figure in self.figures() for row in figure.display_rows(self)]
+
     @model_validator(mode="after")
     def _references_resolve(self) -> "StudySpec":
-        def known(kind, name, where, pool):
-            if name not in pool:
-                raise ValueError(f"{where}: unknown {kind} {name!r}")
-
-        for i, s in enumerate(self.summaries):
-            known("group", s.group, f"summaries[{i}].group", self.groups)
-            known("variable", s.variable, f"summaries[{i}].variable", self.variables)
-            bounds = self.variables[s.variable].bounds
-            if bounds is not None and not bounds[0] <= s.target_mean <= bounds[1]:
-                raise ValueError(f"summaries[{i}] ({s.variable}): mean {s.target_mean:g} lies outside the scale "
-                                 f"[{bounds[0]:g}, {bounds[1]:g}]")
-        for i, c in enumerate(self.correlations):
-            known("group", c.group, f"correlations[{i}].group", self.groups)
-            for axis in ("x", "y"):
-                known("variable", getattr(c, axis), f"correlations[{i}].{axis}", self.variables)
-            low, high = c.admissible_range(self.n(c.group))
-            if low > high:
-                raise ValueError(f"correlations[{i}] ({c.x}, {c.y}): the reported constraints leave no admissible r")
-            if not low <= c.r.point <= high:
-                raise ValueError(
-                    f"correlations[{i}] ({c.x}, {c.y}): r = {c.r.point} lies outside its admissible range "
-                    f"[{low:.4f}, {high:.4f}]"
-                )
-            if c.r.value is None and c.r.range is None and c.significant is None and c.p is None:
-                raise ValueError(f"correlations[{i}] ({c.x}, {c.y}): an assumed r needs a range or a reported constraint")
-        for i, cat in enumerate(self.categoricals):
-            known("group", cat.group, f"categoricals[{i}].group", self.groups)
-            total = sum(q.point for q in cat.counts.values())
-            if total != self.n(cat.group):
-                raise ValueError(f"categoricals[{i}] ({cat.variable}): counts add to {total:g}, "
-                                 f"not to n = {self.n(cat.group)} of {cat.group}")
-        totals = {t.total for t in self.tables}
-        if len(totals) > 1:
-            raise ValueError(f"tables: every table must describe the same people; totals differ: {sorted(totals)}")
+        for where, figure in self.figures():
+            figure.cross_check(self, where)
         shapes = [k for k, present in (("summaries or categoricals", bool(self.summaries or self.categoricals)),
                                        ("tables", bool(self.tables)), ("cohort", self.cohort is not None),
                                        ("rates", self.rates is not None)) if present]
         if len(shapes) > 1:
             raise ValueError(f"a spec shapes one kind of dataset; this one has {' and '.join(shapes)}")
-        table_ids = {t.id for t in self.tables}
-        for i, t in enumerate(self.reported_tests):
-            if t.groups is not None:
-                for g in t.groups:
-                    known("group", g, f"reported_tests[{i}].groups", self.groups)
-            if t.table is not None:
-                known("table", t.table, f"reported_tests[{i}].table", table_ids)
-        if self.cohort is not None:
-            known("group", self.cohort.group, "cohort.group", self.groups)
-            names = set(self.cohort.covariates) | {o.name for o in self.cohort.outcomes}
-            for o in self.cohort.outcomes:
-                for cov in o.odds_ratios:
-                    known("cohort covariate or outcome", cov, f"cohort.outcomes[{o.name}].odds_ratios", names)
-                for i, assoc in enumerate(o.reported):
-                    known("covariate with an odds ratio on this outcome", assoc.covariate,
-                          f"cohort.outcomes[{o.name}].reported[{i}].covariate", set(o.odds_ratios))
-                if o.among is not None:
-                    known("outcome", o.among, f"cohort.outcomes[{o.name}].among", names)
         return self
 
     # --- convenience -----------------------------------------------------

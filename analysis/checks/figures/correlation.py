@@ -1,0 +1,52 @@
+"""Correlations: reproduced (value, or the band that a sign and significance or an exact p allow); a matrix of
+published r values must be positive semi-definite."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from analysis import stats
+from analysis.checks.registry import Check, ForensicCheck, examines, fmt, reproduces, verdict_of
+from analysis.spec.parts import Correlation
+
+
+@reproduces(Correlation)
+def correlations_reproduced(correlations: list[Correlation], spec, frame) -> list[Check]:
+    checks = []
+    for c in correlations:
+        rows = frame[frame["group"] == c.group]
+        r = float(np.corrcoef(rows[c.x], rows[c.y])[0, 1])
+        n = len(rows)
+        if not c.r.is_assumption:
+            d = c.r.precision
+            checks.append(Check(f"r({c.x}, {c.y}) in {c.group}", fmt(c.r.value, d), fmt(r, d),
+                                round(r, d) == round(c.r.value, d), c.r.source))
+        if c.significant is not None or c.p is not None:
+            low, high = c.admissible_range(n)
+            published = (f"{c.sign or 'sign not reported'}, p {'<' if c.significant else '>='} {c.alpha}"
+                         if c.significant is not None else f"p = {c.p}")
+            checks.append(Check(f"r({c.x}, {c.y}) in {c.group}: {'sign and significance' if c.p is None else 'exact p'}",
+                                published, f"r = {r:.3f}, p = {stats.correlation_from_summary(r, n).p:.4f}",
+                                low - 1e-9 <= r <= high + 1e-9, c.source or "abstract"))
+    return checks
+
+
+@examines(Correlation)
+def correlation_matrix_possible(correlations: list[Correlation], spec) -> list[ForensicCheck]:
+    out = []
+    for group in spec.groups:
+        reported = [c for c in correlations if c.group == group and not c.r.is_assumption]
+        names = sorted({v for c in reported for v in (c.x, c.y)})
+        if len(names) >= 3 and len(reported) == len(names) * (len(names) - 1) // 2:
+            R = np.eye(len(names))
+            for c in reported:
+                i, j = names.index(c.x), names.index(c.y)
+                R[i, j] = R[j, i] = c.r.value
+            smallest = float(np.linalg.eigvalsh(R)[0])
+            out.append(ForensicCheck(spec.id, "correlation matrix", f"{len(names)} variables in {group}",
+                                     "reported r values", f"smallest eigenvalue {smallest:.3g}",
+                                     verdict_of(smallest >= -1e-9), "a correlation matrix must be positive semi-definite"))
+        elif any(c.group == group for c in correlations) and not reported:
+            out.append(ForensicCheck(spec.id, "correlation matrix", f"correlations in {group}", "signs / p values only",
+                                     "-", "not checkable", "no r values are published"))
+    return out

@@ -1,0 +1,130 @@
+"""Contingency tables and the test statistics computed from them: cross-tabulations reproduced cell by cell;
+chi-square, Fisher p and risk ratios (Katz CI) recomputed from the published cells; Mann-Whitney U within range."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from analysis import stats
+from analysis.checks.registry import Check, ForensicCheck, examines, fmt, reproduces, verdict_of
+from analysis.checks.statcheck import Report, check
+from analysis.generate import mann_whitney_u
+from analysis.spec.parts import ReportedTest, Table
+from analysis.stats.granularity import rounds_to
+
+
+def table_counts(frame: pd.DataFrame, table: Table) -> np.ndarray:
+    """The cross-tabulation of ``frame`` in the table's row and column levels."""
+    return (pd.crosstab(frame[table.row], frame[table.col])
+            .reindex(index=table.row_levels, columns=table.col_levels, fill_value=0).to_numpy())
+
+
+@reproduces(Table)
+def tables_reproduced(tables: list[Table], spec, frame) -> list[Check]:
+    checks = []
+    for t in tables:
+        got = table_counts(frame, t)
+        checks.append(Check(f"table {t.id} ({t.row} x {t.col})", str(t.counts), str(got.tolist()),
+                            bool((got == np.asarray(t.counts)).all()), t.source))
+    return checks
+
+
+@examines(Table)
+def table_totals(tables: list[Table], spec) -> list[ForensicCheck]:
+    if len(spec.groups) != 1:
+        return []
+    (gid, _), = spec.groups.items()
+    return [ForensicCheck(spec.id, "table total", f"table {t.id}", f"n = {spec.n(gid)}", f"cells add to {t.total}",
+                          verdict_of(t.total == spec.n(gid))) for t in tables]
+
+
+def _cells(counts) -> tuple[int, int, int, int]:
+    (a, b), (c, d) = np.asarray(counts).tolist()
+    return int(a), int(b), int(c), int(d)
+
+
+@reproduces(ReportedTest)
+def reported_tests_reproduced(reported: list[ReportedTest], spec, frame) -> list[Check]:
+    tables = {t.id: t for t in spec.tables}
+    checks = []
+    for rt in reported:
+        d = rt.places
+        if rt.kind == "mann_whitney_u":
+            a = frame.loc[frame["group"] == rt.groups[0], rt.variable].to_numpy(float)
+            b = frame.loc[frame["group"] == rt.groups[1], rt.variable].to_numpy(float)
+            u = mann_whitney_u(a, b)
+            checks.append(Check(f"Mann-Whitney U of {rt.variable} ({' vs '.join(rt.groups)})", fmt(rt.value, d),
+                                fmt(u, d), round(u, d) == round(rt.value, d), rt.source))
+            continue
+        t = tables[rt.table]
+        a, b, c, dd = _cells(table_counts(frame, t))
+        if rt.kind == "chi_square":
+            e = stats.chi_square(a, a + b, c, c + dd, correction=rt.correction)
+            checks.append(Check(f"chi-square{' (Yates)' if rt.correction else ''} of table {t.id}", fmt(rt.value, d),
+                                fmt(e.statistic, d), round(e.statistic, d) == round(rt.value, d), rt.source))
+            if rt.p is not None:
+                pd_ = rt.p_decimals or 4
+                checks.append(Check(f"p of the chi-square of table {t.id}", fmt(rt.p, pd_), fmt(e.p, pd_),
+                                    round(e.p, pd_) == round(rt.p, pd_), rt.source))
+        elif rt.kind == "fisher_p":
+            e = stats.fisher_exact(a, a + b, c, c + dd)
+            checks.append(Check(f"Fisher exact p of table {t.id}", fmt(rt.value, d), fmt(e.p, d),
+                                round(e.p, d) == round(rt.value, d), rt.source))
+        else:
+            e = stats.risk_ratio(a, a + b, c, c + dd)
+            ok = round(e.estimate, d) == round(rt.value, d)
+            text = fmt(e.estimate, d)
+            if rt.ci is not None:
+                ok = ok and round(e.ci_low, d) == round(rt.ci[0], d) and round(e.ci_high, d) == round(rt.ci[1], d)
+                text += f" ({fmt(e.ci_low, d)}-{fmt(e.ci_high, d)})"
+            published = fmt(rt.value, d) + (f" ({fmt(rt.ci[0], d)}-{fmt(rt.ci[1], d)})" if rt.ci else "")
+            checks.append(Check(f"risk ratio of table {t.id}", published, text, ok, rt.source))
+    return checks
+
+
+@examines(ReportedTest)
+def reported_tests_possible(reported: list[ReportedTest], spec) -> list[ForensicCheck]:
+    tables = {t.id: t for t in spec.tables}
+    out = []
+    for rt in reported:
+        d = rt.places
+        if rt.kind == "mann_whitney_u":
+            n1, n2 = spec.n(rt.groups[0]), spec.n(rt.groups[1])
+            out.append(ForensicCheck(spec.id, "range", f"Mann-Whitney U of {rt.variable}", f"U = {rt.value:.{d}f}",
+                                     f"0 <= U <= {n1 * n2 / 2:g} (n = {n1}, {n2})",
+                                     verdict_of(0 <= rt.value <= n1 * n2 / 2 and (2 * rt.value) % 1 == 0),
+                                     "the p value is not reported, so it cannot be recomputed"))
+            continue
+        t = tables[rt.table]
+        a, b, c, dd = _cells(t.counts)
+        if rt.kind == "chi_square":
+            e = stats.chi_square(a, a + b, c, c + dd, correction=rt.correction)
+            out.append(ForensicCheck(spec.id, "recomputed", f"chi-square of table {t.id}", f"{rt.value:.{d}f}",
+                                     f"{e.statistic:.{d}f}" + (" (Yates)" if rt.correction else " (no correction)"),
+                                     verdict_of(round(e.statistic, d) == round(rt.value, d))))
+            if rt.p is not None:
+                pd_ = rt.p_decimals if rt.p_decimals is not None else 4
+                report = Report("chi2", 1.0, None, rt.value, d, "=", "=", rt.p, pd_,
+                                f"chi2(1) = {rt.value:.{d}f}, p = {rt.p}")
+                sc = check(report)
+                out.append(ForensicCheck(spec.id, "statcheck", report.text, f"p = {rt.p}",
+                                         f"p in [{sc.p_low:.2g}, {sc.p_high:.2g}]",
+                                         "decision-inconsistent" if sc.decision_error else verdict_of(not sc.error)))
+        elif rt.kind == "fisher_p":
+            p = stats.fisher_exact(a, a + b, c, c + dd).p
+            out.append(ForensicCheck(spec.id, "recomputed", f"Fisher exact p of table {t.id}", f"{rt.value:.{d}f}",
+                                     f"{p:.{d + 2}f}", verdict_of(rounds_to(Fraction(p), rt.value, d))))
+        else:
+            e = stats.risk_ratio(a, a + b, c, c + dd)
+            ok = rounds_to(Fraction(e.estimate), rt.value, d)
+            published = f"{rt.value:.{d}f}"
+            if rt.ci is not None:
+                ok = ok and rounds_to(Fraction(e.ci_low), rt.ci[0], d) and rounds_to(Fraction(e.ci_high), rt.ci[1], d)
+                published += f" ({rt.ci[0]:.{d}f}-{rt.ci[1]:.{d}f})"
+            out.append(ForensicCheck(spec.id, "recomputed", f"risk ratio and CI of table {t.id}", published,
+                                     f"{e.estimate:.{d + 2}f} ({e.ci_low:.{d + 2}f}-{e.ci_high:.{d + 2}f}), Katz",
+                                     verdict_of(ok)))
+    return out

@@ -1,0 +1,80 @@
+"""What a check of a published figure returns, and the registry that maps each kind of figure to its checks.
+
+A kind of published figure (a :class:`analysis.spec.parts.Figure` subclass) has up to two checks, each
+registered for its class and given every figure of that kind in a spec at once (so a check may look across
+them, e.g. a correlation matrix):
+
+- ``@reproduces(Kind)``: ``fn(figures, spec, frame) -> list[Check]``, does a dataset give back what was printed;
+- ``@examines(Kind)``: ``fn(figures, spec) -> list[ForensicCheck]``, are the printed figures possible at all.
+
+The modules of :mod:`analysis.checks.figures` register themselves when that package is imported.
+
+Examples
+--------
+>>> verdict_of(True), fmt(0.125, 2)
+('consistent', '0.12')
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Callable
+
+VERDICTS = ("consistent", "inconsistent", "decision-inconsistent", "not checkable")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One published figure, the value recomputed from the dataset, and whether they agree."""
+
+    figure: str
+    published: str
+    reconstructed: str
+    ok: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class ForensicCheck:
+    """One check of one published figure: is it possible, given the others?"""
+
+    study_id: str
+    check: str
+    what: str
+    published: str
+    recomputed: str
+    verdict: str
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def verdict_of(ok: bool) -> str:
+    """``consistent`` or ``inconsistent``."""
+    return "consistent" if ok else "inconsistent"
+
+
+def fmt(value: float, decimals: int) -> str:
+    """``value`` at ``decimals`` places, as a paper prints it."""
+    return f"{value:.{decimals}f}"
+
+
+REPRODUCERS: dict[type, Callable] = {}
+EXAMINERS: dict[type, Callable] = {}
+
+
+def reproduces(kind: type) -> Callable:
+    """Register ``fn(figures, spec, frame) -> list[Check]`` as the reproduction check of ``kind``."""
+    def decorate(fn: Callable) -> Callable:
+        REPRODUCERS[kind] = fn
+        return fn
+    return decorate
+
+
+def examines(kind: type) -> Callable:
+    """Register ``fn(figures, spec) -> list[ForensicCheck]`` as the forensic check of ``kind``."""
+    def decorate(fn: Callable) -> Callable:
+        EXAMINERS[kind] = fn
+        return fn
+    return decorate

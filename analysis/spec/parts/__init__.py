@@ -1,0 +1,41 @@
+"""The building blocks of a study spec: numbers with provenance, and each kind of published figure.
+
+| kind | model | dataset it shapes |
+|---|---|---|
+| group sizes | :class:`Group` | rows per group |
+| means and SDs (or medians and IQRs) | :class:`Summary` | continuous columns (exact moments) or integer ones (SPRITE) |
+| correlations, or only their sign / significance / exact p | :class:`Correlation` | the correlation matrix |
+| counts of a category per group | :class:`Categorical` | a categorical column with exact counts |
+| contingency tables | :class:`Table` | individual rows whose cross-tabulation is the table |
+| test statistics to reproduce | :class:`ReportedTest` | checked on the dataset |
+| a cohort with exact event counts and (assumed) effects | :class:`Cohort` | one row per athlete or player-match |
+| significance of a cohort predictor (no OR published) | :class:`ReportedAssociation` | cohorts redrawn until it holds |
+| rates with exposure | :class:`Rates` | one row per unit (club-season) with events and exposure |
+| effect estimates with CIs | :class:`Effect` | none: inputs to meta-analysis and forensics |
+| percentages with their counts | :class:`Proportion` | none: checked by the forensics |
+
+Each is a :class:`Figure` (see :mod:`analysis.spec.parts.base` for the interface).
+"""
+
+from analysis.spec.parts.base import (
+    Citation,
+    Figure,
+    Quantity,
+    SlotKey,
+    SlotQuantity,
+    Source,
+    Strict,
+    Variable,
+    display_row,
+)
+from analysis.spec.parts.cohort import Cohort, CohortCovariate, CohortOutcome, ReportedAssociation
+from analysis.spec.parts.correlation import Correlation, correlation_key
+from analysis.spec.parts.effect import Effect, Proportion
+from analysis.spec.parts.group import Group
+from analysis.spec.parts.rates import Rates
+from analysis.spec.parts.summary import Categorical, Summary
+from analysis.spec.parts.table import ReportedTest, Table
+
+__all__ = ["Categorical", "Citation", "Cohort", "CohortCovariate", "CohortOutcome", "Correlation", "Effect", "Figure",
+           "Group", "Proportion", "Quantity", "Rates", "ReportedAssociation", "ReportedTest", "SlotKey", "SlotQuantity",
+           "Source", "Strict", "Summary", "Table", "Variable", "correlation_key", "display_row"]

@@ -1,0 +1,169 @@
+"""What every kind of published figure shares: numbers with provenance, typed assumption keys, and the interface.
+
+Every number is either *reported* (``value`` + ``source``) or *assumed* (``assume`` + ``range`` +
+``reason``): see :class:`Quantity`. Each kind of published figure is a :class:`Figure`: a small pydantic
+model that declares
+
+- :meth:`Figure.slots`: the numbers a generator reads from it, each under a typed :class:`SlotKey`;
+- :meth:`Figure.display_rows`: what the paper printed, as rows for a page or ``studies show``;
+- :meth:`Figure.cross_check`: consistency with the rest of the spec (raise ``ValueError``).
+
+Its reproduction and forensic checks live one layer up, in ``analysis/checks/figures/`` (they need the
+statistics and the generators), registered for the figure's class.
+
+>>> Quantity(value=31.63, source="abstract").precision
+2
+>>> str(SlotKey("mean", ("lbp", "ake")))
+'mean:lbp:ake'
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Iterator, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from analysis.core.numbers import decimals_of
+
+if TYPE_CHECKING:
+    from analysis.spec.model import StudySpec
+
+Source = Literal["table", "abstract", "secondary", "checked"]
+SlotFamily = Literal["mean", "sd", "count", "r", "cohort", "rates"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Quantity(Strict):
+    """A number that is either reported by the paper or assumed by the spec.
+
+    Reported: ``value`` and ``source`` (``decimals`` = the published precision,
+    inferred from the value when omitted). Assumed: ``assume``, ``range``
+    ``[low, high]`` containing it, and ``reason``.
+    """
+
+    value: float | None = None
+    source: Source | None = None
+    decimals: int | None = Field(default=None, ge=0, le=6)
+    assume: float | None = None
+    range: tuple[float, float] | None = None
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _reported_xor_assumed(self) -> "Quantity":
+        if (self.value is None) == (self.assume is None):
+            raise ValueError("give either 'value' (a reported figure) or 'assume' (an assumption), not both or neither")
+        if self.value is not None:
+            if self.source is None:
+                raise ValueError("a reported value needs 'source' (table, abstract, secondary or checked)")
+            if self.range is not None or self.reason is not None:
+                raise ValueError("'range' and 'reason' belong to assumptions; a reported value has 'source'")
+            if not math.isfinite(self.value):
+                raise ValueError(f"value must be a finite number, got {self.value}")
+        else:
+            if not self.reason:
+                raise ValueError("an assumption needs a 'reason'")
+            if self.range is not None:
+                low, high = self.range
+                if not low <= self.assume <= high:
+                    raise ValueError(f"assumed value {self.assume} lies outside its range [{low}, {high}]")
+        return self
+
+    @property
+    def is_assumption(self) -> bool:
+        """True when the paper does not report this number."""
+        return self.value is None
+
+    @property
+    def point(self) -> float:
+        """The reported value, or the assumed one."""
+        return self.value if self.value is not None else self.assume
+
+    @property
+    def precision(self) -> int:
+        """Published decimals of a reported value."""
+        return self.decimals if self.decimals is not None else decimals_of(self.value)
+
+
+@dataclass(frozen=True)
+class SlotKey:
+    """The typed name of one number a generator reads: a family and the path to it within the spec.
+
+    Its text form (``mean:lbp:ake``) keys an ensemble draw's overrides and the assumption records of a
+    dataset; code builds keys through the parts' methods, never by formatting strings.
+    """
+
+    family: SlotFamily
+    path: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return ":".join((self.family, *self.path))
+
+
+@dataclass(frozen=True)
+class SlotQuantity:
+    """A number a generator reads (reported or assumed), its key and description; ``whole``: drawn as an integer."""
+
+    key: SlotKey
+    what: str
+    quantity: Quantity | None
+    whole: bool = False
+
+
+def display_row(figure: str, value: str, where: str | None) -> dict:
+    """One row of "what the paper published": figure, value, where it was read."""
+    return {"figure": figure, "value": value, "where": where or "abstract"}
+
+
+class Figure(Strict):
+    """A kind of published figure (see the module docstring for its interface)."""
+
+    #: The field of :class:`~analysis.spec.model.StudySpec` that holds figures of this kind.
+    spec_field: ClassVar[str] = ""
+
+    def slots(self, spec: "StudySpec") -> Iterator[SlotQuantity]:
+        """The numbers a generator reads from this figure, in a stable order."""
+        return iter(())
+
+    def display_rows(self, spec: "StudySpec") -> list[dict]:
+        """The reported numbers of this figure (assumed ones are listed separately)."""
+        return []
+
+    def cross_check(self, spec: "StudySpec", where: str) -> None:
+        """Raise ``ValueError`` (prefixed with ``where``) when the figure contradicts the rest of the spec."""
+
+
+class Citation(Strict):
+    authors: str
+    year: int
+    journal: str
+    volume: str | None = None
+    pages: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    pmc: str | None = None
+
+
+class Variable(Strict):
+    label: str
+    unit: str
+    bounds: tuple[float, float] | None = None
+    integer: bool = False
+    step: float | None = None
+    meaning: str | None = None
+
+    @model_validator(mode="after")
+    def _bounds_ordered(self) -> "Variable":
+        if self.bounds is not None and not self.bounds[0] < self.bounds[1]:
+            raise ValueError(f"bounds must be [low, high] with low < high, got {list(self.bounds)}")
+        return self
+
+
+def known(kind: str, name: str, where: str, pool) -> None:
+    """Raise ``ValueError`` when ``name`` is not among ``pool`` (a reference that does not resolve)."""
+    if name not in pool:
+        raise ValueError(f"{where}: unknown {kind} {name!r}")

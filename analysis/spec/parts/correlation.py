@@ -1,0 +1,85 @@
+"""Correlations between two variables within a group, or only their sign, significance or exact p."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from analysis.spec.constraints import p_value_range, significance_range
+from analysis.spec.parts.base import Figure, Quantity, SlotKey, Source, display_row, known
+
+
+def correlation_key(group: str, x: str, y: str) -> SlotKey:
+    """Key of the correlation slot for a pair, independent of order.
+
+    >>> str(correlation_key("clbp", "nprs", "hamstring_length"))
+    'r:clbp:hamstring_length:nprs'
+    """
+    a, b = sorted((x, y))
+    return SlotKey("r", (group, a, b))
+
+
+class Correlation(Figure):
+    """A correlation between two variables within one group.
+
+    ``r`` is reported or assumed. When the paper gives only a sign and
+    significance (``significant``), or an exact p value (``p``, read at its
+    published precision), the admissible range of an assumed ``r`` is derived.
+    Its slot is declared pair by pair with the unlisted pairs of the group
+    (see :func:`analysis.spec.assumptions.assumption_slots`), so ``slots`` is empty.
+    """
+
+    spec_field: ClassVar[str] = "correlations"
+    group: str
+    x: str
+    y: str
+    r: Quantity
+    sign: Literal["positive", "negative"] | None = None
+    significant: bool | None = None
+    p: float | None = Field(default=None, gt=0, le=1)
+    p_decimals: int | None = None
+    alpha: float = 0.05
+    source: Source | None = None
+    sign_assumed: bool = False
+
+    @property
+    def key(self) -> SlotKey:
+        return correlation_key(self.group, self.x, self.y)
+
+    def admissible_range(self, n: int) -> tuple[float, float]:
+        """The range ``r`` may take: the paper's constraint intersected with the spec's range."""
+        low, high = self.r.range if self.r.range is not None else (-0.95, 0.95)
+        if self.significant is not None:
+            c_low, c_high = significance_range(n, self.sign, self.significant, self.alpha)
+            low, high = max(low, c_low), min(high, c_high)
+        if self.p is not None:
+            r_low, r_high = p_value_range(n, self.p, self.p_decimals, self.sign)
+            low, high = max(low, r_low), min(high, r_high)
+        return low, high
+
+    def display_rows(self, spec) -> list[dict]:
+        figure = f"r({self.x}, {self.y}) in {self.group}"
+        if not self.r.is_assumption:
+            return [display_row(figure, f"{self.r.value:.{self.r.precision}f}", self.r.source)]
+        if self.significant is not None:
+            sign = (self.sign or "sign not reported") + (" (sign assumed)" if self.sign_assumed else "")
+            return [display_row(figure, f"{sign}, {'p < ' if self.significant else 'not significant at '}{self.alpha}",
+                                self.source)]
+        if self.p is not None:
+            return [display_row(figure, f"p = {self.p}" + (f", {self.sign} (sign assumed)" if self.sign_assumed else ""),
+                                self.source)]
+        return []
+
+    def cross_check(self, spec, where: str) -> None:
+        known("group", self.group, f"{where}.group", spec.groups)
+        for axis in ("x", "y"):
+            known("variable", getattr(self, axis), f"{where}.{axis}", spec.variables)
+        low, high = self.admissible_range(spec.n(self.group))
+        if low > high:
+            raise ValueError(f"{where} ({self.x}, {self.y}): the reported constraints leave no admissible r")
+        if not low <= self.r.point <= high:
+            raise ValueError(f"{where} ({self.x}, {self.y}): r = {self.r.point} lies outside its admissible range "
+                             f"[{low:.4f}, {high:.4f}]")
+        if self.r.value is None and self.r.range is None and self.significant is None and self.p is None:
+            raise ValueError(f"{where} ({self.x}, {self.y}): an assumed r needs a range or a reported constraint")

@@ -1,0 +1,93 @@
+"""Contingency tables of individuals, and the test statistics a paper reports."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import model_validator
+
+from analysis.spec.parts.base import Figure, Source, display_row, known
+
+
+class Table(Figure):
+    """A contingency table of individuals: ``counts[i][j]`` = rows with ``row_levels[i]`` and ``col_levels[j]``.
+
+    Tables of one spec that share a variable describe the same people: their margins
+    on it must agree, and the generator fills the other variable within each level.
+    """
+
+    spec_field: ClassVar[str] = "tables"
+    id: str
+    row: str
+    col: str
+    row_levels: list[str]
+    col_levels: list[str]
+    counts: list[list[int]]
+    source: Source
+
+    @model_validator(mode="after")
+    def _shape(self) -> "Table":
+        if len(self.counts) != len(self.row_levels) or any(len(r) != len(self.col_levels) for r in self.counts):
+            raise ValueError(f"counts must be {len(self.row_levels)} x {len(self.col_levels)}")
+        if any(c < 0 for r in self.counts for c in r):
+            raise ValueError("counts must be >= 0")
+        return self
+
+    @property
+    def total(self) -> int:
+        return sum(sum(r) for r in self.counts)
+
+    def display_rows(self, spec) -> list[dict]:
+        rows = []
+        for i, rl in enumerate(self.row_levels):
+            cells = ", ".join(f"{self.col} = {cl}: {self.counts[i][j]}" for j, cl in enumerate(self.col_levels))
+            rows.append(display_row(f"table {self.id}: {self.row} = {rl}", cells, self.source))
+        return rows
+
+    def cross_check(self, spec, where: str) -> None:
+        totals = {t.total for t in spec.tables}
+        if len(totals) > 1:
+            raise ValueError(f"tables: every table must describe the same people; totals differ: {sorted(totals)}")
+
+
+class ReportedTest(Figure):
+    """A test statistic the paper reports and the dataset must reproduce."""
+
+    spec_field: ClassVar[str] = "reported_tests"
+    kind: Literal["mann_whitney_u", "chi_square", "fisher_p", "risk_ratio"]
+    value: float
+    decimals: int | None = None
+    source: Source
+    variable: str | None = None
+    groups: tuple[str, str] | None = None
+    table: str | None = None
+    correction: bool = False
+    ci: tuple[float, float] | None = None
+    p: float | None = None
+    p_decimals: int | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _targets(self) -> "ReportedTest":
+        if self.kind == "mann_whitney_u" and (self.variable is None or self.groups is None):
+            raise ValueError("a Mann-Whitney U needs 'variable' and 'groups'")
+        if self.kind != "mann_whitney_u" and self.table is None:
+            raise ValueError(f"a {self.kind} needs the 'table' it was computed from")
+        return self
+
+    @property
+    def places(self) -> int:
+        """Published decimals of the statistic (2 when not given)."""
+        return self.decimals if self.decimals is not None else 2
+
+    def display_rows(self, spec) -> list[dict]:
+        target = self.table or f"{self.variable} ({' vs '.join(self.groups or ())})"
+        value = f"{self.value:.{self.decimals or 2}f}" + (f" ({self.ci[0]}-{self.ci[1]})" if self.ci else "")
+        value += f", p = {self.p}" if self.p is not None else ""
+        return [display_row(f"{self.kind.replace('_', ' ')} of {target}", value, self.source)]
+
+    def cross_check(self, spec, where: str) -> None:
+        for g in self.groups or ():
+            known("group", g, f"{where}.groups", spec.groups)
+        if self.table is not None:
+            known("table", self.table, f"{where}.table", {t.id for t in spec.tables})

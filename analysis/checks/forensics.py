@@ -15,7 +15,7 @@ Examples
 from __future__ import annotations
 
 import analysis.checks.figures  # noqa: F401  (registers every kind's checks)
-from analysis.checks.registry import EXAMINERS, VERDICTS, ForensicCheck
+from analysis.checks.registry import EXAMINERS, VERDICTS, ForensicCheck, run_registered
 from analysis.spec.model import StudySpec
 
 __all__ = ["VERDICTS", "ForensicCheck", "forensic_checks"]
@@ -23,10 +23,7 @@ __all__ = ["VERDICTS", "ForensicCheck", "forensic_checks"]
 
 def forensic_checks(spec: StudySpec) -> list[ForensicCheck]:
     """Every check the spec's published figures allow, kind by kind in the spec's figure order."""
-    out: list[ForensicCheck] = []
-    for kind, figures in spec.figures_by_kind().items():
-        if kind in EXAMINERS:
-            out += EXAMINERS[kind](figures, spec)
+    out: list[ForensicCheck] = run_registered(EXAMINERS, spec)
     if not out:
         out.append(ForensicCheck(spec.id, "-", "published figures", "-", "-", "not checkable",
                                  "no published figure allows a consistency check"))

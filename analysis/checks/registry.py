@@ -78,3 +78,12 @@ def examines(kind: type) -> Callable:
         EXAMINERS[kind] = fn
         return fn
     return decorate
+
+
+def run_registered(checks: dict[type, Callable], spec, *args) -> list:
+    """Run the registered check of every kind of figure ``spec`` has, kind by kind in the spec's figure order."""
+    out: list = []
+    for kind, figures in spec.figures_by_kind().items():
+        if kind in checks:
+            out += checks[kind](figures, spec, *args)
+    return out

@@ -20,7 +20,7 @@ from __future__ import annotations
 import pandas as pd
 
 import analysis.checks.figures  # noqa: F401  (registers every kind's checks)
-from analysis.checks.registry import REPRODUCERS, Check
+from analysis.checks.registry import REPRODUCERS, Check, run_registered
 from analysis.spec.model import StudySpec
 
 __all__ = ["Check", "reproduction_checks"]
@@ -28,8 +28,4 @@ __all__ = ["Check", "reproduction_checks"]
 
 def reproduction_checks(spec: StudySpec, frame: pd.DataFrame) -> list[Check]:
     """Every published figure of ``spec`` that a dataset should reproduce, checked on ``frame``."""
-    checks: list[Check] = []
-    for kind, figures in spec.figures_by_kind().items():
-        if kind in REPRODUCERS:
-            checks += REPRODUCERS[kind](figures, spec, frame)
-    return checks
+    return run_registered(REPRODUCERS, spec, frame)

@@ -82,7 +82,7 @@ class ReportedTest(Figure):
 
     def display_rows(self, spec) -> list[dict]:
         target = self.table or f"{self.variable} ({' vs '.join(self.groups or ())})"
-        value = f"{self.value:.{self.decimals or 2}f}" + (f" ({self.ci[0]}-{self.ci[1]})" if self.ci else "")
+        value = f"{self.value:.{self.places}f}" + (f" ({self.ci[0]}-{self.ci[1]})" if self.ci else "")
         value += f", p = {self.p}" if self.p is not None else ""
         return [display_row(f"{self.kind.replace('_', ' ')} of {target}", value, self.source)]
 

@@ -7,8 +7,8 @@ on first use, so ``import analysis`` (and the CLI's ``--help``) stays fast.
 >>> spec = load_study("S2")
 >>> dataset = build_dataset(spec, seed=1)
 >>> result = run_claim(load_claim("hamstring-stiffness-lbp"), ensemble_draws=10)
->>> result.verdict.label
-'association supported; causation not established'
+>>> result.verdict.category, result.certainty
+('supported', 'very low')
 """
 
 from __future__ import annotations

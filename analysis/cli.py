@@ -43,12 +43,15 @@ def claims_list(as_json: JsonFlag = False, jobs: JobsOption = 1, scheduler: Sche
     from analysis.core.parallel import parallel_map
 
     claims = list(load_claims().values())
-    verdicts = [r.verdict for r in parallel_map(run_claim, claims, jobs=jobs, scheduler=scheduler)]
+    results = parallel_map(run_claim, claims, jobs=jobs, scheduler=scheduler)
+    verdicts = [r.verdict for r in results]
+    certainty = {r.claim.id: r.certainty for r in results}
     rows = []
     for claim, verdict in zip(claims, verdicts):
         rows.append({"claim_id": claim.id, "title": claim.title, "post": claim.post.file,
                      "post_title": claim.post.title, "causal_language": claim.causal_language,
-                     "verdict": verdict.category, "verdict_label": verdict.label, "reason": verdict.reason})
+                     "verdict": verdict.category, "verdict_label": verdict.label, "reason": verdict.reason,
+                     "certainty": certainty[claim.id]})
     if as_json:
         _print_json(rows)
         return
@@ -160,8 +163,11 @@ def analyze(
         _print_json(result.to_json_dict())
         return
     typer.echo(f"{result.claim.id}: {result.verdict.label}\n  {result.verdict.reason}")
+    if result.certainty:
+        typer.echo(f"  certainty: {result.certainty}" + "".join(f"\n    - {why}" for why in result.certainty_reasons))
     for r in result.results:
-        typer.echo(f"\n[{r.study.spec.id}] {r.evidence.question}\n  verdict: {r.verdict.label}\n  {r.robustness_text}")
+        typer.echo(f"\n[{r.study.spec.id}] {r.evidence.question}\n  verdict: {r.verdict.label}\n"
+                   f"  rests on: {r.basis.value}: {r.basis_text}\n  {r.robustness_text}")
         for e in r.estimates:
             typer.echo(f"  - {e.sentence()}")
 

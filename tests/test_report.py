@@ -45,7 +45,8 @@ def test_index_and_claim_pages_exist(built):
     assert sorted(p.name for p in built.iterdir()) == sorted([f"{c}.html" for c in load_claims()] + ["index.html"])
     assert len(load_claims()) == 3
     index = (built / "index.html").read_text()
-    assert f'href="{CLAIM}.html"' in index and "association supported; causation not established" in index
+    assert f'href="{CLAIM}.html"' in index
+    assert "association shown, causation not established" in index and "certainty: very low" in index
     page = (built / f"{CLAIM}.html").read_text()
     for needed in ["Hypothesis and verdict rule", "What the paper published", "What the paper did not report",
                    "Limits of this design", "Provenance", "synthetic", "Fisher z", "noncentral t inversion",
@@ -57,7 +58,8 @@ def test_index_text_reads_as_sentences(built):
     text = re.sub(r"<[^>]+>", " ", (built / "index.html").read_text())
     assert not re.search(r"\w\.\.(\s|$)", text)  # a reason ending in "." must not get a second full stop
     assert "No data bear on it. No autopsy data" in text  # the untestable claim's reason follows as its own sentence
-    assert "3 tests on S1, S2" in text and "test(s)" not in text
+    assert "2 studies (S1, S2; case-control, cross-sectional), 3 tests." in text and "test(s)" not in text
+    assert "1 studies" not in text and "1 tests" not in text
 
 
 def test_pages_are_self_contained(built):

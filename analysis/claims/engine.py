@@ -23,7 +23,8 @@ import pandas as pd
 
 from analysis.claims.kinds import EvidenceKind, Outcome
 from analysis.claims.model import Claim
-from analysis.claims.verdicts import Robustness, Verdict, across_assumptions, combine, judge, observational_cap
+from analysis.claims.synthesis import Basis, Line, synthesize
+from analysis.claims.verdicts import Robustness, Verdict, across_assumptions, judge, observational_cap
 from analysis.core.errors import InputError, ReconstructionError
 from analysis.core.results import Estimate
 from analysis.datasets.loaders import file_sha256, read_table, schema_for, validate
@@ -51,6 +52,10 @@ class EvidenceResult:
     dataset: Dataset | None = None
     frame: pd.DataFrame | None = None
     outcome: Outcome | None = None
+    basis: Basis = Basis.ASSUMED
+    basis_text: str = ""
+    #: For a restated result: the estimates consistent with what the paper printed (never the assumed point value).
+    consistent_with: str | None = None
 
     @property
     def primary(self) -> Estimate:
@@ -77,6 +82,11 @@ class ClaimResult:
     results: list[EvidenceResult]
     verdict: Verdict
     pooled: list[PooledResult] = field(default_factory=list)
+    certainty: str | None = None
+    certainty_reasons: list[str] = field(default_factory=list)
+    #: Evidence ids (or "pooled ..." lines) that decided the verdict, and those set aside as sensitivity analyses.
+    deciding: list[str] = field(default_factory=list)
+    set_aside: list[str] = field(default_factory=list)
 
     def records(self) -> list[dict]:
         """Every estimate as a flat record with the study, evidence and verdict it belongs to."""
@@ -86,6 +96,7 @@ class ClaimResult:
                 rec = {"claim_id": self.claim.id, "evidence_id": r.evidence.id, "study_id": r.study.spec.id}
                 rec.update(e.to_dict())
                 rec["primary"] = e is r.primary
+                rec["basis"] = r.basis.value
                 out.append(rec)
         return out
 
@@ -96,10 +107,14 @@ class ClaimResult:
             "verdict": self.verdict.category,
             "verdict_label": self.verdict.label,
             "reason": self.verdict.reason,
+            "certainty": self.certainty,
+            "certainty_reasons": list(self.certainty_reasons),
             "evidence": [{"evidence_id": r.evidence.id, "study_id": r.study.spec.id, "source": r.source,
                           "source_sha256": r.source_sha256, "verdict": r.verdict.category,
                           "verdict_label": r.verdict.label, "reason": r.verdict.reason,
-                          "robustness": r.robustness.value, "robustness_text": r.robustness_text}
+                          "robustness": r.robustness.value, "robustness_text": r.robustness_text,
+                          "basis": r.basis.value, "basis_text": r.basis_text,
+                          "consistent_with": r.consistent_with}
                          for r in self.results],
             "pooled": [{"evidence_ids": p.evidence_ids, "verdict": p.verdict.category, "verdict_label": p.verdict.label,
                         "reason": p.verdict.reason, **p.estimate.to_dict()} for p in self.pooled],
@@ -170,9 +185,11 @@ def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = 
     if not ev.uses_dataset:
         out = ev.run(None, study.spec)
         verdict = observational_cap(judge_outcome(out, ev), causal_language, {study.spec.design})
+        basis, basis_text = _basis(ev, study, pd.DataFrame(), out)
         return EvidenceResult(ev, study, f"published estimate ({study.spec.short})", study.sha256, out.estimates,
                               verdict, Robustness.PUBLISHED_ESTIMATE,
-                              "No dataset: the published estimate and its CI are judged directly.", outcome=out)
+                              "No dataset: the published estimate and its CI are judged directly.", outcome=out,
+                              basis=basis, basis_text=basis_text)
     dataset = _dataset(study, seed)
     out = ev.run(dataset.frame, study.spec)
     sha = _frame_sha256(dataset.frame)
@@ -189,9 +206,71 @@ def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = 
     elif excluded:
         text += (f" {excluded} of {excluded + len(ensemble)} draws were left out: no dataset with their assumed "
                  f"values reproduces the published figures.")
+    basis, basis_text = _basis(ev, study, ensemble, out)
+    consistent = None
+    if basis is Basis.RESTATED:
+        verdict = _restated_verdict(ev, ensemble, out)
+        consistent = ev.consistent_with(study.spec)
     verdict = observational_cap(verdict, causal_language, {study.spec.design})
     return EvidenceResult(ev, study, source, sha, out.estimates, verdict, robustness, text, ensemble, dataset,
-                          dataset.frame, outcome=out)
+                          dataset.frame, outcome=out, basis=basis, basis_text=basis_text, consistent_with=consistent)
+
+
+#: Largest change of the judged estimate across assumption draws for a result to count as identified: half a unit
+#: in the second decimal, the precision papers print effect sizes (and log ratios) at.
+IDENTIFIED_TOLERANCE = 0.005
+
+
+def _basis(ev: EvidenceKind, study: StudyFile, ensemble: pd.DataFrame, out: Outcome) -> tuple[Basis, str]:
+    """What a result rests on (see :class:`Basis`), with a sentence saying why."""
+    spec = study.spec
+    if spec.composite:
+        return Basis.ASSUMED, ("a composite of several papers' assumptions, not a study: a what-if simulation that "
+                               "never counts as evidence")
+    hint = ev.basis_hint(spec)
+    if not ev.uses_dataset:
+        if hint == "assumed":
+            return Basis.ASSUMED, "the estimate itself was not published: it is the spec's assumption"
+        derived = out.judged is not None and out.estimates[0].ci_method.startswith("derived")
+        return Basis.PUBLISHED, ("the published estimate; its CI derived from the published exact p" if derived
+                                 else "the estimate and CI as published")
+    spread = ""
+    if len(ensemble):
+        spread = f"{ensemble['estimate'].min():.2f} to {ensemble['estimate'].max():.2f}"
+    if hint == "restated":
+        return Basis.RESTATED, ("the paper printed only the direction and significance of this effect; the test "
+                                "repeats the paper's own test, so it shows a direction, not a size; the "
+                                "reconstruction's point value is assumed and is not a result")
+    if not assumption_slots(spec):
+        return Basis.IDENTIFIED, "every number the reconstruction reads is published"
+    if not len(ensemble) or out.judged is None:
+        return Basis.ASSUMED, "rests on assumed values that were not varied"
+    moved = float(np.nanmax(np.abs(ensemble["estimate"].to_numpy(float) - out.judged.estimate)))
+    if moved <= IDENTIFIED_TOLERANCE and ensemble["category"].nunique() == 1:
+        return Basis.IDENTIFIED, (f"pinned by the published figures: the same (within {IDENTIFIED_TOLERANCE}) across "
+                                  f"all {len(ensemble)} draws of what the paper did not report")
+    return Basis.ASSUMED, (f"moves with values the paper did not report (from {spread} across {len(ensemble)} draws): "
+                           f"a sensitivity analysis, not evidence")
+
+
+def _restated_verdict(ev: EvidenceKind, ensemble: pd.DataFrame, out: Outcome) -> Verdict:
+    """The paper's own significance test, restated: its direction, never a size."""
+    if len(ensemble):
+        lows, highs = ensemble["ci_low"].to_numpy(float), ensemble["ci_high"].to_numpy(float)
+    elif out.judged is not None:
+        lows, highs = np.array([out.judged.ci_low]), np.array([out.judged.ci_high])
+    else:
+        return Verdict("inconclusive", "inconclusive (restated significance)", "no estimate to restate")
+    sign = ev.sign or 1
+    low, high = np.minimum(sign * lows, sign * highs), np.maximum(sign * lows, sign * highs)
+    if ev.sign != 0 and bool(np.all(low > 0)):
+        return Verdict("supported", "direction supported (the paper's significance test, restated)",
+                       "the paper reports a significant effect in the claimed direction; its size was not published")
+    if ev.sign != 0 and bool(np.all(high < 0)):
+        return Verdict("contradicted", "direction contradicted (the paper's significance test, restated)",
+                       "the paper reports a significant effect against the claimed direction")
+    return Verdict("inconclusive", "inconclusive (restated significance)",
+                   "the paper reports no significant effect; its size was not published")
 
 
 def load_evidence_frame(ev: EvidenceKind) -> tuple[pd.DataFrame, StudySpec]:
@@ -209,12 +288,52 @@ def run_claim(claim: Claim, data: str | Path | None = None, ensemble_draws: int 
         results = _run_on_user_data(claim, Path(data))
     else:
         results = [run_evidence(ev, claim.causal_language, ensemble_draws, seed) for ev in claim.evidence]
-    verdict = combine([r.verdict for r in results])
-    designs = {r.study.spec.design for r in results}
-    verdict = observational_cap(verdict, claim.causal_language, designs) if results else verdict
+    pooled = _pool(claim, results)
+    synthesis = synthesize([_line(r) for r in results], claim.causal_language,
+                           [_pooled_line(p, results) for p in pooled])
+    verdict = synthesis.verdict
     if claim.not_testable_reason and not claim.evidence:
         verdict = Verdict("not testable", "not testable with the available data", claim.not_testable_reason)
-    return ClaimResult(claim, results, verdict, _pool(claim, results))
+    return ClaimResult(claim, results, verdict, pooled, synthesis.certainty, synthesis.reasons, synthesis.deciding,
+                       synthesis.set_aside)
+
+
+def _risk_of_bias(r: EvidenceResult) -> tuple[str, ...]:
+    spec = r.study.spec
+    out: list[str] = []
+    if r.basis is Basis.OBSERVED:
+        return ()
+    if "unidentified" in spec.citation.authors.lower():
+        out.append("source unidentified")
+    sources = {row["where"] for row in spec.display_rows()}
+    if sources and sources <= {"abstract", "secondary"}:
+        out.append("figures from the abstract or a secondary source only")
+    if r.basis in (Basis.IDENTIFIED, Basis.RESTATED):
+        out.append("a reconstruction from summary figures")
+    return tuple(out)
+
+
+def _line(r: EvidenceResult) -> Line:
+    j = r.outcome.judged if r.outcome else None
+    sesoi = r.outcome.sesoi if r.outcome else r.evidence.judged_sesoi
+    return Line(r.evidence.id, r.study.spec.id, r.study.spec.design, r.basis, r.verdict.category,
+                j.estimate if j else None, j.ci_low if j else None, j.ci_high if j else None, sesoi, r.evidence.sign,
+                r.study.spec.randomised, _risk_of_bias(r), r.evidence.indirectness, r.study.spec.composite)
+
+
+def _pooled_line(p: PooledResult, results: list[EvidenceResult]) -> Line:
+    members = [r for r in results if r.evidence.id in p.evidence_ids]
+    designs = sorted({r.study.spec.design for r in members})
+    e = p.estimate
+    first = members[0]
+    return Line("pooled " + ", ".join(p.evidence_ids), "+".join(sorted({r.study.spec.id for r in members})),
+                designs[0] if len(designs) == 1 else "mixed", Basis.PUBLISHED
+                if all(r.basis is Basis.PUBLISHED for r in members) else Basis.IDENTIFIED, p.verdict.category,
+                e.estimate, e.ci_low, e.ci_high, first.outcome.sesoi, first.evidence.sign,
+                all(r.study.spec.randomised for r in members),
+                tuple(sorted({why for r in members for why in _risk_of_bias(r)})),
+                "; ".join(sorted({r.evidence.indirectness for r in members if r.evidence.indirectness})) or None,
+                False, e.extra.get("I2"), tuple(p.evidence_ids))
 
 
 def _pool(claim: Claim, results: list[EvidenceResult]) -> list[PooledResult]:
@@ -222,7 +341,8 @@ def _pool(claim: Claim, results: list[EvidenceResult]) -> list[PooledResult]:
     by_id = {r.evidence.id: r for r in results}
     pooled = []
     for group in claim.pool:
-        parts = [by_id[i] for i in group if i in by_id and by_id[i].outcome and by_id[i].outcome.judged is not None]
+        parts = [by_id[i] for i in group if i in by_id and by_id[i].outcome and by_id[i].outcome.judged is not None
+                 and by_id[i].basis in (Basis.PUBLISHED, Basis.IDENTIFIED)]  # never an assumed or restated estimate
         if len(parts) < 2:
             continue
         judged = [p.outcome.judged for p in parts]
@@ -259,5 +379,6 @@ def _run_on_user_data(claim: Claim, path: Path) -> list[EvidenceResult]:
         out.estimates = [e.with_source(source, sha) for e in out.estimates]
         verdict = observational_cap(judge_outcome(out, ev), claim.causal_language, {study.spec.design})
         results.append(EvidenceResult(ev, study, source, sha, out.estimates, verdict, Robustness.USER_DATA,
-                                      "Tested on the user's data; no assumptions enter.", frame=checked, outcome=out))
+                                      "Tested on the user's data; no assumptions enter.", frame=checked, outcome=out,
+                                      basis=Basis.OBSERVED, basis_text="the user's own data"))
     return results

@@ -33,13 +33,11 @@ VERDICT_RULE = (
     "Where a study's figures rest on assumptions, the test is repeated across the assumptions' admissible "
     "ranges; the study's verdict holds only if every draw gives the same category, otherwise it is "
     "inconclusive (depends on what the paper did not report). "
-    "A claim's verdict is supported (or contradicted) when every study's verdict is; mixed verdicts are "
-    "inconclusive and shown side by side. "
     "A claim that there is NO effect is supported when the 90% CI lies inside (-SESOI, +SESOI) and contradicted "
     "when the 95% CI excludes zero with an estimate at least the SESOI. "
-    "A published estimate without a CI cannot be judged and is inconclusive. "
-    "A claim in causal language tested only on observational designs is at most "
-    "'association supported; causation not established'."
+    "A published estimate without a CI is judged on a CI derived from its exact p where one was printed, and "
+    "is otherwise inconclusive. "
+    "How the tests of a claim combine into its verdict and certainty is the synthesis rule below."
 )
 
 

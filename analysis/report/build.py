@@ -30,6 +30,7 @@ from rich.progress import Progress
 from analysis import figures
 from analysis.claims.engine import DEFAULT_ENSEMBLE_DRAWS, ClaimResult, run_claim
 from analysis.claims.model import load_claims
+from analysis.claims.synthesis import SYNTHESIS_RULE
 from analysis.claims.verdicts import VERDICT_RULE
 from analysis.core.errors import InputError
 from analysis.core.parallel import parallel_map
@@ -38,6 +39,7 @@ from analysis.report.sections import build_sections
 
 PACKAGES = ["hamstring-evidence", "numpy", "pandas", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn",
             "jinja2", "pydantic"]
+RULE = VERDICT_RULE + " " + SYNTHESIS_RULE
 SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -57,7 +59,7 @@ def versions() -> dict[str, str]:
 
 
 def _page_context(cr: ClaimResult) -> dict:
-    return {"cr": cr, "claim": cr.claim, "page_sections": build_sections(cr), "rule": VERDICT_RULE,
+    return {"cr": cr, "claim": cr.claim, "page_sections": build_sections(cr), "rule": RULE,
             "command": f"hamstring-evidence report --claim {cr.claim.id}"}
 
 
@@ -129,7 +131,7 @@ def build_reports(out: str | Path = "reports", claim_ids: list[str] | None = Non
             progress.update(task, description="index")
             rows = forest_rows(results)
             summary = Markup(figures.forest(rows)) if len(rows) else None
-            index = env.get_template("index.html.j2").render(results=results, summary=summary, rule=VERDICT_RULE,
+            index = env.get_template("index.html.j2").render(results=results, summary=summary, rule=RULE,
                                                              strength=strength, versions=package_versions)
             (stage / "index.html").write_text(index, encoding="utf-8")
             progress.advance(task)

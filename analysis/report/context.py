@@ -20,7 +20,7 @@ from analysis import figures
 from analysis.checks import forensic_checks
 from analysis.checks.reproduce import reproduction_checks
 from analysis.claims.engine import ClaimResult, EvidenceResult
-from analysis.claims.verdicts import Robustness
+from analysis.claims.synthesis import Basis
 from analysis.report.limits import design_limits
 from analysis.spec.model import StudySpec
 
@@ -67,12 +67,55 @@ def study_sections(cr: ClaimResult) -> list[dict]:
     return list(sections.values())
 
 
+def found_text(r: EvidenceResult) -> str:
+    """What one test found, in the words its basis allows: an estimate with its CI only when it rests on published
+    figures; the interval consistent with the statement when restated; never an assumed value as a result."""
+    if r.study.spec.composite:
+        return "a what-if simulation built from several papers' assumptions: not a study, not evidence"
+    if r.basis is Basis.RESTATED:
+        return "consistent with " + (r.consistent_with or "the printed direction and significance; size not published")
+    scale = r.outcome.scale if r.outcome else r.evidence.effect_scale
+    if r.basis is Basis.ASSUMED:
+        if len(r.ensemble):
+            low, high = r.ensemble["estimate"].min(), r.ensemble["estimate"].max()
+            return f"not evidence: {scale} moves from {low:.2f} to {high:.2f} with values the paper did not report"
+        return "not evidence: the estimate is an assumption, not a published figure"
+    e = r.primary
+    if e.ci_low is None or e.ci_high is None:
+        return f"{e.estimate_type} {e.estimate:.2f} (CI not published)"
+    derived = " (CI derived from the published p)" if e.ci_method.startswith("derived") else ""
+    return f"{e.estimate_type} {e.estimate:.2f} [{e.ci_low:.2f}, {e.ci_high:.2f}]{derived}"
+
+
+def role_in_verdict(cr: ClaimResult, r: EvidenceResult) -> str:
+    """Whether a test decided the claim's verdict, was pooled into a deciding estimate, was shown beside the
+    deciding (randomised) evidence, or was set aside as a sensitivity analysis."""
+    evidence_id = r.evidence.id
+    if evidence_id in cr.set_aside:
+        return "set aside (sensitivity analysis)"
+    if evidence_id in cr.deciding:
+        return "decides"
+    if any(evidence_id in p.evidence_ids for p in cr.pooled):
+        return "decides (pooled)"
+    return "shown beside (observational)"
+
+
+def evidence_table(cr: ClaimResult) -> list[dict]:
+    """One row per test: study, design, population, what it rests on, what it found and its part in the verdict."""
+    return [{"study": r.study.spec.id, "short": r.study.spec.short, "design": r.study.spec.design,
+             "population": r.study.spec.population, "basis": r.basis.value, "found": found_text(r),
+             "question": r.evidence.question, "verdict": r.verdict, "role": role_in_verdict(cr, r)}
+            for r in cr.results]
+
+
 def forest_rows(results: list[ClaimResult]) -> pd.DataFrame:
     """One row per judged test of every claim, on its judging scale (ratios as logs)."""
     rows = []
     for cr in results:
         for r in cr.results:
             j = r.outcome.judged if r.outcome else None
+            if r.basis in (Basis.ASSUMED, Basis.RESTATED) or r.study.spec.composite:
+                continue  # an assumed value (a sensitivity analysis, a restated test's point) is never drawn
             if j is None or not all(math.isfinite(v) for v in (j.estimate, j.ci_low, j.ci_high)):
                 continue
             scale = r.outcome.scale
@@ -97,16 +140,18 @@ def as_sentence(text: str) -> str:
 
 
 def strength(cr: ClaimResult) -> str:
-    """A one-line summary of how much evidence bears on a claim and how robust it is."""
+    """A one-line summary of how much evidence bears on a claim: studies, designs, tests, and how many tests were
+    set aside as sensitivity analyses."""
     if not cr.results:
         return "No data bear on it."
     designs = sorted({r.study.spec.design for r in cr.results})
     studies = sorted({r.study.spec.id for r in cr.results}, key=lambda s: (len(s), s))
-    assumed = sum(r.robustness is Robustness.DEPENDS for r in cr.results)
     tests = len(cr.results)
-    text = f"{tests} test{'s' if tests != 1 else ''} on {', '.join(studies)} ({', '.join(designs)})"
-    if assumed:
-        text += f"; {assumed} {'depends' if assumed == 1 else 'depend'} on unreported values"
+    text = (f"{len(studies)} stud{'ies' if len(studies) != 1 else 'y'} ({', '.join(studies)}; {', '.join(designs)}), "
+            f"{tests} test{'s' if tests != 1 else ''}")
+    if cr.set_aside:
+        k = len(cr.set_aside)
+        text += f"; {k} set aside as sensitivity {'analyses' if k != 1 else 'analysis'} (assumed values)"
     return text + "."
 
 

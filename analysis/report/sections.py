@@ -10,7 +10,7 @@ Adding a section: register a builder here (or anywhere, with :func:`page_section
 Examples
 --------
 >>> [s.name for s in PAGE_SECTIONS]
-['claim', 'hypothesis', 'evidence', 'pooled', 'provenance']
+['evidence_table', 'claim', 'hypothesis', 'evidence', 'pooled', 'provenance']
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any, Callable
 from jinja2 import Template
 
 from analysis.claims.engine import ClaimResult
-from analysis.report.context import pooled_figures, study_sections
+from analysis.report.context import evidence_table, pooled_figures, study_sections
 
 Builder = Callable[[ClaimResult, dict], "dict | None"]
 
@@ -69,6 +69,12 @@ def build_sections(cr: ClaimResult) -> list[dict[str, Any]]:
         page[section.name] = data
         out.append({"name": section.name, "template": section.template, "data": data})
     return out
+
+
+@page_section("evidence_table")
+def _evidence_table(cr: ClaimResult, page: dict) -> dict | None:
+    rows = evidence_table(cr)
+    return {"rows": rows} if rows else None
 
 
 @page_section("claim")

@@ -72,8 +72,17 @@ class StudySpec(Strict):
     proportions: list[Proportion] = []
     reported_tests: list[ReportedTest] = []
     dataset_reason: str | None = None
+    #: True for a "study" composed of several papers' assumptions: a what-if simulation, never evidence.
+    composite: bool = False
+    #: For a meta-analysis or review: the designs it pools (randomised trials start at high GRADE certainty).
+    evidence_from: Literal["randomised", "observational"] | None = None
     seed: int = 20260101
     notes: list[str] = []
+
+    @property
+    def randomised(self) -> bool:
+        """True for a randomised trial, or a review/meta-analysis of randomised trials."""
+        return self.design == "rct" or self.evidence_from == "randomised"
 
     @property
     def builds_dataset(self) -> bool:

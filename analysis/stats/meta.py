@@ -57,7 +57,9 @@ def meta_analysis(effects, variances, method: str = "REML", level: float = 0.95,
     Returns
     -------
     Estimate
-        Pooled effect with its z-based CI; ``extra`` holds tau2, I2 (percent), Q, Q_p, k.
+        Pooled effect with its z-based CI; ``extra`` holds tau2, I2 (percent), Q, Q_p, k and, for random effects
+        with k >= 3, the prediction interval ``pi_low``/``pi_high`` for the effect in a new study (Cochrane Handbook
+        10.10.4.3: mu +/- t_{k-2} sqrt(tau^2 + SE^2), Higgins, Thompson & Spiegelhalter 2009; None otherwise).
     """
     y = np.asarray(effects, dtype=float)
     v = np.asarray(variances, dtype=float)
@@ -87,10 +89,14 @@ def meta_analysis(effects, variances, method: str = "REML", level: float = 0.95,
         i2 = 100 * tau2 / (tau2 + s2)
     names = {"FE": "fixed effect", "DL": "random effects, DerSimonian-Laird (tau^2 >= 0)",
              "PM": "random effects, Paule-Mandel", "REML": "random effects, REML"}
+    pi_low = pi_high = None
+    if method != "FE" and k >= 3:
+        half = float(stats.t.ppf(0.5 + level / 2, k - 2)) * math.sqrt(tau2 + se**2)
+        pi_low, pi_high = float(mu - half), float(mu + half)
     return Estimate(test="Meta-analysis", term=f"pooled ({k} studies)", estimate=float(mu),
                     estimate_type="pooled effect", ci_low=float(mu - z * se), ci_high=float(mu + z * se),
                     ci_level=level, ci_method="Wald z", statistic=float(mu / se), statistic_name="z",
                     p=float(2 * stats.norm.sf(abs(mu / se))), n=k,
                     method=f"Inverse-variance meta-analysis, {names[method]}",
                     se=float(se), extra={"tau2": tau2, "I2": i2, "Q": q_fe, "Q_p": float(stats.chi2.sf(q_fe, k - 1)),
-                           "k": k, "labels": labels or []})
+                           "k": k, "labels": labels or [], "pi_low": pi_low, "pi_high": pi_high})

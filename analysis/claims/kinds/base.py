@@ -72,6 +72,7 @@ class EvidenceKind(BaseModel):
     sesoi: float
     sesoi_reason: str
     ensemble_draws: int | None = None
+    indirectness: str | None = None
 
     #: The scale the primary effect is judged on.
     scale: ClassVar[str] = "effect"
@@ -122,6 +123,17 @@ class EvidenceKind(BaseModel):
     def run(self, frame: pd.DataFrame | None, spec: "StudySpec") -> Outcome:
         """Analyse ``frame`` (None for kinds that use no dataset)."""
         raise NotImplementedError
+
+    def basis_hint(self, spec: "StudySpec") -> str | None:
+        """What the kind knows of its own basis: ``"published"``/``"assumed"`` for a published estimate,
+        ``"restated"`` when the paper printed only the direction and significance of this very effect; None to let
+        the assumption ensemble decide (identified or assumed)."""
+        return None
+
+    def consistent_with(self, spec: "StudySpec") -> str | None:
+        """For a ``restated`` result: the estimates consistent with what the paper printed, in words (e.g. "r between
+        -1.00 and -0.25"), with the statement itself; None when the kind cannot say."""
+        return None
 
     def run_batch(self, frames: list[pd.DataFrame], spec: "StudySpec") -> list[Outcome] | None:
         """The judged effect on many datasets at once (an assumption ensemble), or None to run one by one."""

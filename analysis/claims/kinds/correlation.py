@@ -37,6 +37,38 @@ class CorrelationEvidence(EvidenceKind):
         return Outcome([primary, stats.spearman(rows[self.x], rows[self.y], names=names)], primary, self.scale,
                        self.judged_sesoi)
 
+    def basis_hint(self, spec) -> str | None:
+        c = spec.correlation(self.group, self.x, self.y) if self.group in spec.groups else None
+        if c is not None and c.r.is_assumption and (c.significant is not None or c.p is not None):
+            return "restated"
+        return None
+
+    def consistent_with(self, spec) -> str | None:
+        """The r values the paper's statement allows at its n (from its sign and significance, or its exact p).
+
+        >>> from analysis.spec.model import load_study
+        >>> ev = CorrelationEvidence(analysis="correlation", id="e", study="S1", question="q", group="clbp",
+        ...                          x="hamstring_length", y="nprs", direction="negative", sesoi=0.1, sesoi_reason="r")
+        >>> ev.consistent_with(load_study("S1"))
+        'r between -1.00 and -0.25 (printed: negative, p < 0.05; n = 60)'
+        """
+        from analysis.spec.constraints import p_value_range, significance_range
+
+        c = spec.correlation(self.group, self.x, self.y) if self.group in spec.groups else None
+        if c is None or not c.r.is_assumption:
+            return None
+        n = spec.n(self.group)
+        if c.significant is not None:
+            low, high = significance_range(n, c.sign, c.significant, c.alpha)
+            printed = f"{c.sign or 'sign not reported'}, {'p < ' if c.significant else 'not significant at '}{c.alpha:g}"
+        elif c.p is not None:
+            low, high = p_value_range(n, c.p, c.p_decimals, c.sign)
+            printed = f"p = {c.p:g}" + (f", {c.sign}" if c.sign else "")
+        else:
+            return None
+        assumed = " (sign assumed)" if c.sign_assumed else ""
+        return f"r between {low:.2f} and {high:.2f} (printed: {printed}{assumed}; n = {n})"
+
     def fast_ensemble(self, study, draws, seed):
         """Every draw's r from one batched computation (the same draws as building each dataset)."""
         from analysis.claims.verdicts import judge

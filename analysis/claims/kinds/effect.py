@@ -42,13 +42,26 @@ class PublishedEffectEvidence(EvidenceKind):
                         estimate_type=eff.measure, n=eff.n or 0, source=f"published ({spec.short}, {eff.estimate.source})",
                         method=f"{'Adjusted ' if eff.adjusted else ''}{eff.measure} as published"
                                + (f" ({eff.unit})" if eff.unit else "") + (f"; {eff.note}" if eff.note else ""))
-        if eff.ci is None:
-            return Outcome([base], None, scale, sesoi,
-                           note="no CI was published, so the estimate cannot be judged against zero or the SESOI")
-        lo, hi = eff.ci
-        z = sps.norm.ppf(0.5 + eff.ci_level / 2)
         f = math.log if ratio else (lambda v: v)
         centre = f(value)
+        if eff.ci is None:
+            if eff.p is None or eff.p_relation != "=" or centre == 0 or not 0 < eff.p < 1:
+                return Outcome([base], None, scale, sesoi,
+                               note="no CI was published (nor an exact p to derive one from), so the estimate cannot "
+                                    "be judged against zero or the SESOI")
+            se = abs(centre) / float(sps.norm.isf(eff.p / 2))
+            z = sps.norm.ppf(0.5 + eff.ci_level / 2)
+            lo, hi = centre - z * se, centre + z * se
+            back = math.exp if ratio else (lambda v: v)
+            derived = replace(base, ci_low=back(lo), ci_high=back(hi), ci_level=eff.ci_level,
+                              ci_method="derived from the published estimate and exact p (Altman & Bland 2011)",
+                              statistic=centre / se, statistic_name="z", p=eff.p, se=se)
+            judged = replace(derived, estimate=centre, ci_low=lo, ci_high=hi, estimate_type=scale)
+            return Outcome([derived], judged, scale, sesoi,
+                           note=f"no CI was published: the CI is derived from the estimate and its exact p = {eff.p:g} "
+                                f"(SE = |estimate| / z(p/2), normal approximation)")
+        lo, hi = eff.ci
+        z = sps.norm.ppf(0.5 + eff.ci_level / 2)
         se = (f(hi) - f(lo)) / (2 * z)
         published = replace(base, ci_low=lo, ci_high=hi, ci_level=eff.ci_level, ci_method="as published",
                             statistic=centre / se, statistic_name="z", p=float(2 * sps.norm.sf(abs(centre / se))))
@@ -56,6 +69,9 @@ class PublishedEffectEvidence(EvidenceKind):
                          ci_method="from the published CI (SE = width / 2z)")
         return Outcome([published], judged, scale, sesoi,
                        note="p and the 90% CI are derived from the published CI (normal approximation)")
+
+    def basis_hint(self, spec) -> str | None:
+        return "assumed" if self._published(spec).estimate.is_assumption else "published"
 
     def figures(self, result, synthetic: str) -> list[Figure]:
         from analysis import figures

@@ -32,6 +32,25 @@ class LogisticEvidence(EvidenceKind):
     def prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame[self.among] == 1] if self.among else frame
 
+    def basis_hint(self, spec) -> str | None:
+        for o in spec.cohort.outcomes if spec.cohort is not None else []:
+            q = o.odds_ratios.get(self.covariate)
+            if o.name == self.outcome and q is not None and q.is_assumption and any(
+                    a.covariate == self.covariate for a in o.reported):
+                return "restated"
+        return None
+
+    def consistent_with(self, spec) -> str | None:
+        """What the paper's statement allows for the odds ratio: above or below 1, or not shown to differ from 1."""
+        for o in spec.cohort.outcomes if spec.cohort is not None else []:
+            for a in o.reported:
+                if o.name == self.outcome and a.covariate == self.covariate:
+                    if a.significant:
+                        side = "above 1" if a.direction == "positive" else "below 1"
+                        return f"an OR {side}, of unpublished size (printed: {a.published})"
+                    return f"an OR whose 95% CI includes 1, of unpublished size (printed: {a.published})"
+        return None
+
     def run(self, frame, spec) -> Outcome:
         formula = f"{self.outcome} ~ " + " + ".join([self.covariate, *self.adjust])
         records = stats.logistic(formula, self.prepare(frame))

@@ -94,7 +94,7 @@ def studies_show(study_id: str, as_json: JsonFlag = False) -> None:
         _print_json(data)
         return
     spec = study.spec
-    typer.echo(f"{spec.id}: {spec.title}\n  {spec.citation.authors} ({spec.citation.year}) {spec.citation.journal}"
+    typer.echo(f"{spec.id}: {spec.title}\n  {spec.citation.authors} ({spec.citation.year_text}) {spec.citation.journal}"
                f"{' doi:' + spec.citation.doi if spec.citation.doi else ''}\n  design: {spec.design}; {spec.population}")
     for gid, g in spec.groups.items():
         typer.echo(f"  group {gid}: {g.label}, n = {spec.n(gid)}" + ("  ASSUMED" if g.n.is_assumption else ""))

@@ -45,7 +45,7 @@ def test_every_claim_runs_and_gets_a_verdict_with_a_reason(claim):
     for r in result.results:
         assert r.estimates and r.verdict.reason
         for e in r.estimates:
-            assert e.method and (e.ci_low is not None or r.evidence.analysis == "effect")
+            assert e.method and (e.ci_low is not None or r.evidence.analysis in ("effect", "statement"))
 
 
 def test_untestable_claims_say_why():
@@ -77,9 +77,10 @@ def test_claims_list_table_keeps_its_columns(capsys):
 def test_causal_claims_on_observational_data_are_capped():
     result = run_claim(CLAIMS["asymmetry-pain-rotation"], ensemble_draws=4)
     assert result.verdict.label.endswith("association shown, causation not established")
-    # the stretching trial is randomised: no cap; one trial, outcomes whose CIs cross the SESOI: moderate
+    # the stretching evidence is randomised (a trial, reviews of trials): no cap, and certainty starts high
     stretching = run_claim(CLAIMS["stretching-reduces-pain"])
-    assert "causation" not in stretching.verdict.label and stretching.certainty == "moderate"
+    assert "causation" not in stretching.verdict.label
+    assert stretching.certainty_reasons[0] == "randomised trials: start at high certainty"
 
 
 def test_assumed_or_restated_estimates_are_never_pooled():

@@ -183,3 +183,15 @@ def test_the_docs_carry_both_rules_word_for_word():
 
     doc = (Path(__file__).parents[1] / "docs" / "verdicts.md").read_text()
     assert VERDICT_RULE in doc and SYNTHESIS_RULE in doc
+
+
+def test_a_studys_published_estimate_decides_over_its_restated_significance():
+    """One study, two tests: the restatement of its significance is shown beside its published estimate, so the
+    study is not counted twice."""
+    published = Line("s-or", "S9", "cohort", Basis.PUBLISHED, "inconclusive", 0.3, -0.1, 0.7, sesoi=0.1)
+    restated = Line("s-sig", "S9", "cohort", Basis.RESTATED, "supported")
+    other = Line("o-sig", "S8", "cohort", Basis.RESTATED, "supported")
+    s = synthesize([published, restated, other], causal_language=False)
+    assert s.deciding == ["s-or", "o-sig"]
+    assert s.verdict.category == "supported"  # 1 of 2 deciding tests supports and none contradicts
+    assert any(r.startswith("shown beside, not deciding") and "s-sig" in r for r in s.reasons)

@@ -184,12 +184,15 @@ def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = 
     study = load_study_file(ev.study)
     if not ev.uses_dataset:
         out = ev.run(None, study.spec)
-        verdict = observational_cap(judge_outcome(out, ev), causal_language, {study.spec.design})
         basis, basis_text = _basis(ev, study, pd.DataFrame(), out)
+        verdict, consistent = judge_outcome(out, ev), None
+        if basis is Basis.RESTATED:
+            verdict, consistent = _stated_verdict(ev, ev.stated_direction(study.spec)), ev.consistent_with(study.spec)
+        verdict = observational_cap(verdict, causal_language, {study.spec.design})
         return EvidenceResult(ev, study, f"published estimate ({study.spec.short})", study.sha256, out.estimates,
                               verdict, Robustness.PUBLISHED_ESTIMATE,
-                              "No dataset: the published estimate and its CI are judged directly.", outcome=out,
-                              basis=basis, basis_text=basis_text)
+                              "No dataset: the published figures are judged directly.", outcome=out,
+                              basis=basis, basis_text=basis_text, consistent_with=consistent)
     dataset = _dataset(study, seed)
     out = ev.run(dataset.frame, study.spec)
     sha = _frame_sha256(dataset.frame)
@@ -228,6 +231,9 @@ def _basis(ev: EvidenceKind, study: StudyFile, ensemble: pd.DataFrame, out: Outc
         return Basis.ASSUMED, ("a composite of several papers' assumptions, not a study: a what-if simulation that "
                                "never counts as evidence")
     hint = ev.basis_hint(spec)
+    if not ev.uses_dataset and hint == "restated":
+        return Basis.RESTATED, ("the paper printed only the direction and significance of this finding; the test "
+                                "repeats the paper's own test, so it shows a direction, not a size")
     if not ev.uses_dataset:
         if hint == "assumed":
             return Basis.ASSUMED, "the estimate itself was not published: it is the spec's assumption"
@@ -251,6 +257,24 @@ def _basis(ev: EvidenceKind, study: StudyFile, ensemble: pd.DataFrame, out: Outc
                                   f"all {len(ensemble)} draws of what the paper did not report")
     return Basis.ASSUMED, (f"moves with values the paper did not report (from {spread} across {len(ensemble)} draws): "
                            f"a sensitivity analysis, not evidence")
+
+
+def _stated_verdict(ev: EvidenceKind, direction: int | None) -> Verdict:
+    """A printed direction and significance, restated: supported or contradicted in direction only; a
+    non-significant finding (or a claim of no effect, which an unsized finding cannot show) is inconclusive."""
+    if direction and ev.sign and direction == ev.sign:
+        return Verdict("supported", "direction supported (the paper's significance test, restated)",
+                       "the paper reports a significant effect in the claimed direction; its size was not published")
+    if direction and ev.sign and direction == -ev.sign:
+        return Verdict("contradicted", "direction contradicted (the paper's significance test, restated)",
+                       "the paper reports a significant effect against the claimed direction; its size was not "
+                       "published")
+    if direction == 0:
+        return Verdict("inconclusive", "inconclusive (restated significance)",
+                       "the paper reports no significant effect; its size was not published, so it cannot show "
+                       "the effect is absent")
+    return Verdict("inconclusive", "inconclusive (restated significance)",
+                   "a finding of unpublished size cannot show that an effect is negligible")
 
 
 def _restated_verdict(ev: EvidenceKind, ensemble: pd.DataFrame, out: Outcome) -> Verdict:
@@ -308,7 +332,7 @@ def _risk_of_bias(r: EvidenceResult) -> tuple[str, ...]:
     sources = {row["where"] for row in spec.display_rows()}
     if sources and sources <= {"abstract", "secondary"}:
         out.append("figures from the abstract or a secondary source only")
-    if r.basis in (Basis.IDENTIFIED, Basis.RESTATED):
+    if r.basis in (Basis.IDENTIFIED, Basis.RESTATED) and r.evidence.uses_dataset:
         out.append("a reconstruction from summary figures")
     return tuple(out)
 
@@ -318,7 +342,8 @@ def _line(r: EvidenceResult) -> Line:
     sesoi = r.outcome.sesoi if r.outcome else r.evidence.judged_sesoi
     return Line(r.evidence.id, r.study.spec.id, r.study.spec.design, r.basis, r.verdict.category,
                 j.estimate if j else None, j.ci_low if j else None, j.ci_high if j else None, sesoi, r.evidence.sign,
-                r.study.spec.randomised, _risk_of_bias(r), r.evidence.indirectness, r.study.spec.composite)
+                r.study.spec.randomised, _risk_of_bias(r), r.evidence.indirectness, r.study.spec.composite,
+                j.extra.get("I2") if j else None)
 
 
 def _pooled_line(p: PooledResult, results: list[EvidenceResult]) -> Line:

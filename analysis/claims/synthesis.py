@@ -9,11 +9,14 @@ The rule (also on every page, :data:`SYNTHESIS_RULE`):
   the paper's own test, so it speaks to direction, not size). ``assumed`` tests (the estimate moves with values
   the paper did not report) and composite "studies" are sensitivity analyses: never counted, never pooled.
 - The best available design decides: when randomised evidence exists, it decides and observational tests are
-  shown beside it.
-- Direction: supported when at least one deciding test supports the claim, none contradicts it, and supporting
-  tests are at least half of them; contradicted symmetrically; conflicting tests give "inconclusive (conflicting)".
+  shown beside it. Within one study, a published or identified estimate decides over a restatement of the same
+  study's significance.
+- Direction: supported when supporting tests are at least half of the deciding tests and outnumber contradicting
+  ones at least three to one (:data:`CONFLICT_RATIO`); contradicted symmetrically; tests pointing both ways more
+  evenly give "inconclusive (conflicting)", and any conflict lowers certainty for inconsistency.
 - Certainty starts high for randomised evidence and low for observational (GRADE handbook, 5.1), and drops one
-  level each for risk of bias, inconsistency, indirectness and imprecision (GRADE handbook, 5.2).
+  level each for risk of bias, inconsistency, indirectness and imprecision (GRADE handbook, 5.2); risk of bias,
+  indirectness and imprecision count when they affect at least half of the deciding tests.
 
 Examples
 --------
@@ -40,18 +43,24 @@ SYNTHESIS_RULE = (
     "paper did not report). Assumed tests and composite simulations are sensitivity analyses: they never count "
     "toward a verdict and are never pooled. Estimates of the same quantity from two or more published or identified "
     "tests are pooled by random effects (REML) with a 95% prediction interval (Cochrane Handbook, chapter 10). The "
-    "best available design decides (randomised trials over observational studies). The claim is supported when "
-    "at least one deciding test supports it, none contradicts it and supporting tests are at least half of them "
-    "(contradicted symmetrically); tests pointing both ways make it inconclusive. Observational designs show "
-    "association: they neither establish nor exclude a cause. Certainty follows GRADE (GRADE handbook, section 5): "
-    "randomised evidence starts high and observational evidence low; each of risk of bias (abstract-only "
+    "best available design decides (randomised trials over observational studies), and within a study its "
+    "published estimate decides over a restatement of its significance. The claim is supported when "
+    "supporting tests are at least half of the deciding tests and outnumber contradicting ones at least three to "
+    "one (contradicted symmetrically); tests pointing both ways more evenly make it inconclusive. Observational "
+    "designs show association: they neither establish nor exclude a cause. Certainty follows GRADE (GRADE "
+    "handbook, section 5): randomised evidence starts high and observational evidence low; each of risk of bias "
+    "(abstract-only "
     "reporting, an unidentified source, a reconstruction), inconsistency (conflicting directions, I-squared of 50% "
     "or more), indirectness (a population or intervention other than the claim's) and imprecision (a CI that "
-    "crosses the smallest effect of interest, or a size that was never published) lowers it one level. "
+    "crosses the smallest effect of interest, or a size that was never published) lowers it one level when it "
+    "affects at least half of the deciding tests (a concern of a minority is named, not downgraded). "
     "Publication bias cannot be assessed with fewer than ten studies (Cochrane Handbook, chapter 13)."
 )
 
 RANDOMISED_DESIGNS = {"rct"}
+
+#: Tests pointing both ways leave a claim inconclusive unless one side outnumbers the other at least this many times.
+CONFLICT_RATIO = 3
 
 
 class Basis(str, Enum):
@@ -161,8 +170,11 @@ def synthesize(lines: list[Line], causal_language: bool, pooled: list[Line] | No
                                  f"the papers did not report, so none counts as evidence"),
                          "very low", ["no published, identified or restated estimate: only sensitivity analyses"],
                          [], set_aside)
+    sized = {ln.study_id for ln in counted if ln.basis in (Basis.PUBLISHED, Basis.IDENTIFIED, Basis.OBSERVED)}
+    beside = [ln.evidence_id for ln in counted if ln.basis is Basis.RESTATED and ln.study_id in sized]
     pooled_members = {m for p in pooled or [] for m in p.members}
-    body = [ln for ln in counted if ln.evidence_id not in pooled_members] + list(pooled or [])
+    body = [ln for ln in counted if ln.evidence_id not in pooled_members and ln.evidence_id not in beside] + list(
+        pooled or [])
     randomised = [ln for ln in body if ln.is_randomised]
     deciding = randomised or body
     reasons: list[str] = []
@@ -174,36 +186,48 @@ def synthesize(lines: list[Line], causal_language: bool, pooled: list[Line] | No
                        f"not deciding")
     categories = [ln.category for ln in deciding]
     n_sup, n_con = categories.count("supported"), categories.count("contradicted")
-    if n_sup and n_con:
+    conflict = bool(n_sup and n_con)
+    if conflict and max(n_sup, n_con) < CONFLICT_RATIO * min(n_sup, n_con):
         category, label = "inconclusive", "inconclusive (conflicting evidence)"
         reason = f"the deciding tests point both ways ({n_sup} support, {n_con} contradict)"
-    elif n_sup and 2 * n_sup >= len(deciding):
-        category, label, reason = "supported", "supported", f"{n_sup} of {len(deciding)} deciding tests support it"
-    elif n_con and 2 * n_con >= len(deciding):
-        category, label, reason = "contradicted", "contradicted", f"{n_con} of {len(deciding)} deciding tests contradict it"
+    elif n_sup > n_con and 2 * n_sup >= len(deciding):
+        category, label = "supported", "supported"
+        reason = f"{n_sup} of {len(deciding)} deciding tests support it" + (f", {n_con} contradict" if n_con else "")
+    elif n_con > n_sup and 2 * n_con >= len(deciding):
+        category, label = "contradicted", "contradicted"
+        reason = f"{n_con} of {len(deciding)} deciding tests contradict it" + (f", {n_sup} support" if n_sup else "")
     else:
         category, label = "inconclusive", "inconclusive"
         reason = f"{len(deciding) - n_sup - n_con} of {len(deciding)} deciding tests are inconclusive"
-    biased = _grouped((why, ln.evidence_id) for ln in deciding for why in ln.risk_of_bias)
-    if biased:
-        level -= 1
-        reasons.append("risk of bias (-1): " + biased)
+
+    def concern(name: str, affected: list[str], detail: str) -> None:
+        nonlocal level
+        if not affected:
+            return
+        if 2 * len(set(affected)) >= len(deciding):
+            level -= 1
+            reasons.append(f"{name} (-1): {detail}")
+        else:
+            reasons.append(f"{name}: noted, not downgraded (a minority of the deciding tests, "
+                           f"{len(set(affected))} of {len(deciding)}): {detail}")
+
+    concern("risk of bias", [ln.evidence_id for ln in deciding if ln.risk_of_bias],
+            _grouped((why, ln.evidence_id) for ln in deciding for why in ln.risk_of_bias))
     i2_high = [ln for ln in deciding if ln.i2 is not None and ln.i2 >= 50]
-    if (n_sup and n_con) or i2_high:
+    if conflict or i2_high:
         level -= 1
-        why = "conflicting directions" if n_sup and n_con else f"I-squared {i2_high[0].i2:.0f}% in a pooled estimate"
-        reasons.append(f"inconsistency (-1): {why}")
-    indirect = _grouped((ln.indirectness, ln.evidence_id) for ln in deciding if ln.indirectness)
-    if indirect:
-        level -= 1
-        reasons.append("indirectness (-1): " + indirect)
+        whys = ([f"conflicting directions ({n_sup} support, {n_con} contradict)"] if conflict else []) + [
+            f"I-squared {ln.i2:.0f}% ({ln.evidence_id})" for ln in i2_high]
+        reasons.append(f"inconsistency (-1): {'; '.join(whys)}")
+    concern("indirectness", [ln.evidence_id for ln in deciding if ln.indirectness],
+            _grouped((ln.indirectness, ln.evidence_id) for ln in deciding if ln.indirectness))
     imprecise = [ln.evidence_id for ln in deciding if _crosses_sesoi(ln)]
-    if imprecise:
-        level -= 1
-        reasons.append("imprecision (-1): the CI crosses the smallest effect of interest, or only significance "
-                       "was published, for " + ", ".join(imprecise))
+    concern("imprecision", imprecise, "the CI crosses the smallest effect of interest, or only significance was "
+                                      "published, for " + ", ".join(imprecise))
     if len({ln.study_id for ln in deciding}) < 10:
         reasons.append("publication bias: not assessable with fewer than ten studies (not downgraded)")
+    if beside:
+        reasons.append(f"shown beside, not deciding (the same study's published estimate decides): {', '.join(beside)}")
     if set_aside:
         reasons.append(f"set aside as sensitivity analyses (assumed values or a composite): {', '.join(set_aside)}")
     certainty = CERTAINTY[max(level, 0)]

@@ -93,11 +93,14 @@ def role_in_verdict(cr: ClaimResult, r: EvidenceResult) -> str:
     evidence_id = r.evidence.id
     if evidence_id in cr.set_aside:
         return "set aside (sensitivity analysis)"
+    says = {"supported": "supports", "contradicted": "contradicts"}.get(r.verdict.category, "inconclusive")
     if evidence_id in cr.deciding:
-        return "decides"
+        return f"decides: {says}"
     if any(evidence_id in p.evidence_ids for p in cr.pooled):
-        return "decides (pooled)"
-    return "shown beside (observational)"
+        return f"decides through the pooled estimate: {says}"
+    if r.basis is Basis.RESTATED:
+        return f"shown beside (the study's published estimate decides): {says}"
+    return f"shown beside (observational; randomised evidence decides): {says}"
 
 
 def evidence_table(cr: ClaimResult) -> list[dict]:
@@ -119,8 +122,9 @@ def forest_rows(results: list[ClaimResult]) -> pd.DataFrame:
             if j is None or not all(math.isfinite(v) for v in (j.estimate, j.ci_low, j.ci_high)):
                 continue
             scale = r.outcome.scale
-            panel = "r" if scale == "r" else ("log ratio (RR, OR, HR, rate ratio)" if scale.startswith("log")
-                                              else "standardised difference (g, SMD)")
+            panel = ("r" if scale == "r" else "log ratio (RR, OR, HR, rate ratio)" if scale.startswith("log")
+                     else "mean difference (points on the paper's scale)" if scale == "MD"
+                     else "standardised difference (g, SMD)")
             rows.append({"label": f"{cr.claim.number or 0:>2}: {r.evidence.id} ({r.study.spec.id})", "scale": panel,
                          "estimate": j.estimate, "ci_low": j.ci_low, "ci_high": j.ci_high,
                          "category": r.verdict.category})

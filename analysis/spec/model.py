@@ -38,6 +38,7 @@ from analysis.spec.parts import (  # noqa: F401
     Quantity,
     Rates,
     ReportedTest,
+    Statement,
     Strict,
     Summary,
     Table,
@@ -71,7 +72,10 @@ class StudySpec(Strict):
     effects: list[Effect] = []
     proportions: list[Proportion] = []
     reported_tests: list[ReportedTest] = []
+    statements: list[Statement] = []
     dataset_reason: str | None = None
+    #: Why no claim cites this study (one line); a spec is either evidence for a claim or says why not (tested).
+    unused_reason: str | None = None
     #: True for a "study" composed of several papers' assumptions: a what-if simulation, never evidence.
     composite: bool = False
     #: For a meta-analysis or review: the designs it pools (randomised trials start at high GRADE certainty).
@@ -91,7 +95,8 @@ class StudySpec(Strict):
 
     #: The fields that hold published figures, in the order checks and pages list them.
     FIGURE_FIELDS: ClassVar[tuple[str, ...]] = ("groups", "summaries", "correlations", "categoricals", "tables",
-                                                "reported_tests", "cohort", "rates", "effects", "proportions")
+                                                "reported_tests", "cohort", "rates", "effects", "proportions",
+                                                "statements")
 
     def figures(self) -> Iterator[tuple[str, Figure]]:
         """Every published figure of the spec as ``(where, figure)``, e.g. ``("summaries[0]", Summary(...))``."""

@@ -18,20 +18,27 @@ def effects_possible(effects: list[Effect], spec) -> list[ForensicCheck]:
     out = []
     for e in effects:
         what = f"{e.measure} {e.comparison} -> {e.outcome}"
+        if e.secondary is not None:
+            primary = f"{e.estimate.point:g}" + (f" ({e.ci[0]:g}-{e.ci[1]:g})" if e.ci else "")
+            same = e.secondary.estimate == e.estimate.point and (e.secondary.ci is None or e.ci is None
+                                                                 or tuple(e.secondary.ci) == tuple(e.ci))
+            out.append(ForensicCheck(spec.id, "primary vs secondary", what, primary,
+                                     f"{e.secondary.where}: {e.secondary.printed}", verdict_of(same),
+                                     "" if same else "the secondary source mis-copies the primary; the primary is kept"))
         if e.ci is None:
             if e.p is not None:
                 out.append(ForensicCheck(spec.id, "CI vs estimate", what, f"{e.estimate.point:g}, p {e.p_relation} {e.p:g}",
                                          "-", "not checkable", "no CI published"))
             continue
         ratio = e.measure in ("OR", "RR", "HR")
-        f = math.log if ratio else (lambda v: v)
-        dec = max(decimals_of(e.ci[0]), decimals_of(e.ci[1]))
+        f = (lambda v: math.log(max(v, 1e-12))) if ratio else (lambda v: v)  # a rounded ratio limit may reach 0
+        dec = e.ci_decimals if e.ci_decimals is not None else max(decimals_of(e.ci[0]), decimals_of(e.ci[1]))
         half = 0.5 * 10 ** -dec
-        lo_lims = [f(max(e.ci[0] - half, 1e-12)), f(e.ci[0] + half)]
+        lo_lims = [f(e.ci[0] - half), f(e.ci[0] + half)]
         hi_lims = [f(e.ci[1] - half), f(e.ci[1] + half)]
         mids = [(lo_lims[0] + hi_lims[0]) / 2, (lo_lims[1] + hi_lims[1]) / 2]
-        est_half = 0.5 * 10 ** -decimals_of(e.estimate.point)
-        est_range = [f(max(e.estimate.point - est_half, 1e-12)), f(e.estimate.point + est_half)]
+        est_half = 0.5 * 10 ** -(e.estimate.precision if not e.estimate.is_assumption else decimals_of(e.estimate.point))
+        est_range = [f(e.estimate.point - est_half), f(e.estimate.point + est_half)]
         ok = est_range[0] <= mids[1] and mids[0] <= est_range[1]
         centre = (f(e.ci[0]) + f(e.ci[1])) / 2
         shown = math.exp(centre) if ratio else centre
@@ -45,7 +52,7 @@ def effects_possible(effects: list[Effect], spec) -> list[ForensicCheck]:
             se_range = [(hi_lims[0] - lo_lims[1]) / (2 * z), (hi_lims[1] - lo_lims[0]) / (2 * z)]
             ps = [2 * sps.norm.sf(abs(centre) / s) for s in se_range]
             p_low, p_high = min(ps), max(ps)
-            pd_ = decimals_of(e.p)
+            pd_ = e.p_decimals if e.p_decimals is not None else decimals_of(e.p)
             if e.p_relation == "=":
                 error = e.p > round(p_high, pd_) or e.p < round(p_low, pd_)
             elif e.p_relation == "<":

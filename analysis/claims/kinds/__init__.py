@@ -9,11 +9,21 @@
 | ``logistic`` | cohort rows | OR of ``covariate`` adjusted for ``adjust`` |
 | ``rate_interaction`` | per-row outcomes, or age band x outcome counts with exposure | age x factor rate-ratio interaction |
 | ``cox`` | cohort rows | HR of ``covariate`` for time to ``outcome`` |
+| ``statement`` | a finding printed as direction and significance only (no dataset) | none: restated direction |
 
 Importing this package registers every kind in :data:`KINDS`.
 """
 
-from analysis.claims.kinds import correlation, cox, effect, logistic, rate_interaction, risk_ratio, two_group  # noqa: F401
+from analysis.claims.kinds import (  # noqa: F401
+    correlation,
+    cox,
+    effect,
+    logistic,
+    rate_interaction,
+    risk_ratio,
+    statement,
+    two_group,
+)
 from analysis.claims.kinds.base import (
     KINDS,
     EvidenceKind,

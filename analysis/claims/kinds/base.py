@@ -130,6 +130,11 @@ class EvidenceKind(BaseModel):
         the assumption ensemble decide (identified or assumed)."""
         return None
 
+    def stated_direction(self, spec: "StudySpec") -> int | None:
+        """For a restated result without a dataset: the direction the paper reported as significant (+1 or -1), 0
+        when it reported no significant effect, None when the kind has no such statement."""
+        return None
+
     def consistent_with(self, spec: "StudySpec") -> str | None:
         """For a ``restated`` result: the estimates consistent with what the paper printed, in words (e.g. "r between
         -1.00 and -0.25"), with the statement itself; None when the kind cannot say."""

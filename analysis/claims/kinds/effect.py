@@ -66,7 +66,8 @@ class PublishedEffectEvidence(EvidenceKind):
         published = replace(base, ci_low=lo, ci_high=hi, ci_level=eff.ci_level, ci_method="as published",
                             statistic=centre / se, statistic_name="z", p=float(2 * sps.norm.sf(abs(centre / se))))
         judged = replace(published, estimate=centre, ci_low=f(lo), ci_high=f(hi), estimate_type=scale, se=se,
-                         ci_method="from the published CI (SE = width / 2z)")
+                         ci_method="from the published CI (SE = width / 2z)",
+                         extra={**published.extra, **({"I2": eff.i2} if eff.i2 is not None else {})})
         return Outcome([published], judged, scale, sesoi,
                        note="p and the 90% CI are derived from the published CI (normal approximation)")
 

@@ -13,6 +13,7 @@
 | rates with exposure | :class:`Rates` | one row per unit (club-season) with events and exposure |
 | effect estimates with CIs | :class:`Effect` | none: inputs to meta-analysis and forensics |
 | percentages with their counts | :class:`Proportion` | none: checked by the forensics |
+| findings printed only as direction and significance | :class:`Statement` | none: restated, and checked |
 
 Each is a :class:`Figure` (see :mod:`analysis.spec.parts.base` for the interface).
 """
@@ -33,9 +34,10 @@ from analysis.spec.parts.correlation import Correlation, correlation_key
 from analysis.spec.parts.effect import Effect, Proportion
 from analysis.spec.parts.group import Group
 from analysis.spec.parts.rates import Rates
+from analysis.spec.parts.statement import Statement
 from analysis.spec.parts.summary import Categorical, Summary
 from analysis.spec.parts.table import ReportedTest, Table
 
 __all__ = ["Categorical", "Citation", "Cohort", "CohortCovariate", "CohortOutcome", "Correlation", "Effect", "Figure",
            "Group", "Proportion", "Quantity", "Rates", "ReportedAssociation", "ReportedTest", "SlotKey", "SlotQuantity",
-           "Source", "Strict", "Summary", "Table", "Variable", "correlation_key", "display_row"]
+           "Source", "Statement", "Strict", "Summary", "Table", "Variable", "correlation_key", "display_row"]

@@ -138,14 +138,21 @@ class Figure(Strict):
 
 
 class Citation(Strict):
+    """Where a study was published. ``year`` is None when the gathered record does not print it (shown "n.d.")."""
+
     authors: str
-    year: int
+    year: int | None
     journal: str
     volume: str | None = None
     pages: str | None = None
     doi: str | None = None
     pmid: str | None = None
     pmc: str | None = None
+
+    @property
+    def year_text(self) -> str:
+        """The year, or "n.d." (no date) when it was not printed."""
+        return str(self.year) if self.year is not None else "n.d."
 
 
 class Variable(Strict):

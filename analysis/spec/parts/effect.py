@@ -6,7 +6,21 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from analysis.spec.parts.base import Figure, Quantity, Source, display_row
+from analysis.spec.parts.base import Figure, Quantity, Source, Strict, display_row
+
+
+class SecondaryReport(Strict):
+    """What a secondary source (a review quoting the paper) printed for the same figure."""
+
+    where: str
+    estimate: float
+    ci: tuple[float, float] | None = None
+    p: float | None = Field(default=None, gt=0, le=1)
+
+    @property
+    def printed(self) -> str:
+        return f"{self.estimate:g}" + (f" ({self.ci[0]:g}-{self.ci[1]:g})" if self.ci else "") + (
+            f", p = {self.p:g}" if self.p is not None else "")
 
 
 class Effect(Figure):
@@ -19,17 +33,34 @@ class Effect(Figure):
     comparison: str
     estimate: Quantity
     ci: tuple[float, float] | None = None
+    #: Decimals the CI limits and p were printed with, when a trailing zero would be lost ("1.20", "0.340").
+    ci_decimals: int | None = Field(default=None, ge=0)
     ci_level: float = 0.95
     p: float | None = None
     p_relation: Literal["=", "<", ">"] = "="
+    p_decimals: int | None = Field(default=None, ge=0)
     n: int | None = None
     adjusted: bool = False
     unit: str | None = None
+    #: For a pooled estimate: the number of studies and the I-squared (%) the review printed.
+    studies: int | None = Field(default=None, ge=1)
+    i2: float | None = Field(default=None, ge=0, le=100)
+    #: The smallest difference the paper (or review) calls clinically important, in the estimate's unit.
+    important_difference: float | None = Field(default=None, gt=0)
+    #: The certainty the review itself gave (GRADE), as printed.
+    certainty: Literal["high", "moderate", "low", "very low"] | None = None
+    #: The same figure as a secondary source printed it; the spec keeps the primary, the forensics compare them.
+    secondary: SecondaryReport | None = None
     note: str | None = None
 
     def display_rows(self, spec) -> list[dict]:
         value = f"{self.measure} {self.estimate.point:g}" + (f" ({self.ci[0]:g}-{self.ci[1]:g})" if self.ci else ", no CI")
         value += f", p {self.p_relation} {self.p:g}" if self.p is not None else ""
+        value += f"; {self.studies} studies" if self.studies else ""
+        value += f", I\u00b2 = {self.i2:g}%" if self.i2 is not None else ""
+        value += f"; important difference {self.important_difference:g}" if self.important_difference else ""
+        value += f"; the review's certainty: {self.certainty}" if self.certainty else ""
+        value += f"; {self.secondary.where} prints {self.secondary.printed}" if self.secondary else ""
         return [{"figure": f"{self.comparison} -> {self.outcome}" + (f" [{self.unit}]" if self.unit else ""),
                  "value": value, "where": self.estimate.source or "assumed"}]
 

@@ -126,3 +126,42 @@ def test_negative_standardised_differences_are_checked_on_their_own_scale():
 def test_a_study_without_a_printed_year_shows_no_date():
     spec = load_study("S29")
     assert spec.citation.year is None and spec.citation.year_text == "n.d."
+
+
+def test_a_published_r_is_checked_against_its_p_at_its_n():
+    """S38 printed r = -0.29, p = 0.77 at n = 100: R's cor.test gives p = 0.003425697 (a decision error); its
+    r = 0.162, p = 0.1 gives 0.1073 (consistent at p's one decimal)."""
+    rows = {c.what: c for c in forensic_checks(load_study("S38")) if c.check == "r vs p"}
+    slr = rows["r SLR (dominant side) -> ODI disability"]
+    assert slr.verdict == "decision-inconsistent" and "p = 0.00343" in slr.recomputed
+    assert rows["r AKE deficit (dominant side) -> ODI disability"].verdict == "consistent"
+    assert "p = 0.107" in rows["r AKE deficit (dominant side) -> ODI disability"].recomputed
+
+
+def test_an_r_printed_with_the_p_of_r_over_ten_is_flagged():
+    """r = 0.35 at n = 50 has p = 0.0127 (R); p = 0.81 belongs to r = 0.035 (R: 0.8093)."""
+    spec = _spec(effects=[{"id": "e", "measure": "r", "outcome": "pain", "comparison": "tightness",
+                           "estimate": {"value": 0.35, "source": "abstract"}, "p": 0.81, "n": 50}])
+    (row,) = forensic_checks(spec)
+    assert (row.check, row.verdict) == ("r vs p", "decision-inconsistent") and "p = 0.0127" in row.recomputed
+    right = _spec(effects=[{"id": "e", "measure": "r", "outcome": "pain", "comparison": "tightness",
+                            "estimate": {"value": 0.35, "source": "abstract"}, "p": 0.013, "n": 50}])
+    assert [c.verdict for c in forensic_checks(right)] == ["consistent"]
+
+
+def test_a_published_r_without_a_ci_is_judged_on_its_fisher_z_interval():
+    """r = 0.162 at n = 100: R's cor.test-style Fisher interval tanh(atanh(r) -/+ qnorm(.975) / sqrt(97)) is
+    [-0.03555, 0.34737] (printed to 5 decimals); it crosses 0, so the test is inconclusive."""
+    ev = next(ev for ev in load_claim("stiffness-pain-disability").evidence if ev.id == "s38-ake-dominant")
+    r = run_evidence(ev, causal_language=False)
+    e = r.primary
+    assert r.basis is Basis.PUBLISHED and e.ci_method == "Fisher z from the published r and n"
+    # tolerance: half a unit in R's fifth printed decimal
+    assert e.ci_low == pytest.approx(-0.03555, abs=5e-6, rel=0) and e.ci_high == pytest.approx(0.34737, abs=5e-6, rel=0)
+    assert r.verdict.category == "inconclusive"
+
+
+def test_a_statement_that_is_not_a_test_keeps_its_own_words():
+    s = load_study("S48").statements[0]
+    assert s.printed.startswith("positive: older age and previous calf strain are the strongest risk factors")
+    assert "p <" not in s.printed

@@ -160,10 +160,11 @@ def test_each_page_opens_with_the_evidence_table_and_hides_assumed_numbers(tmp_p
     cr = run_claim(load_claim("older-athletes-more-strains"), ensemble_draws=5)
     rows = evidence_table(cr)
     assert {"study", "design", "population", "basis", "found", "role"} <= set(rows[0])
-    by_basis = {row["basis"]: row for row in rows}
-    assert by_basis["restated"]["found"].startswith("consistent with an OR above 1")
-    assert by_basis["assumed"]["found"].startswith("not evidence")
-    assert by_basis["assumed"]["role"] == "set aside (sensitivity analysis)"
+    by_id = {r.evidence.id: row for r, row in zip(cr.results, rows)}
+    assert by_id["s19-age"]["basis"] == "restated"
+    assert by_id["s19-age"]["found"].startswith("consistent with an OR above 1")
+    assert by_id["s14-age-hamstring"]["found"].startswith("not evidence")
+    assert by_id["s14-age-hamstring"]["role"] == "set aside (sensitivity analysis)"
     assert set(forest_rows([cr])["label"].str.extract(r": (\S+) ")[0]) == {
         r.evidence.id for r in cr.results if r.basis in (Basis.PUBLISHED, Basis.IDENTIFIED)
         and r.outcome and r.outcome.judged is not None and r.outcome.judged.ci_low is not None}

@@ -186,8 +186,9 @@ def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = 
         out = ev.run(None, study.spec)
         basis, basis_text = _basis(ev, study, pd.DataFrame(), out)
         verdict, consistent = judge_outcome(out, ev), None
-        if basis is Basis.RESTATED:
-            verdict, consistent = _stated_verdict(ev, ev.stated_direction(study.spec)), ev.consistent_with(study.spec)
+        stated = ev.stated_direction(study.spec)
+        if basis is Basis.RESTATED or (basis is Basis.ASSUMED and stated is not None):
+            verdict, consistent = _stated_verdict(ev, stated), ev.consistent_with(study.spec)
         verdict = observational_cap(verdict, causal_language, {study.spec.design})
         return EvidenceResult(ev, study, f"published estimate ({study.spec.short})", study.sha256, out.estimates,
                               verdict, Robustness.PUBLISHED_ESTIMATE,
@@ -236,7 +237,8 @@ def _basis(ev: EvidenceKind, study: StudyFile, ensemble: pd.DataFrame, out: Outc
                                 "repeats the paper's own test, so it shows a direction, not a size")
     if not ev.uses_dataset:
         if hint == "assumed":
-            return Basis.ASSUMED, "the estimate itself was not published: it is the spec's assumption"
+            return Basis.ASSUMED, ("rests on a value or a direction the paper did not print: it is the spec's "
+                                   "assumption")
         derived = out.judged is not None and out.estimates[0].ci_method.startswith("derived")
         return Basis.PUBLISHED, ("the published estimate; its CI derived from the published exact p" if derived
                                  else "the estimate and CI as published")

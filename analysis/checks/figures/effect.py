@@ -25,6 +25,9 @@ def effects_possible(effects: list[Effect], spec) -> list[ForensicCheck]:
             out.append(ForensicCheck(spec.id, "primary vs secondary", what, primary,
                                      f"{e.secondary.where}: {e.secondary.printed}", verdict_of(same),
                                      "" if same else "the secondary source mis-copies the primary; the primary is kept"))
+        if e.measure == "r" and e.n and e.p is not None:
+            out.append(_r_against_p(e, spec, what))
+            continue
         if e.ci is None:
             if e.p is not None:
                 out.append(ForensicCheck(spec.id, "CI vs estimate", what, f"{e.estimate.point:g}, p {e.p_relation} {e.p:g}",
@@ -82,3 +85,17 @@ def percentages_possible(proportions: list[Proportion], spec) -> list[ForensicCh
         out.append(ForensicCheck(spec.id, "percentage", p.what, f"{p.percent:.{d}f}%",
                                  f"{p.count}/{p.of} = {float(exact):.{d + 2}f}%", verdict_of(ok), note))
     return out
+
+
+def _r_against_p(e: Effect, spec, what: str) -> ForensicCheck:
+    """A published r with its n and p: the p of r's t test at n - 2 df, statcheck-style (rounding of both)."""
+    from analysis.checks.statcheck import check, parse_report
+
+    r_text = f"{e.estimate.point:.{e.estimate.precision}f}"
+    p_text = f"{e.p:.{e.p_decimals}f}" if e.p_decimals is not None else f"{e.p:g}"
+    result = check(parse_report(f"r({e.n - 2}) = {r_text}, p {e.p_relation} {p_text}"))
+    verdict = "decision-inconsistent" if result.decision_error else verdict_of(not result.error)
+    return ForensicCheck(spec.id, "r vs p", what, f"r = {r_text}, p {e.p_relation} {p_text}, n = {e.n}",
+                         f"p = {result.computed_p:.3g} (range {result.p_low:.3g} to {result.p_high:.3g} for r's rounding)",
+                         verdict, "t test of r on n - 2 df, as R's cor.test and statcheck compute it")
+

@@ -44,6 +44,8 @@ class PublishedEffectEvidence(EvidenceKind):
                                + (f" ({eff.unit})" if eff.unit else "") + (f"; {eff.note}" if eff.note else ""))
         f = math.log if ratio else (lambda v: v)
         centre = f(value)
+        if eff.ci is None and eff.measure == "r" and eff.n and eff.n > 3 and abs(value) < 1:
+            return self._fisher_z(eff, base, sesoi)
         if eff.ci is None:
             if eff.p is None or eff.p_relation != "=" or centre == 0 or not 0 < eff.p < 1:
                 return Outcome([base], None, scale, sesoi,
@@ -70,6 +72,19 @@ class PublishedEffectEvidence(EvidenceKind):
                          extra={**published.extra, **({"I2": eff.i2} if eff.i2 is not None else {})})
         return Outcome([published], judged, scale, sesoi,
                        note="p and the 90% CI are derived from the published CI (normal approximation)")
+
+    @staticmethod
+    def _fisher_z(eff, base: Estimate, sesoi: float) -> Outcome:
+        """A published r without a CI: the Fisher z interval from r and n (the printed p is checked by the forensics)."""
+        from analysis.stats.correlation import fisher_z_ci
+
+        lo, hi = fisher_z_ci(eff.estimate.point, eff.n, eff.ci_level)
+        lo90, hi90 = fisher_z_ci(eff.estimate.point, eff.n, 0.90)
+        est = replace(base, ci_low=lo, ci_high=hi, ci_level=eff.ci_level, estimate_type="r",
+                      ci_method="Fisher z from the published r and n", p=eff.p if eff.p_relation == "=" else None,
+                      other_cis=((0.90, lo90, hi90),))
+        return Outcome([est], est, "r", sesoi, note="no CI was published: the CI is the Fisher z interval of the "
+                                                    f"published r at n = {eff.n}")
 
     def basis_hint(self, spec) -> str | None:
         return "assumed" if self._published(spec).estimate.is_assumption else "published"

@@ -41,6 +41,9 @@ class Statement(Figure):
     alpha: float = Field(default=0.05, gt=0, lt=1)
     n: list[int] | None = None
     test: str | None = None
+    #: What the paper said when it is not a test at all (a best-evidence synthesis, "13% lower"): shown instead of
+    #: a p value, and never read as one.
+    wording: str | None = None
     source: Source
     note: str | None = None
 
@@ -56,6 +59,8 @@ class Statement(Figure):
     @property
     def printed(self) -> str:
         """What the paper says, e.g. ``positive, p = 0.006`` or ``not significant (p > 0.05)``."""
+        if self.wording:
+            return (f"{self.direction}: " if self.significant else "") + self.wording
         p = f"p {self.p_relation} {self.p:g}" if self.p is not None else f"p < {self.alpha:g}"
         if self.significant:
             return f"{self.direction}{' (direction assumed)' if self.direction_assumed else ''}, {p}"

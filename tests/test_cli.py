@@ -79,7 +79,7 @@ def test_analyze_json_contract(capsys):
     assert code == 0 and data["claim_id"] == CLAIM and data["verdict"] == "supported"
     for rec in data["results"]:
         assert {"study_id", "test", "estimate", "ci_low", "ci_high", "p", "n", "method"} <= set(rec)
-    assert {r["study_id"] for r in data["results"]} == {"S1", "S2", "S28", "S29"}
+    assert {r["study_id"] for r in data["results"]} == {"S1", "S2", "S7", "S28", "S29"}
 
 
 def test_analyze_on_user_data(capsys, tmp_path):

@@ -165,3 +165,32 @@ def test_a_statement_that_is_not_a_test_keeps_its_own_words():
     s = load_study("S48").statements[0]
     assert s.printed.startswith("positive: older age and previous calf strain are the strongest risk factors")
     assert "p <" not in s.printed
+
+
+def test_the_real_injury_log_is_derived_reproducibly_and_runs_through_analyze(tmp_path, capsys):
+    """The committed player_seasons.csv is what prepare.py derives from the two REAL files; analyze --data on it
+    says how many rows the adjusted model could not use, and cannot conclude."""
+    import importlib.util
+    from pathlib import Path
+
+    import pandas as pd
+
+    from analysis.cli import main
+
+    here = Path(__file__).parents[1] / "data" / "real" / "injurytools"
+    assert "MIT" in (here / "README.md").read_text()
+    spec = importlib.util.spec_from_file_location("prepare", here / "prepare.py")
+    prepare = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(prepare)
+    table, unmatched = prepare.player_seasons(pd.read_csv(here / "exposures.csv"), pd.read_csv(here / "injuries.csv"))
+    committed = pd.read_csv(here / "player_seasons.csv", comment="#")
+    assert unmatched == 0 and len(table) == 42 and table["player"].nunique() == 28
+    table["prior_hamstring_12m"] = pd.to_numeric(table["prior_hamstring_12m"])
+    pd.testing.assert_frame_equal(committed, table, check_dtype=False)
+    assert (here / "player_seasons.csv").read_text().startswith("# REAL data")
+
+    with pytest.raises(SystemExit) as info:
+        main(["analyze", "older-athletes-more-strains", "--data", str(here / "player_seasons.csv")])
+    code, out = info.value.code, capsys.readouterr().out
+    assert code == 0 and "inconclusive" in out.splitlines()[0]
+    assert "23 dropped for missing values" in out  # the 2017/18 seasons have no known previous season

@@ -14,7 +14,8 @@ NOTEBOOKS = notebook_paths()
 def test_there_is_a_notebook_per_topic():
     stems = {p.stem for p in NOTEBOOKS}
     for topic in ["tour", "hamstring-length-pain", "clbp-vs-healthy", "athlete-age-recurrence", "stretching-trials",
-                  "pelvis-lordosis-mediation", "bring-your-own-data", "add-a-study-and-claim", "sensitivity"]:
+                  "pelvis-lordosis-mediation", "bring-your-own-data", "add-a-study-and-claim", "sensitivity",
+                  "real-injury-log"]:
         assert any(topic in s for s in stems), topic
 
 
@@ -36,7 +37,9 @@ def test_notebook_runs_and_exports_offline(path, tmp_path):
     assert not re.search(r'<script[^>]+src="(https?:)?//', html)
     assert not re.search(r'<link[^>]+href="(https?:)?//', html)
     assert "def " not in html and "import " not in html  # code hidden
-    if path.stem not in ("07-bring-your-own-data", "08-add-a-study-and-claim"):
+    if "real" in path.stem:
+        assert "REAL data" in html  # a notebook on real data says so as plainly
+    elif path.stem not in ("07-bring-your-own-data", "08-add-a-study-and-claim"):
         assert "ynthetic" in html  # every notebook on study-shaped data says so
 
 

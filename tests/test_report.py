@@ -12,7 +12,7 @@ from analysis.report.build import build_reports
 CLAIM = "hamstring-stiffness-lbp"
 
 
-SMALL = ["00-hamstring-stiffness-lbp.yaml", "07-clbp-less-flexible.yaml", "13-autopsy-ligament-hypertrophy.yaml"]
+SMALL = ["00-hamstring-stiffness-lbp.yaml", "07-clbp-less-flexible.yaml", "14-autopsy-ligament-hypertrophy.yaml"]
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def test_index_text_reads_as_sentences(built):
     text = re.sub(r"<[^>]+>", " ", (built / "index.html").read_text())
     assert not re.search(r"\w\.\.(\s|$)", text)  # a reason ending in "." must not get a second full stop
     assert "No data bear on it. No autopsy data" in text  # the untestable claim's reason follows as its own sentence
-    assert "4 studies (S1, S2, S28, S29; case-control, cohort, cross-sectional), 5 tests." in text
+    assert "5 studies (S1, S2, S7, S28, S29; case-control, cohort, cross-sectional, review), 6 tests." in text
     assert "test(s)" not in text
     assert "1 studies" not in text and "1 tests" not in text
 

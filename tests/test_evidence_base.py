@@ -194,3 +194,9 @@ def test_the_real_injury_log_is_derived_reproducibly_and_runs_through_analyze(tm
     code, out = info.value.code, capsys.readouterr().out
     assert code == 0 and "inconclusive" in out.splitlines()[0]
     assert "23 dropped for missing values" in out  # the 2017/18 seasons have no known previous season
+
+
+def test_an_estimate_outside_its_own_ci_is_flagged():
+    """S11's Table 3 prints yoga vs stretching, bothersomeness at 26 weeks, as 1.72 (0.85, 1.62)."""
+    rows = [c for c in forensic_checks(load_study("S11")) if c.check == "estimate inside its CI"]
+    assert len(rows) == 1 and rows[0].verdict == "inconsistent" and rows[0].published == "1.72 (0.85-1.62)"

@@ -33,6 +33,10 @@ def effects_possible(effects: list[Effect], spec) -> list[ForensicCheck]:
                 out.append(ForensicCheck(spec.id, "CI vs estimate", what, f"{e.estimate.point:g}, p {e.p_relation} {e.p:g}",
                                          "-", "not checkable", "no CI published"))
             continue
+        if not e.ci[0] <= e.estimate.point <= e.ci[1]:
+            out.append(ForensicCheck(spec.id, "estimate inside its CI", what,
+                                     f"{e.estimate.point:g} ({e.ci[0]:g}-{e.ci[1]:g})", "outside", "inconsistent",
+                                     "the point estimate lies outside its own interval: one of the three is misprinted"))
         ratio = e.measure in ("OR", "RR", "HR")
         f = (lambda v: math.log(max(v, 1e-12))) if ratio else (lambda v: v)  # a rounded ratio limit may reach 0
         dec = e.ci_decimals if e.ci_decimals is not None else max(decimals_of(e.ci[0]), decimals_of(e.ci[1]))

@@ -60,3 +60,45 @@ def test_page_renders_offline_without_errors(browser, page_path, width):
     assert not broken and empty_figures == 0
     assert overflow <= 1, f"the page scrolls sideways by {overflow}px at width {width}"
     assert page_path.stat().st_size < 3_000_000
+
+
+CLAIM_PAGES = [p for p in PAGES if p.name != "index.html"]
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+@pytest.mark.parametrize("page_path", CLAIM_PAGES, ids=lambda p: p.stem)
+def test_the_bottom_line_verdict_and_evidence_table_are_in_the_first_viewport(browser, page_path):
+    """Issue #17: a clinician reads the bottom line, the verdict, its certainty and the evidence table without
+    scrolling; collapsed (the default), the page is about three viewports at most."""
+    context = browser.new_context(viewport=VIEWPORT, offline=True)
+    page = context.new_page()
+    page.goto(page_path.as_uri(), wait_until="load")
+    tops = page.evaluate("""() => Object.fromEntries(['.bottom-line', '.verdict', '.certainty', 'table.evidence-table']
+        .map(s => [s, document.querySelector(s) ? document.querySelector(s).getBoundingClientRect().top : null]))""")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    context.close()
+    assert tops[".bottom-line"] is not None and tops[".bottom-line"] < VIEWPORT["height"]
+    assert tops[".verdict"] < VIEWPORT["height"]
+    testable = "not-testable" not in page_path.read_text()
+    if testable:
+        assert tops[".certainty"] is not None and tops[".certainty"] < VIEWPORT["height"]
+        assert tops["table.evidence-table"] is not None and tops["table.evidence-table"] < VIEWPORT["height"]
+    # "about 3 viewports": 3.5 x 800 px allows for the longest evidence table (13 tests)
+    assert height <= 3.5 * VIEWPORT["height"], f"{page_path.name} is {height / VIEWPORT['height']:.1f} viewports tall"
+
+
+@pytest.mark.parametrize("page_path", CLAIM_PAGES, ids=lambda p: p.stem)
+def test_reconstructions_carry_the_banner_and_studies_link_out(page_path):
+    """Every page that shows a synthetic reconstruction says so at the top; every study with a DOI links to
+    https://doi.org/ (links are plain anchors: nothing loads from the network)."""
+    import re
+
+    from analysis.spec.model import load_study
+
+    html = page_path.read_text()
+    reconstructed = "synthetic reconstruction</span>" in html or "; synthetic reconstruction" in html
+    assert ('class="synthetic-banner"' in html) == reconstructed, page_path.name
+    for study_id in set(re.findall(r"<summary><h3>(S\d+|AC\d+):", html)):
+        doi = load_study(study_id).citation.doi
+        if doi:
+            assert f'href="https://doi.org/{doi}"' in html, (page_path.name, study_id)

@@ -125,7 +125,7 @@ def test_a_new_report_section_appears_where_registered(monkeypatch):
                                                         versions={"python": "x"})
     studies = len({e.study for e in claim.evidence})
     assert f'<h2 id="toy">Toy section</h2><p>{studies} studies; clbp-less-flexible</p>' in page
-    assert page.index('id="toy"') < page.index("<h2>Provenance</h2>")
+    assert page.index('id="toy"') < page.index("<h2>Provenance: how to regenerate this page</h2>")
     assert page.index("The evidence, study by study") < page.index('id="toy"')
     assert "never shown" not in page
     with pytest.raises(ValueError, match="no page section 'nowhere'"):

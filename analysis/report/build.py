@@ -34,7 +34,7 @@ from analysis.claims.synthesis import SYNTHESIS_RULE
 from analysis.claims.verdicts import VERDICT_RULE
 from analysis.core.errors import InputError
 from analysis.core.parallel import parallel_map
-from analysis.report.context import as_sentence, forest_rows, strength
+from analysis.report.context import as_sentence, bottom_line, forest_rows, shows_reconstruction, strength
 from analysis.report.sections import build_sections
 
 PACKAGES = ["hamstring-evidence", "numpy", "pandas", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn",
@@ -60,6 +60,7 @@ def versions() -> dict[str, str]:
 
 def _page_context(cr: ClaimResult) -> dict:
     return {"cr": cr, "claim": cr.claim, "page_sections": build_sections(cr), "rule": RULE,
+            "bottom_line": bottom_line(cr), "synthetic": shows_reconstruction(cr),
             "command": f"hamstring-evidence report --claim {cr.claim.id}"}
 
 

@@ -62,7 +62,7 @@ def study_sections(cr: ClaimResult) -> list[dict]:
                 "assumptions": r.dataset.assumptions if r.dataset else [], "checks": checks,
                 "dataset": r.dataset, "source_sha256": r.source_sha256,
                 "notes": (r.dataset.notes if r.dataset else []) + list(spec.notes),
-                "limits": design_limits(spec.design), "tests": []}
+                "limits": design_limits(spec.design), "links": citation_links(spec), "tests": []}
         sections[spec.id]["tests"].append({"result": r, "figures": figures_for(r), "power": power_text(r)})
     return list(sections.values())
 
@@ -109,6 +109,72 @@ def evidence_table(cr: ClaimResult) -> list[dict]:
              "population": r.study.spec.population, "basis": r.basis.value, "found": found_text(r),
              "question": r.evidence.question, "verdict": r.verdict, "role": role_in_verdict(cr, r)}
             for r in cr.results]
+
+
+_SAYS = {
+    ("supported", "high"): "The evidence shows it.",
+    ("supported", "moderate"): "The evidence probably supports it.",
+    ("supported", "low"): "The evidence may support it.",
+    ("supported", "very low"): "The evidence leans towards it, but is very uncertain.",
+    ("contradicted", "high"): "The evidence shows it is not so.",
+    ("contradicted", "moderate"): "The evidence probably goes against it.",
+    ("contradicted", "low"): "The evidence may go against it.",
+    ("contradicted", "very low"): "The evidence leans against it, but is very uncertain.",
+}
+
+
+def bottom_line(cr: ClaimResult) -> str:
+    """Two or three plain sentences: how much evidence there is, what it shows, and how sure we are and why.
+
+    >>> from analysis.claims.model import load_claim
+    >>> from analysis.claims.engine import run_claim
+    >>> bottom_line(run_claim(load_claim("autopsy-ligament-hypertrophy")))
+    'No study in the evidence files can test this claim. No autopsy data are cited or available; the post names no study.'
+    """
+    if not cr.results:
+        reason = cr.claim.not_testable_reason or cr.verdict.reason
+        return "No study in the evidence files can test this claim. " + as_sentence(reason)
+    studies = {r.study.spec.id for r in cr.results if not r.study.spec.composite and r.basis.counts}
+    n = len(studies)
+    text = f"{n} stud{'ies' if n != 1 else 'y'} bear{'s' if n == 1 else ''} on it. " if n else ""
+    category = cr.verdict.category
+    if category in ("supported", "contradicted") and cr.certainty:
+        text += _SAYS[(category, cr.certainty)]
+    elif "conflicting" in cr.verdict.label:
+        text += "The studies point both ways, so the evidence does not settle it."
+    elif not n:
+        text += "None of the tests rests on published figures, so the evidence does not settle it."
+    else:
+        text += "The evidence does not settle it."
+    randomised = any(r.study.spec.randomised for r in cr.results if r.evidence.id in cr.deciding)
+    if cr.claim.causal_language and not randomised and category == "supported":
+        text += " It shows an association; these designs cannot show that one causes the other."
+    downgrades = [why.split(" (-1)")[0] for why in cr.certainty_reasons if " (-1)" in why]
+    if cr.certainty:
+        text += f" Certainty: {cr.certainty}" + (f", because of {_and(downgrades)}." if downgrades else ".")
+    return text
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def shows_reconstruction(cr: ClaimResult) -> bool:
+    """True when any test on the page runs on a synthetic dataset shaped like a study."""
+    return any(r.dataset is not None for r in cr.results)
+
+
+def citation_links(spec) -> list[dict]:
+    """Links a reader can follow for a study: DOI, PubMed, PubMed Central (only those the spec records)."""
+    c = spec.citation
+    out = []
+    if c.doi:
+        out.append({"label": f"doi:{c.doi}", "href": f"https://doi.org/{c.doi}"})
+    if c.pmid:
+        out.append({"label": f"PubMed {c.pmid}", "href": f"https://pubmed.ncbi.nlm.nih.gov/{c.pmid}/"})
+    if c.pmc:
+        out.append({"label": c.pmc, "href": f"https://pmc.ncbi.nlm.nih.gov/articles/{c.pmc}/"})
+    return out
 
 
 def forest_rows(results: list[ClaimResult]) -> pd.DataFrame:

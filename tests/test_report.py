@@ -148,3 +148,26 @@ def test_meta_forest_is_deterministic_svg():
     svg = figures.meta_forest(["A", "B", "C"], yi, vi, pooled, scale="RR", back_transform=np.exp)
     assert svg.startswith('<svg class="figure"') and "Pooled" in svg
     assert svg == figures.meta_forest(["A", "B", "C"], yi, vi, pooled, scale="RR", back_transform=np.exp)
+
+
+def test_each_page_offers_its_results_as_csv_and_a_glossary(built):
+    """The download link decodes (offline, a data: URI) to the analyze --json results: same rows, same columns
+    (nested fields such as extra left out), same numbers."""
+    import html as html_lib
+    import io
+    import json
+    import urllib.parse
+
+    import pandas as pd
+
+    from analysis.claims.engine import run_claim
+    from analysis.claims.model import load_claims
+
+    page = (built / f"{CLAIM}.html").read_text()
+    uri = html_lib.unescape(re.search(r'href="(data:text/csv[^"]+)" download="', page).group(1))
+    table = pd.read_csv(io.StringIO(urllib.parse.unquote(uri.split(",", 1)[1])))
+    records = json.loads(json.dumps(run_claim(load_claims()[CLAIM], ensemble_draws=10).to_json_dict()["results"]))
+    assert len(table) == len(records)
+    assert set(table.columns) == {k for k, v in records[0].items() if not isinstance(v, (dict, list))}
+    assert table["estimate"].tolist() == pytest.approx([r["estimate"] for r in records], rel=1e-9, abs=0)  # %.10g
+    assert "Terms used on this page" in page and "<dt>SESOI</dt>" in page

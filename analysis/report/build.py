@@ -34,6 +34,7 @@ from analysis.claims.synthesis import SYNTHESIS_RULE
 from analysis.claims.verdicts import VERDICT_RULE
 from analysis.core.errors import InputError
 from analysis.core.parallel import parallel_map
+from analysis.core.results import format_p
 from analysis.report.context import as_sentence, bottom_line, forest_rows, shows_reconstruction, strength
 from analysis.report.sections import build_sections
 
@@ -48,6 +49,8 @@ def _env() -> Environment:
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["num"] = lambda v, d=2: "NA" if v is None else f"{v:.{d}f}"
     env.filters["sentence"] = as_sentence
+    env.filters["pval"] = lambda p: format_p(p).removeprefix("p ").removeprefix("= ")  # ".041", "< .001"
+    env.filters["p_apa"] = format_p
     return env
 
 

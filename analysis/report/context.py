@@ -177,6 +177,20 @@ def citation_links(spec) -> list[dict]:
     return out
 
 
+def results_csv_uri(cr: ClaimResult) -> str:
+    """The page's results as a CSV ``data:`` URI (offline download), with the columns of ``analyze --json``'s
+    ``results``, in a fixed order so that pages regenerate byte-identical."""
+    from urllib.parse import quote
+
+    frame = pd.DataFrame(cr.records())
+    if frame.empty:
+        return ""
+    nested = [c for c in frame.columns if frame[c].map(lambda v: isinstance(v, (dict, list, tuple))).any()]
+    frame = frame[sorted(set(frame.columns) - set(nested))]
+    text = frame.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+    return "data:text/csv;charset=utf-8," + quote(text, safe="")
+
+
 def forest_rows(results: list[ClaimResult]) -> pd.DataFrame:
     """One row per judged test of every claim, on its judging scale (ratios as logs)."""
     rows = []

@@ -10,7 +10,7 @@ Adding a section: register a builder here (or anywhere, with :func:`page_section
 Examples
 --------
 >>> [s.name for s in PAGE_SECTIONS]
-['evidence_table', 'claim', 'hypothesis', 'evidence', 'pooled', 'provenance']
+['evidence_table', 'claim', 'hypothesis', 'evidence', 'pooled', 'glossary', 'provenance']
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from typing import Any, Callable
 from jinja2 import Template
 
 from analysis.claims.engine import ClaimResult
-from analysis.report.context import evidence_table, pooled_figures, study_sections
+from analysis.report.context import evidence_table, pooled_figures, results_csv_uri, study_sections
+from analysis.report.glossary import GLOSSARY
 
 Builder = Callable[[ClaimResult, dict], "dict | None"]
 
@@ -74,7 +75,7 @@ def build_sections(cr: ClaimResult) -> list[dict[str, Any]]:
 @page_section("evidence_table")
 def _evidence_table(cr: ClaimResult, page: dict) -> dict | None:
     rows = evidence_table(cr)
-    return {"rows": rows} if rows else None
+    return {"rows": rows, "csv": results_csv_uri(cr)} if rows else None
 
 
 @page_section("claim")
@@ -95,6 +96,11 @@ def _evidence(cr: ClaimResult, page: dict) -> dict:
 @page_section("pooled")
 def _pooled(cr: ClaimResult, page: dict) -> dict:
     return {"pooled_figures": pooled_figures(cr)}
+
+
+@page_section("glossary")
+def _glossary(cr: ClaimResult, page: dict) -> dict:
+    return {"terms": GLOSSARY}
 
 
 @page_section("provenance")

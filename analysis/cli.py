@@ -178,7 +178,10 @@ def check_cmd(
     all_studies: Annotated[bool, typer.Option("--all", help="Check every study.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Forensic checks of a study's published figures (GRIM, GRIMMER, bounds, recomputed tests, CIs, percentages)."""
+    """Forensic checks of a study's published figures (GRIM, GRIMMER, bounds, recomputed tests, CIs, percentages).
+
+    Exit status: 0 when every checkable figure is consistent, 1 when at least one is not, 2 on an error.
+    """
     from analysis.checks import forensic_checks
     from analysis.spec.model import load_study, study_files
 
@@ -186,13 +189,19 @@ def check_cmd(
         raise InputError("check", "STUDY_ID", "give one study id, or --all")
     specs = [f.spec for f in study_files().values()] if all_studies else [load_study(study_id)]
     checks = [c for spec in specs for c in forensic_checks(spec)]
+    bad = [c for c in checks if c.verdict in ("inconsistent", "decision-inconsistent")]
     if as_json:
         _print_json([c.to_dict() for c in checks])
-        return
-    for c in checks:
-        note = f" ({c.note})" if c.note else ""
-        typer.echo(f"{c.study_id:<4} {c.check:<18} {c.what}: published {c.published}; recomputed {c.recomputed} "
-                   f"-> {c.verdict}{note}")
+    else:
+        for c in checks:
+            note = f" ({c.note})" if c.note else ""
+            typer.echo(f"{c.study_id:<4} {c.check:<18} {c.what}: published {c.published}; recomputed {c.recomputed} "
+                       f"-> {c.verdict}{note}")
+        unchecked = sum(c.verdict == "not checkable" for c in checks)
+        typer.echo(f"{len(checks)} checks: {len(bad)} inconsistent, {unchecked} not checkable, "
+                   f"{len(checks) - len(bad) - unchecked} consistent")
+    if bad:
+        raise typer.Exit(1)
 
 
 def _power_point(args) -> dict:
@@ -291,7 +300,9 @@ def _is_usage_error(exc: BaseException) -> bool:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning every error into one line on stderr and exit code 2."""
     try:
-        app(args=argv, prog_name="hamstring-evidence", standalone_mode=False)
+        code = app(args=argv, prog_name="hamstring-evidence", standalone_mode=False)
+        if isinstance(code, int) and code:  # a command's own exit status (Click returns it without standalone mode)
+            sys.exit(code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:

@@ -145,7 +145,21 @@ def test_check_cli(capsys):
     with pytest.raises(SystemExit) as info:
         main(["check", "--all", "--json"])
     rows = json.loads(capsys.readouterr().out)
-    assert info.value.code == 0 and {r["study_id"] for r in rows} >= {"S6", "S16"}
+    # exit 1: at least one published figure is inconsistent (S16's truncated percentages, among others); every
+    # check is listed, consistent ones included
+    assert info.value.code == 1 and {r["study_id"] for r in rows} >= {"S6", "S16"}
+    assert {"study_id", "check", "what", "published", "recomputed", "verdict"} <= set(rows[0])
+    assert {r["verdict"] for r in rows} >= {"consistent", "inconsistent"}
+    with pytest.raises(SystemExit) as info:
+        main(["check", "S2"])  # every checkable figure of Mistry 2014 is consistent
+    out = capsys.readouterr().out
+    assert info.value.code == 0 and "0 inconsistent" in out.splitlines()[-1]
+    with pytest.raises(SystemExit) as info:
+        main(["check", "S16"])
+    assert info.value.code == 1 and "4 inconsistent" in capsys.readouterr().out.splitlines()[-1]
+    with pytest.raises(SystemExit) as info:
+        main(["check", "S99"])
+    assert info.value.code == 2
     with pytest.raises(SystemExit) as info:
         main(["check"])
     assert info.value.code == 2 and "give one study id, or --all" in capsys.readouterr().err

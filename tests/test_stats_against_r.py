@@ -84,7 +84,7 @@ def test_mann_whitney_matches_wilcox_test(case):
     e = mann_whitney(a, b)
     ref = case["wilcox"]
     assert e.statistic == ref["W"]
-    assert e.p == pytest.approx(ref["p"], rel=1e-9)
+    assert e.p == pytest.approx(ref["p"], rel=1e-9, abs=0)  # abs=0: approx's default abs=1e-12 would hide a small p
     assert ("exact" in e.method) is ref["exact"]
     if ref["exact"]:
         assert e.estimate == pytest.approx(ref["estimate"], rel=1e-12)
@@ -131,3 +131,39 @@ def test_tests_carry_their_named_effect_sizes(case):
     assert "Cohen's d (unpooled SD) =" in w.sentence() and "Hedges' g =" in s.sentence()
     # rank-biserial r = 2U/(mn) - 1 (closed form from R's W)
     assert m.effect_size == pytest.approx(2 * case["wilcox"]["W"] / (len(a) * len(b)) - 1, rel=1e-12)
+
+
+LOW, HIGH = np.arange(1, 31.0), np.arange(31, 61.0)
+
+
+@pytest.mark.parametrize("first, second", [(LOW, HIGH), (HIGH, LOW)], ids=["first-lower", "first-higher"])
+def test_exact_mann_whitney_p_keeps_its_digits_when_tiny(first, second):
+    """Fully separated groups of 30: p = 2 / C(60, 30) exactly (closed form, correctly rounded: 1.6911233892144735e-17).
+    R wilcox.test prints 1.691123389214478e-17 for both orders: R sums the distribution in doubles, so it is off in
+    the 15th digit, hence rel=1e-14 against R. A 1 - CDF computation gave 0 when the first group was the larger."""
+    import math
+
+    p = mann_whitney(first, second).p
+    assert p == pytest.approx(2 / math.comb(60, 30), rel=1e-15, abs=0)
+    assert p == pytest.approx(1.691123389214478e-17, rel=1e-14, abs=0)
+
+
+def test_exact_mann_whitney_p_of_a_small_case_matches_r():
+    """R 4.x: wilcox.test(c(1.1,2.3,3.7,4.2,5.9,6.4,7.8), c(2.0,8.1,9.3,10.5,11.2,12.8,13.6,14.1)):
+    W = 6, p = 0.009324009324009324 (= 2 * 30 / 6435 exactly: 30 of the C(15, 7) = 6435 rank arrangements give
+    W <= 6)."""
+    e = mann_whitney([1.1, 2.3, 3.7, 4.2, 5.9, 6.4, 7.8], [2.0, 8.1, 9.3, 10.5, 11.2, 12.8, 13.6, 14.1])
+    assert e.statistic == 6
+    assert e.p == pytest.approx(0.009324009324009324, rel=1e-15, abs=0)
+
+
+def test_mann_whitney_on_large_groups_never_forms_every_pairwise_difference():
+    """60,000 per group: the exact branch's m x n differences (28.8 GB) would not fit; the asymptotic path ranks
+    instead. Its p is scipy's asymptotic p with continuity correction (the same formula as R's exact = FALSE)."""
+    from scipy import stats as sps
+
+    rng = np.random.default_rng(7)
+    a, b = rng.normal(0, 1, 60_000), rng.normal(0.05, 1, 60_000)
+    e = mann_whitney(a, b)
+    ref = sps.mannwhitneyu(a, b, alternative="two-sided", method="asymptotic", use_continuity=True).pvalue
+    assert e.p == pytest.approx(ref, rel=1e-12, abs=0) and e.ci_low < e.estimate < e.ci_high

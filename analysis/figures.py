@@ -30,6 +30,9 @@ import statsmodels.formula.api as smf  # noqa: E402
 VERDICT_COLOURS = {"supported": "#1b7837", "contradicted": "#b2182b", "inconclusive": "#8c6d1f",
                    "not testable": "#5a5a5a"}
 POINT_COLOUR = sns.color_palette("colorblind")[0]
+#: Marker and fill of each basis on a forest plot: a finding is never drawn like another kind of finding.
+BASIS_MARKERS = {"published": ("s", True), "identified": ("o", False), "observed": ("D", True)}
+
 RC = {"svg.hashsalt": "hamstring-evidence", "svg.fonttype": "none", "font.family": "sans-serif",
       "font.size": 10, "axes.spines.top": False, "axes.spines.right": False}
 
@@ -41,6 +44,22 @@ def _svg(fig) -> str:
     text = buffer.getvalue()
     text = text[text.index("<svg"):]  # drop the XML prolog and doctype: the SVG is inlined in HTML
     return re.sub(r'\s(width|height)="[\d.]+pt"', "", text, count=2).replace("<svg ", '<svg class="figure" ', 1)
+
+
+def mark_synthetic(svg: str, text: str = "synthetic reconstruction") -> str:
+    """``svg`` with ``text`` written inside its top-right corner, so a figure drawn from a reconstruction says so
+    wherever it is copied to.
+
+    >>> marked = mark_synthetic('<svg class="figure" viewBox="0 0 300 200"><g/></svg>')
+    >>> 'class="synthetic-mark"' in marked and marked.endswith("</svg>")
+    True
+    """
+    box = re.search(r'viewBox="([\d.\s-]+)"', svg)
+    width = float(box.group(1).split()[2]) if box else 300.0
+    mark = (f'<text class="synthetic-mark" x="{width - 3:.1f}" y="10" text-anchor="end" font-size="9" '
+            f'font-family="sans-serif" fill="#8a6d00">{text}</text>')
+    at = svg.rindex("</svg>")
+    return svg[:at] + mark + svg[at:]
 
 
 def scatter_with_fit(frame: pd.DataFrame, x: str, y: str, x_label: str, y_label: str) -> str:
@@ -109,7 +128,8 @@ def ensemble_plot(ensemble: pd.DataFrame, scale: str, sesoi: float, sign: int) -
 def forest(rows: pd.DataFrame) -> str:
     """Effect sizes with 95% CIs, one row per test, one panel per effect-size scale (stacked).
 
-    ``rows`` needs columns ``label``, ``scale``, ``estimate``, ``ci_low``, ``ci_high``, ``category``.
+    ``rows`` needs columns ``label``, ``scale``, ``estimate``, ``ci_low``, ``ci_high``, ``category``; an optional
+    ``basis`` column (published, identified, observed) gives each its own marker, named in a legend.
     """
     scales = list(dict.fromkeys(rows["scale"]))
     counts = [int((rows["scale"] == s).sum()) for s in scales]
@@ -121,8 +141,9 @@ def forest(rows: pd.DataFrame) -> str:
             ypos = np.arange(len(part))[::-1]
             for y, row in zip(ypos, part.itertuples()):
                 colour = VERDICT_COLOURS[row.category]
+                marker, fill = BASIS_MARKERS.get(getattr(row, "basis", "published"), ("s", True))
                 ax.plot([row.ci_low, row.ci_high], [y, y], color=colour, lw=1.8)
-                ax.plot(row.estimate, y, "s", color=colour, ms=6)
+                ax.plot(row.estimate, y, marker, color=colour, ms=6, markerfacecolor=colour if fill else "white")
             ax.axvline(0, color="#333", lw=0.8)
             ax.set_yticks(ypos, part["label"])
             ax.set_xlabel(f"{scale} (95% CI)")
@@ -132,6 +153,14 @@ def forest(rows: pd.DataFrame) -> str:
             else:
                 span = max(abs(part["ci_low"]).max(), abs(part["ci_high"]).max()) * 1.1
                 ax.set_xlim(-span, span)
+        if "basis" in rows.columns:
+            from matplotlib.lines import Line2D
+
+            shown = [b for b in BASIS_MARKERS if b in set(rows["basis"])]
+            handles = [Line2D([], [], color="#333", marker=BASIS_MARKERS[b][0], linestyle="none",
+                              markerfacecolor="#333" if BASIS_MARKERS[b][1] else "white", label=b) for b in shown]
+            axes[0, 0].legend(handles=handles, title="rests on", fontsize=8, title_fontsize=8, frameon=False,
+                              loc="lower left", bbox_to_anchor=(1.0, 0.0))
         fig.tight_layout()
         return _svg(fig)
 

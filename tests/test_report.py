@@ -171,3 +171,15 @@ def test_each_page_offers_its_results_as_csv_and_a_glossary(built):
     assert set(table.columns) == {k for k, v in records[0].items() if not isinstance(v, (dict, list))}
     assert table["estimate"].tolist() == pytest.approx([r["estimate"] for r in records], rel=1e-9, abs=0)  # %.10g
     assert "Terms used on this page" in page and "<dt>SESOI</dt>" in page
+
+
+def test_figures_from_reconstructions_say_so_inside_the_figure(built):
+    """Every figure of a test run on a synthetic reconstruction carries the words inside the SVG itself."""
+    page = (built / f"{CLAIM}.html").read_text()
+    studies = re.split(r'<details class="study">', page)[1:]
+    for block in studies:
+        synthetic = "synthetic reconstruction</span>" in block.split("</summary>")[0]
+        for svg in re.findall(r"<svg.*?</svg>", block, flags=re.S):
+            assert ('class="synthetic-mark"' in svg) == synthetic
+    index = (built / "index.html").read_text()
+    assert "filled squares rest on published figures" in index

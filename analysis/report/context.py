@@ -47,6 +47,8 @@ def figures_for(r: EvidenceResult) -> list[dict]:
                      f"The primary estimate ({scale}) and its 95% CI in each "
                      f"of {len(r.ensemble)} datasets drawn across the assumptions' admissible ranges, coloured by the "
                      f"verdict each gives. Dashed: the smallest effect of interest."))
+    if synthetic:
+        figs = [(figures.mark_synthetic(svg), caption) for svg, caption in figs]
     return [{"svg": Markup(svg), "caption": caption} for svg, caption in figs]
 
 
@@ -207,7 +209,7 @@ def forest_rows(results: list[ClaimResult]) -> pd.DataFrame:
                      else "standardised difference (g, SMD)")
             rows.append({"label": f"{cr.claim.number or 0:>2}: {r.evidence.id} ({r.study.spec.id})", "scale": panel,
                          "estimate": j.estimate, "ci_low": j.ci_low, "ci_high": j.ci_high,
-                         "category": r.verdict.category})
+                         "category": r.verdict.category, "basis": r.basis.value})
     return pd.DataFrame(rows)
 
 

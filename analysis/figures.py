@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import io
+import math
 import re
 
 import matplotlib
@@ -165,6 +166,18 @@ def forest(rows: pd.DataFrame) -> str:
         return _svg(fig)
 
 
+def _two_and_five(value: float, _position=None) -> str:
+    """Minor log-axis labels at 2 and 5 times a power of ten only, so that labels never crowd.
+
+    >>> [_two_and_five(v) for v in (0.2, 0.3, 5.0, 7.0)]
+    ['0.2', '', '5', '']
+    """
+    if value <= 0:
+        return ""
+    lead = round(value / 10 ** math.floor(math.log10(value)), 6)
+    return f"{value:g}" if lead in (2, 5) else ""
+
+
 def meta_forest(labels: list[str], effects, variances, pooled, scale: str = "effect", back_transform=None) -> str:
     """Forest plot of a meta-analysis: each study with its 95% CI (box size by weight) and the pooled diamond.
 
@@ -182,12 +195,20 @@ def meta_forest(labels: list[str], effects, variances, pooled, scale: str = "eff
             ax.plot(f(np.array([y[k] - 1.96 * se[k], y[k] + 1.96 * se[k]])), [ypos[k]] * 2, color="#333", lw=1.2)
             ax.plot(f(y[k]), ypos[k], "s", color="#1d2d4f", ms=4 + 8 * float(w[k] / w.max()))
         lo, hi, mid = f(pooled.ci_low), f(pooled.ci_high), f(pooled.estimate)
-        ax.fill([lo, mid, hi, mid], [0, 0.25, 0, -0.25], color="#b2182b")
+        pi_low, pi_high = pooled.extra.get("pi_low"), pooled.extra.get("pi_high")
+        if pi_low is not None and pi_high is not None and np.isfinite([pi_low, pi_high]).all():
+            ax.plot([f(pi_low), f(pi_high)], [0, 0], color="#1d2d4f", lw=1.0, ls=":", label="95% prediction interval")
+            ax.legend(frameon=False, fontsize=8, loc="upper right")
+        ax.fill([lo, mid, hi, mid], [0, 0.25, 0, -0.25], color="#1d2d4f")  # neutral: the verdict has its own colour
         ax.axvline(f(0.0), color="#777", lw=0.8, ls="--")
         ax.set_yticks([*ypos, 0], [*labels, "Pooled"])
         ax.set_xlabel(f"{scale} (95% CI)")
         if back_transform is np.exp:
+            from matplotlib.ticker import FuncFormatter
+
             ax.set_xscale("log")
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))  # "1", never "1x10^0"
+            ax.xaxis.set_minor_formatter(FuncFormatter(_two_and_five))
         ax.set_title(f"{pooled.method}; tau² = {pooled.extra['tau2']:.3g}, I² = {pooled.extra['I2']:.0f}%", fontsize=8)
         return _svg(fig)
 

@@ -183,3 +183,18 @@ def test_figures_from_reconstructions_say_so_inside_the_figure(built):
             assert ('class="synthetic-mark"' in svg) == synthetic
     index = (built / "index.html").read_text()
     assert "filled squares rest on published figures" in index
+
+
+def test_a_pooled_forest_plot_labels_ratios_plainly_and_draws_its_prediction_interval():
+    """A ratio axis is labelled "1", "2", "0.5" (never "1x10^0"); the pooled diamond is neutral (the verdict has its
+    own colour) and the 95% prediction interval is drawn when the pooled estimate has one."""
+    import numpy as np
+
+    from analysis import figures
+    from analysis.stats import meta_analysis
+
+    est = meta_analysis([0.2, 0.5, 0.4], [0.04, 0.05, 0.03], method="REML", labels=["a", "b", "c"])
+    svg = figures.meta_forest(["a", "b", "c"], [0.2, 0.5, 0.4], [0.04, 0.05, 0.03], est, scale="OR",
+                              back_transform=np.exp)
+    assert "10^" not in svg and "times 10" not in svg and "#b2182b" not in svg
+    assert "95% prediction interval" in svg

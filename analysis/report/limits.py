@@ -6,7 +6,7 @@ True
 
 LIMITS = {
     "cross-sectional": "Both things were measured once, at the same time, so the data cannot show which came first: "
-                       "tight hamstrings could cause pain, pain could make people guard and stiffen, or a third "
+                       "either could drive the other (pain, for one, can make people guard and stiffen), or a third "
                        "factor (age, activity) could drive both. A correlation is an association, not a cause.",
     "case-control": "People who already had back pain were compared with people who did not. A difference shows an "
                     "association; it cannot show that the tightness came before the pain, and tightness may be a "

@@ -166,3 +166,20 @@ def test_impossible_reported_association_finds_no_cohort(monkeypatch):
     monkeypatch.setattr(generate, "MAX_COHORT_ATTEMPTS", 40)
     with pytest.raises(ValueError, match=r"S17: no cohort in 40 draws reproduces .*age -> hamstring_injury: negative"):
         build_dataset(bad)
+
+
+def test_assumption_ranges_that_admit_no_correlation_matrix_are_a_reconstruction_error():
+    """Every draw of these ranges is not positive definite: the error names the spec and the fields, and is a
+    ReconstructionError (which the engine and the CLI report), not a bare ValueError."""
+    from analysis.core.errors import ReconstructionError
+    from analysis.spec.assumptions import draw_assumptions
+
+    data = load_study("S1").model_dump()
+    data["default_correlation"] = {"assume": -0.9, "range": [-0.95, -0.9], "reason": "test: impossible together"}
+    for c in data["correlations"]:
+        if c["r"]["assume"] is not None:
+            c["r"] = {"assume": -0.9, "range": [-0.95, -0.9], "reason": "test"}
+            c["sign"] = c["significant"] = c["p"] = None
+    spec = StudySpec.model_validate(data)
+    with pytest.raises(ReconstructionError, match=r"S1: correlations / default_correlation: no positive-definite"):
+        draw_assumptions(spec, np.random.default_rng(1), 2)

@@ -97,8 +97,9 @@ def draw_assumptions(spec: StudySpec, rng: np.random.Generator, draws: int) -> l
     while len(out) < draws:
         tries += 1
         if tries > 200 * draws + 1000:
-            raise ValueError(f"{spec.id}: could not draw positive-definite correlation matrices "
-                             f"across the assumption ranges")
+            raise ReconstructionError(f"{spec.id}: correlations / default_correlation: no positive-definite "
+                                      f"correlation matrix in {tries - 1} draws across the assumption ranges; narrow "
+                                      f"the ranges of the assumed correlations")
         values = rng.uniform(lows + margin, highs - margin)
         values = np.where(is_count, np.round(values), values)
         overrides = {s.key: float(v) for s, v in zip(slots, values)}

@@ -200,3 +200,36 @@ def test_an_estimate_outside_its_own_ci_is_flagged():
     """S11's Table 3 prints yoga vs stretching, bothersomeness at 26 weeks, as 1.72 (0.85, 1.62)."""
     rows = [c for c in forensic_checks(load_study("S11")) if c.check == "estimate inside its CI"]
     assert len(rows) == 1 and rows[0].verdict == "inconsistent" and rows[0].published == "1.72 (0.85-1.62)"
+
+
+def _grim_spec(tmp_path, mean_text: str):
+    from analysis.spec.model import parse_study_file
+
+    path = tmp_path / "X8-grim.yaml"
+    path.write_text(f"""id: X8
+short: "planted"
+title: "A planted GRIM case"
+citation: {{authors: "A", year: 2020, journal: "J"}}
+design: cross-sectional
+population: "17 people"
+groups:
+  all: {{label: Everyone, n: {{value: 17, source: table}}}}
+variables:
+  score: {{label: Score, unit: points, bounds: [0, 10], integer: true}}
+summaries:
+  - {{group: all, variable: score, mean: {{value: {mean_text}, source: table}}, sd: {{value: 2.3, source: table}}}}
+dataset_reason: "a forensic test case"
+""")
+    return parse_study_file(path).spec
+
+
+def test_a_trailing_zero_is_kept_so_grim_sees_the_printed_precision(tmp_path):
+    """A mean printed "5.10" for 17 whole-number scores is impossible (86/17 = 5.06, 87/17 = 5.12); read as 5.1
+    it would pass (86/17 rounds to 5.1). The YAML text keeps the second decimal without a `decimals` field."""
+    def grim(spec):
+        return [c.verdict for c in forensic_checks(spec) if c.check == "GRIM"]
+
+    printed = _grim_spec(tmp_path, "5.10")
+    assert printed.summaries[0].mean.precision == 2
+    assert grim(printed) == ["inconsistent"]
+    assert grim(_grim_spec(tmp_path, "5.1")) == ["consistent"]

@@ -25,7 +25,36 @@ from pydantic import BaseModel, ValidationError
 from analysis.core.errors import InputError
 
 Model = TypeVar("Model", bound=BaseModel)
-YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it: ~10x faster
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it: ~10x faster
+
+
+class PrintedFloat(float):
+    """A float read from YAML that remembers how many decimals it was written with ("2.10" -> 2.1, decimals 2).
+
+    >>> x = yaml.load("2.10", Loader=YamlLoader)
+    >>> x == 2.1, x.decimals
+    (True, 2)
+    """
+
+    decimals: int
+
+
+def _construct_printed_float(loader, node) -> float:
+    value = yaml.SafeLoader.construct_yaml_float(loader, node)
+    text = str(node.value).strip().lower()
+    if not isinstance(value, float) or not value == value or text.lstrip("+-") in (".inf", ".nan"):
+        return value
+    mantissa = text.split("e")[0]
+    out = PrintedFloat(value)
+    out.decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    return out
+
+
+class YamlLoader(_BaseLoader):
+    """The safe YAML loader, with floats that keep their printed decimals (:class:`PrintedFloat`)."""
+
+
+YamlLoader.add_constructor("tag:yaml.org,2002:float", _construct_printed_float)
 
 
 class _NotAMapping(Exception):

@@ -38,6 +38,7 @@ class Statement(Figure):
     significant: bool
     p: float | None = Field(default=None, gt=0, le=1)
     p_relation: Literal["=", "<", ">"] = "<"
+    p_decimals: int | None = Field(default=None, ge=0)
     alpha: float = Field(default=0.05, gt=0, lt=1)
     n: list[int] | None = None
     test: str | None = None

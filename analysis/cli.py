@@ -21,6 +21,22 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 claims_app = typer.Typer(no_args_is_help=True, help="The claims registry.")
 studies_app = typer.Typer(no_args_is_help=True, help="Study specs (published figures as data).")
 data_app = typer.Typer(no_args_is_help=True, help="Study-shaped synthetic datasets.")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from analysis.core.version import __version__
+
+        typer.echo(f"hamstring-evidence {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                                help="Print the version and exit.")] = False) -> None:
+    """Test popular claims about hamstrings and back pain against data."""
+
+
 app.add_typer(claims_app, name="claims")
 app.add_typer(studies_app, name="studies")
 app.add_typer(data_app, name="data")

@@ -180,3 +180,15 @@ def test_row_numbers_count_comment_lines(capsys, tmp_path):
     path.write_text("# a comment line\ngroup,ake_tightness\nlbp,30\nlbp,-4\n")
     code, _, err = run(capsys, "analyze", CLAIM, "--data", str(path))
     assert code == 2 and "row 4: -4.0" in err  # line 4 of the file
+
+
+def test_help_and_version_answer_without_loading_the_analysis_stack():
+    """`--help` and `--version` import neither pandas nor scipy nor matplotlib (the CLI imports them per command);
+    checked structurally, not by timing (speed lives in the benchmarks)."""
+    probe = ("import sys\nfrom analysis.cli import main\ntry:\n    main(['--version'])\nexcept SystemExit as e:\n"
+             "    code = e.code\nheavy = sorted(m for m in ('pandas', 'scipy', 'matplotlib', 'statsmodels') "
+             "if m in sys.modules)\nprint(code, heavy)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    from analysis.core.version import __version__
+
+    assert out.splitlines() == [f"hamstring-evidence {__version__}", "0 []"]

@@ -51,6 +51,11 @@ class StatcheckResult:
     error: bool
     decision_error: bool
 
+    @property
+    def verdict(self) -> str:
+        """``consistent``, ``inconsistent``, or ``decision-inconsistent`` (an error that flips significance)."""
+        return "decision-inconsistent" if self.decision_error else ("inconsistent" if self.error else "consistent")
+
 
 def parse_report(text: str) -> Report:
     """Parse ``"t(28) = 2.20, p = .06"``-style text (t, F, r, chi2, z).

@@ -44,9 +44,6 @@ def basis_of(ev: EvidenceKind, study: StudyFile, ensemble: pd.DataFrame, out: Ou
         derived = out.judged is not None and out.estimates[0].ci_method.startswith("derived")
         return Basis.PUBLISHED, ("the published estimate; its CI derived from the published exact p" if derived
                                  else "the estimate and CI as published")
-    spread = ""
-    if len(ensemble):
-        spread = f"{ensemble['estimate'].min():.2f} to {ensemble['estimate'].max():.2f}"
     if hint == "restated":
         return Basis.RESTATED, ("the paper printed only the direction and significance of this effect; the test "
                                 "repeats the paper's own test, so it shows a direction, not a size; the "
@@ -59,6 +56,7 @@ def basis_of(ev: EvidenceKind, study: StudyFile, ensemble: pd.DataFrame, out: Ou
     if moved <= IDENTIFIED_TOLERANCE and ensemble["category"].nunique() == 1:
         return Basis.IDENTIFIED, (f"pinned by the published figures: the same (within {IDENTIFIED_TOLERANCE}) across "
                                   f"all {len(ensemble)} draws of what the paper did not report")
+    spread = f"{ensemble['estimate'].min():.2f} to {ensemble['estimate'].max():.2f}"
     return Basis.ASSUMED, (f"moves with values the paper did not report (from {spread} across {len(ensemble)} draws): "
                            f"a sensitivity analysis, not evidence")
 

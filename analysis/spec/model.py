@@ -24,8 +24,9 @@ from typing import ClassVar, Iterator, Literal
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from analysis.core.errors import InputError
+from analysis.core.numbers import decimals_of
 from analysis.core.paths import studies_dir
-from analysis.core.yamlfiles import read_model
+from analysis.core.yamlfiles import PrintedFloat, read_model
 from analysis.spec.parts import (  # noqa: F401
     Categorical,
     Citation,
@@ -211,9 +212,6 @@ def _printed_decimals(node):
     reported test's, effect's or statement's ``p`` -> ``p_decimals``; a percentage -> ``decimals``; an effect's
     ``ci`` -> ``ci_decimals``. A value written explicitly always wins.
     """
-    from analysis.core.numbers import decimals_of
-    from analysis.core.yamlfiles import PrintedFloat
-
     def lost(v) -> bool:
         return isinstance(v, PrintedFloat) and v.decimals > decimals_of(float(v))
 

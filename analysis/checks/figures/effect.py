@@ -98,8 +98,7 @@ def _r_against_p(e: Effect, spec, what: str) -> ForensicCheck:
     r_text = f"{e.estimate.point:.{e.estimate.precision}f}"
     p_text = f"{e.p:.{e.p_decimals}f}" if e.p_decimals is not None else f"{e.p:g}"
     result = check(parse_report(f"r({e.n - 2}) = {r_text}, p {e.p_relation} {p_text}"))
-    verdict = "decision-inconsistent" if result.decision_error else verdict_of(not result.error)
     return ForensicCheck(spec.id, "r vs p", what, f"r = {r_text}, p {e.p_relation} {p_text}, n = {e.n}",
                          f"p = {result.computed_p:.3g} (range {result.p_low:.3g} to {result.p_high:.3g} for r's rounding)",
-                         verdict, "t test of r on n - 2 df, as R's cor.test and statcheck compute it")
+                         result.verdict, "t test of r on n - 2 df, as R's cor.test and statcheck compute it")
 

@@ -26,10 +26,9 @@ def statements_possible(statements: list[Statement], spec) -> list[ForensicCheck
             out.append(ForensicCheck(spec.id, "statcheck", what, s.test, "-", "not checkable",
                                      "not a test report of the form 'chi2(1) = 7.6, p = 0.006'"))
             continue
-        verdict = "decision-inconsistent" if result.decision_error else verdict_of(not result.error)
         out.append(ForensicCheck(spec.id, "statcheck", what, s.test,
                                  f"p = {result.computed_p:.3g} (range {result.p_low:.3g} to {result.p_high:.3g} "
-                                 f"for the statistic's rounding)", verdict,
+                                 f"for the statistic's rounding)", result.verdict,
                                  "p recomputed from the statistic and its df, as R's statcheck does"))
     return out
 

@@ -112,7 +112,7 @@ def reported_tests_possible(reported: list[ReportedTest], spec) -> list[Forensic
                 sc = check(report)
                 out.append(ForensicCheck(spec.id, "statcheck", report.text, f"p = {rt.p}",
                                          f"p in [{sc.p_low:.2g}, {sc.p_high:.2g}]",
-                                         "decision-inconsistent" if sc.decision_error else verdict_of(not sc.error)))
+                                         sc.verdict))
         elif rt.kind == "fisher_p":
             p = stats.fisher_exact(a, a + b, c, c + dd).p
             out.append(ForensicCheck(spec.id, "recomputed", f"Fisher exact p of table {t.id}", f"{rt.value:.{d}f}",

@@ -52,20 +52,16 @@ class CorrelationEvidence(EvidenceKind):
         >>> ev.consistent_with(load_study("S1"))
         'r between -1.00 and -0.25 (printed: negative, p < 0.05; n = 60)'
         """
-        from analysis.spec.constraints import p_value_range, significance_range
-
         c = spec.correlation(self.group, self.x, self.y) if self.group in spec.groups else None
-        if c is None or not c.r.is_assumption:
+        n = spec.n(self.group) if c is not None else 0
+        stated = c.statement_range(n) if c is not None and c.r.is_assumption else None
+        if stated is None:
             return None
-        n = spec.n(self.group)
+        low, high = stated
         if c.significant is not None:
-            low, high = significance_range(n, c.sign, c.significant, c.alpha)
             printed = f"{c.sign or 'sign not reported'}, {'p < ' if c.significant else 'not significant at '}{c.alpha:g}"
-        elif c.p is not None:
-            low, high = p_value_range(n, c.p, c.p_decimals, c.sign)
-            printed = f"p = {c.p:g}" + (f", {c.sign}" if c.sign else "")
         else:
-            return None
+            printed = f"p = {c.p:g}" + (f", {c.sign}" if c.sign else "")
         assumed = " (sign assumed)" if c.sign_assumed else ""
         return f"r between {low:.2f} and {high:.2f} (printed: {printed}{assumed}; n = {n})"
 

@@ -80,17 +80,16 @@ class StatementEvidence(EvidenceKind):
         ...                   direction="positive", sesoi=0.2, sesoi_reason="r").consistent_with(spec)
         'an SMD between -0.57 and 0.57 (printed: not significant (p > 0.05); n = 25 + 25)'
         """
-        from analysis.spec.constraints import critical_r
+        from analysis.spec.constraints import significance_range
 
         s = self._statement(spec)
         printed = f"printed: {s.printed}" + (f"; n = {' + '.join(map(str, s.n))}" if s.n else "")
         sign = 1 if s.direction == "positive" else -1
+        if s.measure == "r" and s.n and len(s.n) == 1:
+            low, high = significance_range(s.n[0], s.direction, s.significant, s.alpha)
+            return f"r between {low:.2f} and {high:.2f} ({printed})"
         if s.measure == "SMD" and s.n and len(s.n) == 2:
             bound = critical_smd(s.n[0], s.n[1], s.alpha)
-            size = "an SMD"
-        elif s.measure == "r" and s.n and len(s.n) == 1:
-            bound = critical_r(s.n[0], s.alpha)
-            size = "r"
         else:
             null = "1" if s.measure in ("OR", "RR") else "0"
             label = {"OR": "an OR", "RR": "an RR", "MD": "a mean difference", "SMD": "an SMD", "r": "r"}.get(
@@ -103,9 +102,5 @@ class StatementEvidence(EvidenceKind):
                 text = f"{label} whose 95% CI includes {null}, of unpublished size"
             return f"{text} ({printed})"
         if not s.significant:
-            return f"{size} between {-bound:.2f} and {bound:.2f} ({printed})"
-        if sign > 0:
-            return f"{size} of at least {bound:.2f} ({printed})" if size != "r" else \
-                f"r between {bound:.2f} and 1.00 ({printed})"
-        return f"{size} of at most {-bound:.2f} ({printed})" if size != "r" else \
-            f"r between -1.00 and {-bound:.2f} ({printed})"
+            return f"an SMD between {-bound:.2f} and {bound:.2f} ({printed})"
+        return f"an SMD of {'at least' if sign > 0 else 'at most'} {sign * bound:.2f} ({printed})"

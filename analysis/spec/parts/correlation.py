@@ -47,15 +47,26 @@ class Correlation(Figure):
     def key(self) -> SlotKey:
         return correlation_key(self.group, self.x, self.y)
 
-    def admissible_range(self, n: int) -> tuple[float, float]:
-        """The range ``r`` may take: the paper's constraint intersected with the spec's range."""
-        low, high = self.r.range if self.r.range is not None else (-0.95, 0.95)
+    def statement_range(self, n: int) -> tuple[float, float] | None:
+        """The r values the paper's statement allows at ``n`` (its sign and significance, its exact p, or both);
+        None when it printed neither."""
+        if self.significant is None and self.p is None:
+            return None
+        low, high = -1.0, 1.0
         if self.significant is not None:
             c_low, c_high = significance_range(n, self.sign, self.significant, self.alpha)
             low, high = max(low, c_low), min(high, c_high)
         if self.p is not None:
             r_low, r_high = p_value_range(n, self.p, self.p_decimals, self.sign)
             low, high = max(low, r_low), min(high, r_high)
+        return low, high
+
+    def admissible_range(self, n: int) -> tuple[float, float]:
+        """The range ``r`` may take: the paper's constraint intersected with the spec's range."""
+        low, high = self.r.range if self.r.range is not None else (-0.95, 0.95)
+        stated = self.statement_range(n)
+        if stated is not None:
+            low, high = max(low, stated[0]), min(high, stated[1])
         return low, high
 
     def display_rows(self, spec) -> list[dict]:

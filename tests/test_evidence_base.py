@@ -233,3 +233,19 @@ def test_a_trailing_zero_is_kept_so_grim_sees_the_printed_precision(tmp_path):
     assert printed.summaries[0].mean.precision == 2
     assert grim(printed) == ["inconsistent"]
     assert grim(_grim_spec(tmp_path, "5.1")) == ["consistent"]
+
+
+@pytest.mark.parametrize(("claim_id", "evidence_id", "low", "high"), [
+    ("older-athletes-more-strains", "s21-green-age", 0.5852082094, 2.6147917906),  # SMD 1.6, p = 0.002
+    ("clbp-less-flexible", "s10-extensibility-lbp", 1.3287817123, 145.4038674728),  # OR 13.9, p = 0.028
+])
+def test_a_ci_derived_from_an_estimate_and_its_exact_p_matches_the_closed_form(claim_id, evidence_id, low, high):
+    """Altman & Bland (BMJ 2011): SE = |estimate| / z(p/2) on the estimate's scale (log for ratios), CI = estimate
+    -/+ z(0.975) SE. Reference values from R 4.x: se <- est / qnorm(1 - p/2); est -/+ qnorm(.975) * se (exponentiated
+    for the OR), printed to 10 decimals."""
+    ev = next(e for e in load_claim(claim_id).evidence if e.id == evidence_id)
+    r = run_evidence(ev, causal_language=False)
+    e = r.primary
+    assert e.ci_method.startswith("derived from the published estimate and exact p")
+    # tolerance: R printed 10 decimals (relative rounding <= 1e-10 here); rel 1e-9 leaves margin for that rounding
+    assert e.ci_low == pytest.approx(low, rel=1e-9, abs=0) and e.ci_high == pytest.approx(high, rel=1e-9, abs=0)

@@ -249,3 +249,27 @@ def test_a_ci_derived_from_an_estimate_and_its_exact_p_matches_the_closed_form(c
     assert e.ci_method.startswith("derived from the published estimate and exact p")
     # tolerance: R printed 10 decimals (relative rounding <= 1e-10 here); rel 1e-9 leaves margin for that rounding
     assert e.ci_low == pytest.approx(low, rel=1e-9, abs=0) and e.ci_high == pytest.approx(high, rel=1e-9, abs=0)
+
+
+@pytest.mark.parametrize(("bad", "message"), [
+    ({"significant": True}, "a significant finding needs its 'direction'"),
+    ({"significant": False, "n": [1, 30]}, "n is one size (pairs, participants) or two group sizes"),
+    ({"significant": False, "n": [10, 10, 10]}, "n is one size (pairs, participants) or two group sizes"),
+])
+def test_a_malformed_statement_is_a_load_error_naming_the_statement(tmp_path, bad, message):
+    """Malformed (not merely inconsistent) statements stop the load with an error naming the file and field."""
+    import re
+
+    import yaml
+
+    from analysis.core.errors import InputError
+    from analysis.spec.model import parse_study_file
+
+    body = {"id": "X7", "short": "x", "title": "t", "design": "case-control",
+            "citation": {"authors": "A", "year": 2020, "journal": "J"}, "population": "p", "variables": {},
+            "dataset_reason": "statements only", "statements": [_statement(id="bad-one", **bad)]}
+    path = tmp_path / "X7-bad.yaml"
+    path.write_text(yaml.safe_dump(body))
+    with pytest.raises(InputError, match=re.escape(message)) as info:
+        parse_study_file(path)
+    assert "X7-bad.yaml" in str(info.value) and "statements" in str(info.value)

@@ -33,8 +33,30 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def _root(version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
-                                                help="Print the version and exit.")] = False) -> None:
+                                                help="Print the version and exit.")] = False,
+          data_dir: Annotated[Optional[Path], typer.Option(
+              "--data-dir", help="A folder of study specs and claims (studies/, claims/, families.yaml) to use instead "
+                                 "of the defaults; `init DIR` creates one. Same as HAMSTRING_EVIDENCE_DATA.")] = None,
+          ) -> None:
     """Test popular claims about hamstrings and back pain against data."""
+    if data_dir is not None:
+        import os
+
+        from analysis.core.paths import DATA_ENV
+
+        if not data_dir.is_dir():
+            raise InputError(data_dir, "--data-dir", "not a folder" if data_dir.exists() else "no such folder")
+        os.environ[DATA_ENV] = str(data_dir.resolve())  # worker processes inherit it
+
+
+@app.command()
+def init(folder: Annotated[Path, typer.Argument(help="A new (or empty) folder for your own registry.")]) -> None:
+    """Create a data folder of your own from the default specs, claims, data families and example data."""
+    from analysis.core.registry import init_data_dir
+
+    counts = init_data_dir(folder)
+    typer.echo(f"created {folder} ({counts['studies']} study specs, {counts['claims']} claims); use it with "
+               f"`hamstring-evidence --data-dir {folder} ...` or HAMSTRING_EVIDENCE_DATA={folder}")
 
 
 app.add_typer(claims_app, name="claims")
@@ -131,11 +153,12 @@ def studies_show(study_id: str, as_json: JsonFlag = False) -> None:
 def data_build(
     study_id: str,
     seed: Annotated[Optional[int], typer.Option(help="Random seed (default: the spec's seed).")] = None,
-    out: Annotated[Optional[Path], typer.Option(help="Output file, .csv or .parquet (default data/generated/ID/ID.csv, "
-                                                     ".parquet above 20,000 rows).")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Output file, .csv or .parquet (default DATA/generated/ID/ID.csv, "
+                                                     ".parquet above 20,000 rows; ./generated/ when DATA is the "
+                                                     "installed defaults).")] = None,
 ) -> None:
     """Write a synthetic dataset shaped like STUDY_ID, with datapackage.json beside it."""
-    from analysis.core.paths import data_dir
+    from analysis.core.paths import data_dir, uses_shipped_defaults
     from analysis.datasets.datapackage import write_dataset
     from analysis.generate import build_dataset
     from analysis.spec.model import load_study_file
@@ -146,7 +169,8 @@ def data_build(
     dataset = build_dataset(study.spec, seed=seed)
     if out is None:
         suffix = ".parquet" if len(dataset.frame) > LARGE_DATASET_ROWS else ".csv"
-        out = data_dir() / "generated" / study.spec.id / f"{study.spec.id}{suffix}"
+        base = Path("generated") if uses_shipped_defaults() else data_dir() / "generated"  # never inside the install
+        out = base / study.spec.id / f"{study.spec.id}{suffix}"
     write_dataset(dataset, study, out)
     typer.echo(f"wrote {out} (synthetic, shaped like {study.spec.short}; seed {dataset.seed})")
 

@@ -15,14 +15,14 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 from analysis.core.errors import InputError
-from analysis.core.paths import REPO_ROOT
+from analysis.core.paths import notebooks_dir
 
 TEMPLATES = Path(__file__).parent / "report" / "templates" / "nbconvert"
 
 
 def notebook_paths() -> list[Path]:
-    """The committed notebooks, in order."""
-    return sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+    """The analyst notebooks (the checkout's, or the copy shipped with the package), in order."""
+    return sorted(notebooks_dir().glob("[0-9][0-9]-*.ipynb"))
 
 
 def run_notebook(path: Path, out: Path, parameters: dict | None = None, cwd: Path | None = None) -> Path:
@@ -36,7 +36,7 @@ def run_notebook(path: Path, out: Path, parameters: dict | None = None, cwd: Pat
         raise InputError(path, "(file)", "no such notebook")
     out.parent.mkdir(parents=True, exist_ok=True)
     pm.execute_notebook(str(path), str(out), parameters=parameters or {}, kernel_name="python3",
-                        progress_bar=False, cwd=str(cwd or REPO_ROOT))
+                        progress_bar=False, cwd=str(cwd or notebooks_dir().parent))
     nb = nbformat.read(out, as_version=4)
     nb, _ = CoalesceStreamsPreprocessor().preprocess(nb, {})
     for k, cell in enumerate(nb.cells):
@@ -64,8 +64,16 @@ def export_html(notebook: Path, out: Path, hide_code: bool = True) -> Path:
 def build_notebooks(out_dir: Path, names: list[str] | None = None) -> list[Path]:
     """Run every notebook (or those named) and write ``NAME.ipynb`` and ``NAME.html`` into ``out_dir``."""
     out_dir = Path(out_dir)
+    paths = notebook_paths()
+    if not paths:
+        raise InputError(notebooks_dir(), "(folder)", "holds no notebooks (NN-name.ipynb)")
+    known = {p.stem for p in paths} | {p.name for p in paths}
+    unknown = [n for n in names or [] if n not in known]
+    if unknown:
+        raise InputError("notebooks", "--name", f"unknown notebook {', '.join(map(repr, unknown))}; known: "
+                                                f"{', '.join(p.stem for p in paths)}")
     written = []
-    for path in notebook_paths():
+    for path in paths:
         if names and path.stem not in names and path.name not in names:
             continue
         executed = run_notebook(path, out_dir / path.name)

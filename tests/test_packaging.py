@@ -22,7 +22,7 @@ def _split(requirement: str) -> tuple[str, str]:
 
 def test_the_licence_file_matches_the_metadata():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    assert meta["license"] == {"text": "MIT"}
+    assert meta["license"] == "MIT" and meta["license-files"] == ["LICENSE"]
     assert (ROOT / "LICENSE").read_text().startswith("MIT License")
 
 

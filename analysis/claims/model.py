@@ -21,7 +21,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
 from analysis.claims.kinds import EvidenceKind, parse_evidence
 from analysis.core.errors import InputError
-from analysis.core.paths import claims_dir
+from analysis.core.paths import claims_dir, registry_files
 from analysis.core.yamlfiles import read_model
 
 __all__ = ["Claim", "Evidence", "Post", "load_claim", "load_claims", "parse_claim_file"]
@@ -80,7 +80,7 @@ def parse_claim_file(path: Path) -> Claim:
 def load_claims() -> dict[str, Claim]:
     """Every claim in the registry, keyed by id, in file order."""
     claims: dict[str, Claim] = {}
-    for path in sorted(claims_dir().glob("*.yaml")):
+    for path in registry_files(claims_dir(), "claims"):
         claim = parse_claim_file(path)
         if claim.id in claims:
             raise InputError(path, "id", f"duplicate claim id {claim.id!r}")

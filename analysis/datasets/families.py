@@ -24,7 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from analysis.core.errors import InputError
-from analysis.core.paths import data_dir
+from analysis.core.paths import data_dir, data_source
 from analysis.datasets.loaders import read_table, validate
 
 
@@ -47,6 +47,8 @@ class Family(BaseModel):
 def load_families() -> dict[str, Family]:
     """Every family in ``data/families.yaml``."""
     path = data_dir() / "families.yaml"
+    if not path.is_file():
+        raise InputError(path, "(file)", f"no data families file in the data folder (from {data_source()})")
     raw = yaml.safe_load(path.read_text())
     return {name: Family.model_validate(body) for name, body in raw.items()}
 

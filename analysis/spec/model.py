@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from analysis.core.errors import InputError
 from analysis.core.numbers import decimals_of
-from analysis.core.paths import studies_dir
+from analysis.core.paths import registry_files, studies_dir
 from analysis.core.yamlfiles import PrintedFloat, read_model
 from analysis.spec.parts import (  # noqa: F401
     Categorical,
@@ -248,7 +248,7 @@ def parse_study_file(path: Path) -> StudyFile:
 def study_files() -> dict[str, StudyFile]:
     """All specs under ``data/studies``, keyed by study id."""
     found: dict[str, StudyFile] = {}
-    for path in sorted(studies_dir().glob("*.yaml")):
+    for path in registry_files(studies_dir(), "study specs"):
         loaded = parse_study_file(path)
         if loaded.spec.id in found:
             other = found[loaded.spec.id].path.name

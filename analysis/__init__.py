@@ -24,7 +24,8 @@ _EXPORTS = {
     "build_dataset": "analysis.generate", "correlation_ensemble": "analysis.generate.ensemble",
     "draw_assumptions": "analysis.spec.assumptions",
     "read_table": "analysis.datasets.loaders", "load_families": "analysis.datasets.families",
-    "validate_file": "analysis.datasets.families",
+    "validate_file": "analysis.datasets.families", "Mapping": "analysis.datasets.mapping",
+    "init_data_dir": "analysis.core.registry",
     # checks
     "reproduction_checks": "analysis.checks.reproduce", "forensic_checks": "analysis.checks.forensics",
     # claims, analyses and verdicts

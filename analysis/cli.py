@@ -192,13 +192,25 @@ def analyze(
     claim_id: str,
     data: Annotated[Optional[Path],
                     typer.Option(help="Your own data (CSV, Excel or Parquet) instead of study-shaped data.")] = None,
+    mapping_file: Annotated[Optional[Path], typer.Option("--map", help="A YAML file mapping your columns and labels "
+                                                                       "(columns:, levels:, exclude:).")] = None,
+    column: Annotated[Optional[list[str]], typer.Option(help="OURS=YOURS: your column for one the claim reads, e.g. "
+                                                             "ake_tightness=knee_angle (repeatable).")] = None,
+    level: Annotated[Optional[list[str]], typer.Option(help="COLUMN:YOURS=OURS: your label for one of ours, e.g. "
+                                                            "group:Healthy=healthy (repeatable).")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option(help="COLUMN:LABEL: leave rows with this label out on "
+                                                              "purpose; they are counted (repeatable).")] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Run a claim's analyses and print its verdict."""
+    """Run a claim's analyses and print its verdict (on your own data with --data; rows left out are counted)."""
     from analysis.claims.engine import run_claim
     from analysis.claims.model import load_claim
+    from analysis.datasets.mapping import Mapping
 
-    result = run_claim(load_claim(claim_id), data=data)
+    if data is None and (mapping_file or column or level or exclude):
+        raise InputError("analyze", "--map/--column/--level/--exclude", "map your own data: give --data too")
+    mapping = Mapping.from_options(column or [], level or [], exclude or [], file=mapping_file)
+    result = run_claim(load_claim(claim_id), data=data, mapping=mapping)
     if as_json:
         _print_json(result.to_json_dict())
         return

@@ -109,3 +109,16 @@ def test_a_shipped_notebook_runs_from_an_empty_folder(installed):
     assert done.returncode == 0, done.stderr
     assert (installed[2] / "nb" / "10-real-injury-log.html").is_file()
 
+
+def test_analyze_own_data_with_a_mapping_from_the_installed_package(installed):
+    work = installed[2]
+    rows = ["arm,knee"] + [f"back pain,{25 + k % 7}" for k in range(20)] + [f"Healthy,{15 + k % 5}" for k in range(20)]
+    (work / "clinic.csv").write_text("\n".join(rows) + "\n")
+    (work / "map.yaml").write_text("columns: {group: arm, ake_tightness: knee}\n"
+                                   "levels: {group: {back pain: lbp, Healthy: healthy}}\n")
+    done = run(installed, "analyze", "clbp-less-flexible", "--data", "clinic.csv", "--map", "map.yaml", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["evidence"][0]["rows"]["rows_used"] == 40
+    unmapped = run(installed, "analyze", "clbp-less-flexible", "--data", "clinic.csv", "--column", "group=arm",
+                   "--column", "ake_tightness=knee")
+    assert unmapped.returncode == 2 and "'Healthy': 20" in unmapped.stderr

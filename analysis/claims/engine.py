@@ -23,12 +23,13 @@ import pandas as pd
 
 from analysis.claims.basis import basis_of, pooled_synthesis_line, restated_verdict, stated_verdict, synthesis_line
 from analysis.claims.kinds import EvidenceKind, Outcome
-from analysis.claims.model import Claim
+from analysis.claims.model import Claim, load_claim
 from analysis.claims.synthesis import Basis, synthesize
 from analysis.claims.verdicts import Robustness, Verdict, across_assumptions, judge, observational_cap
 from analysis.core.errors import InputError, ReconstructionError
 from analysis.core.results import Estimate
 from analysis.datasets.loaders import file_sha256, read_table, schema_for, validate
+from analysis.datasets.mapping import Mapping, RowReport, select_rows
 from analysis.generate import Dataset, build_dataset
 from analysis.spec.assumptions import assumption_slots, draw_assumptions
 from analysis.spec.model import StudyFile, StudySpec, load_study_file
@@ -57,6 +58,8 @@ class EvidenceResult:
     basis_text: str = ""
     #: For a restated result: the estimates consistent with what the paper printed (never the assumed point value).
     consistent_with: str | None = None
+    #: On a user's data: rows read, used and left out (with the reasons).
+    rows: RowReport | None = None
 
     @property
     def primary(self) -> Estimate:
@@ -115,7 +118,8 @@ class ClaimResult:
                           "verdict_label": r.verdict.label, "reason": r.verdict.reason,
                           "robustness": r.robustness.value, "robustness_text": r.robustness_text,
                           "basis": r.basis.value, "basis_text": r.basis_text,
-                          "consistent_with": r.consistent_with}
+                          "consistent_with": r.consistent_with,
+                          **({"rows": r.rows.to_dict()} if r.rows is not None else {})}
                          for r in self.results],
             "pooled": [{"evidence_ids": p.evidence_ids, "verdict": p.verdict.category, "verdict_label": p.verdict.label,
                         "reason": p.verdict.reason, **p.estimate.to_dict()} for p in self.pooled],
@@ -229,11 +233,41 @@ def load_evidence_frame(ev: EvidenceKind) -> tuple[pd.DataFrame, StudySpec]:
     return _dataset(study, None).frame, study.spec
 
 
-def run_claim(claim: Claim, data: str | Path | None = None, ensemble_draws: int = DEFAULT_ENSEMBLE_DRAWS,
-              seed: int | None = None) -> ClaimResult:
-    """Run every evidence entry of ``claim`` (on study-shaped data, or on the user's ``data`` file)."""
+def run_claim(claim: Claim | str, data: str | Path | pd.DataFrame | None = None,
+              ensemble_draws: int = DEFAULT_ENSEMBLE_DRAWS, seed: int | None = None,
+              mapping: Mapping | dict | None = None) -> ClaimResult:
+    """Run every evidence entry of ``claim`` on study-shaped data, or on the user's own ``data``.
+
+    Parameters
+    ----------
+    claim : Claim or str
+        A claim, or its id.
+    data : path or DataFrame, optional
+        The user's own data (CSV, Excel, Parquet file, or a DataFrame); every entry whose columns it has runs on it.
+        Rows left out (labels excluded on request, groups not compared, missing values) are counted in each
+        result's ``rows``; labels the study does not know are an error unless mapped or excluded.
+    ensemble_draws, seed : int
+        The assumption ensemble (study-shaped data only).
+    mapping : Mapping or dict, optional
+        The user's column names and labels -> the claim's (:class:`analysis.datasets.mapping.Mapping`, or a dict
+        with ``columns``, ``levels`` and ``exclude``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> mine = pd.DataFrame({"arm": ["back pain"] * 3 + ["Healthy"] * 3, "knee": [30, 25, 28, 12, 15, 10]})
+    >>> result = run_claim("clbp-less-flexible", data=mine, mapping={
+    ...     "columns": {"group": "arm", "ake_tightness": "knee"},
+    ...     "levels": {"group": {"back pain": "lbp", "Healthy": "healthy"}}})
+    >>> result.results[0].rows.summary()
+    '6 rows read, 6 used'
+    """
+    if isinstance(claim, str):
+        claim = load_claim(claim)
+    if isinstance(mapping, dict):
+        mapping = Mapping(**mapping)
     if data is not None:
-        results = _run_on_user_data(claim, Path(data))
+        results = _run_on_user_data(claim, data, mapping or Mapping())
     else:
         results = [run_evidence(ev, claim.causal_language, ensemble_draws, seed) for ev in claim.evidence]
     pooled = _pool(claim, results)
@@ -271,24 +305,35 @@ def _pool(claim: Claim, results: list[EvidenceResult]) -> list[PooledResult]:
     return pooled
 
 
-def _run_on_user_data(claim: Claim, path: Path) -> list[EvidenceResult]:
-    frame = read_table(path)
-    sha = file_sha256(path)
+def _run_on_user_data(claim: Claim, data: str | Path | pd.DataFrame, mapping: Mapping) -> list[EvidenceResult]:
+    if isinstance(data, pd.DataFrame):
+        frame = data.reset_index(drop=True)
+        frame.attrs["line_offset"] = -2  # messages then count rows from 0, as the DataFrame's positions
+        source, sha = "the DataFrame given", _frame_sha256(frame)
+    else:
+        path = Path(data)
+        source, frame, sha = path, read_table(path), file_sha256(path)
+    frame = mapping.apply(frame, source)
     runnable = [ev for ev in claim.evidence if ev.uses_dataset and set(ev.columns()) <= set(frame.columns)]
     if not runnable:
         needs = " or ".join("(" + ", ".join(ev.columns()) + ")" for ev in claim.evidence if ev.uses_dataset)
         needs = needs or "(none: this claim has only published estimates)"
-        raise InputError(path, "(columns)", f"none of claim {claim.id}'s analyses can run on it; they need columns {needs}")
+        raise InputError(source, "(columns)", f"none of claim {claim.id}'s analyses can run on it; they need columns "
+                                              f"{needs} (map yours with --column OURS=YOURS)")
+    label = source if isinstance(source, str) else f"user file {source.name}"
     results = []
     for ev in runnable:
         study = load_study_file(ev.study)
         numeric = [c for c in ev.columns() if c in study.spec.variables]
-        checked = ev.user_rows(validate(frame, schema_for(study.spec, numeric, None), path))
+        known = {column: tuple(study.spec.groups) for column in ev.used_levels()}
+        rows, rows_report = select_rows(frame, source, ev.required_columns(), ev.used_levels(), known, mapping,
+                                        subset=ev.subset())
+        checked = validate(rows, schema_for(study.spec, numeric, None), source)
         out = ev.run(checked, study.spec)
-        source = f"user file {path.name}"
-        out.estimates = [e.with_source(source, sha) for e in out.estimates]
+        out.estimates = [e.with_source(label, sha) for e in out.estimates]
         verdict = observational_cap(judge_outcome(out, ev), claim.causal_language, {study.spec.design})
-        results.append(EvidenceResult(ev, study, source, sha, out.estimates, verdict, Robustness.USER_DATA,
-                                      "Tested on the user's data; no assumptions enter.", frame=checked, outcome=out,
-                                      basis=Basis.OBSERVED, basis_text="the user's own data"))
+        results.append(EvidenceResult(ev, study, label, sha, out.estimates, verdict, Robustness.USER_DATA,
+                                      f"Tested on the user's data ({rows_report.summary()}); no assumptions enter.",
+                                      frame=checked, outcome=out, basis=Basis.OBSERVED,
+                                      basis_text="the user's own data", rows=rows_report))
     return results

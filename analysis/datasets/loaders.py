@@ -95,9 +95,9 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, source: str | Path
             continue
         coerced = pd.to_numeric(checked[name], errors="coerce")
         bad = coerced.isna() & checked[name].notna()
-        for i in bad.to_numpy().nonzero()[0]:
-            problems.append((name, f"row {i + first}: {checked[name].iloc[i]!r} is not a number"))
-            not_numbers.add((name, int(i)))
+        for label in checked.index[bad.to_numpy()]:  # index labels are file positions (rows left out keep theirs)
+            problems.append((name, f"row {label + first}: {checked.at[label, name]!r} is not a number"))
+            not_numbers.add((name, int(label)))
         checked[name] = coerced.astype(float)
     try:
         checked = schema.validate(checked, lazy=True)

@@ -116,9 +116,18 @@ class EvidenceKind(BaseModel):
         """The rows (and derived columns) the analysis reads: subsets, censoring. Defined once, per kind."""
         return frame
 
-    def user_rows(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Rows of a user's file that this entry may analyse (default: all)."""
-        return frame
+    def used_levels(self) -> dict[str, tuple[str, ...]]:
+        """Label columns this analysis selects rows by, and the labels it compares (default: none)."""
+        return {}
+
+    def required_columns(self) -> list[str]:
+        """Columns a row of a user's file must have a value in to be used (default: every column read, except
+        the label columns of :meth:`used_levels`, which are checked label by label)."""
+        return [c for c in self.columns() if c not in self.used_levels()]
+
+    def subset(self) -> str | None:
+        """A 0/1 column whose rows with 1 are the only ones analysed (``among``), or None."""
+        return getattr(self, "among", None)
 
     def run(self, frame: pd.DataFrame | None, spec: "StudySpec") -> Outcome:
         """Analyse ``frame`` (None for kinds that use no dataset)."""

@@ -25,6 +25,9 @@ class CorrelationEvidence(EvidenceKind):
     def columns(self) -> list[str]:
         return [self.x, self.y]
 
+    def used_levels(self) -> dict[str, tuple[str, ...]]:
+        return {"group": (self.group,)} if self.group else {}
+
     def prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame["group"] == self.group] if self.group and "group" in frame.columns else frame
 

@@ -35,6 +35,9 @@ class CoxEvidence(EvidenceKind):
     def columns(self) -> list[str]:
         return [self.time, self.outcome, self.covariate, *self.adjust]
 
+    def required_columns(self) -> list[str]:
+        return [c for c in self.columns() if c != self.time]  # a missing time is censored at censor_at, not dropped
+
     def prepare(self, frame):
         rows = frame[frame[self.among] == 1].copy() if self.among else frame.copy()
         rows[self.time] = rows[self.time].fillna(self.censor_at).clip(upper=self.censor_at)

@@ -31,8 +31,8 @@ class TwoGroupEvidence(EvidenceKind):
     def columns(self) -> list[str]:
         return [self.variable, "group"]
 
-    def user_rows(self, frame: pd.DataFrame) -> pd.DataFrame:
-        return frame[frame["group"].astype(str).isin(self.groups)]
+    def used_levels(self) -> dict[str, tuple[str, ...]]:
+        return {"group": tuple(self.groups)}
 
     def _samples(self, frame: pd.DataFrame):
         a_name, b_name = self.groups

@@ -1,0 +1,148 @@
+"""Bring your own data: column and label mapping, and no row left out without being counted and said."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from analysis.claims.engine import run_claim
+from analysis.cli import main
+from analysis.core.paths import DATA_ENV
+from analysis.datasets.mapping import Mapping, select_rows
+
+CLAIM = "clbp-less-flexible"
+
+
+def run(capsys, *argv):
+    with pytest.raises(SystemExit) as info:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return info.value.code, out, err
+
+
+@pytest.fixture
+def mislabelled(tmp_path):
+    """120 patients: 40 lbp, 40 controls labelled 'Healthy', 40 'healthy' (the issue's case)."""
+    values = [25.0 + (k % 7) for k in range(40)] + [15.0 + (k % 5) for k in range(80)]
+    frame = pd.DataFrame({"participant": [f"p{k}" for k in range(120)],
+                          "group": ["lbp"] * 40 + ["Healthy"] * 40 + ["healthy"] * 40, "ake_tightness": values})
+    path = tmp_path / "clinic.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_unknown_labels_are_an_error_naming_labels_and_counts(capsys, mislabelled):
+    before = mislabelled.read_bytes()
+    code, out, err = run(capsys, "analyze", CLAIM, "--data", str(mislabelled))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1
+    assert "group: 40 of 120 rows have labels the study does not know ('Healthy': 40)" in err
+    assert "--level group:Healthy=healthy" in err
+    assert mislabelled.read_bytes() == before
+
+
+def test_mapped_labels_use_every_row_and_say_so(capsys, mislabelled):
+    code, out, _ = run(capsys, "analyze", CLAIM, "--data", str(mislabelled), "--level", "group:Healthy=healthy",
+                       "--json")
+    rows = json.loads(out)["evidence"][0]["rows"]
+    assert code == 0 and rows == {"source": str(mislabelled), "rows_read": 120, "rows_used": 120, "left_out": []}
+    code, out, _ = run(capsys, "analyze", CLAIM, "--data", str(mislabelled), "--level", "group:Healthy=healthy")
+    assert "(120 rows read, 120 used)" in out
+
+
+def test_excluded_labels_are_counted(capsys, mislabelled):
+    code, out, _ = run(capsys, "analyze", CLAIM, "--data", str(mislabelled), "--exclude", "group:Healthy", "--json")
+    rows = json.loads(out)["evidence"][0]["rows"]
+    assert code == 0 and rows["rows_used"] == 80
+    assert rows["left_out"] == [{"reason": "excluded on request (group = Healthy)", "rows": 40}]
+
+
+def test_a_mapping_file_does_what_the_options_do(capsys, tmp_path, mislabelled):
+    frame = pd.read_csv(mislabelled).rename(columns={"group": "arm", "ake_tightness": "knee_angle"})
+    frame.loc[3, "knee_angle"] = None
+    path = tmp_path / "renamed.csv"
+    frame.to_csv(path, index=False)
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("columns: {group: arm, ake_tightness: knee_angle}\nlevels: {group: {Healthy: healthy}}\n")
+    code, out, _ = run(capsys, "analyze", CLAIM, "--data", str(path), "--map", str(mapping), "--json")
+    by_file = json.loads(out)
+    code2, out2, _ = run(capsys, "analyze", CLAIM, "--data", str(path), "--column", "group=arm", "--column",
+                         "ake_tightness=knee_angle", "--level", "group:Healthy=healthy", "--json")
+    assert code == code2 == 0 and json.loads(out2) == by_file
+    rows = by_file["evidence"][0]["rows"]
+    assert rows["rows_used"] == 119 and rows["left_out"] == [{"reason": "missing ake_tightness", "rows": 1}]
+    assert by_file["results"][0]["n"] == 119
+
+
+def test_the_python_api_takes_a_dataframe_and_a_mapping(mislabelled):
+    frame = pd.read_csv(mislabelled)
+    result = run_claim(CLAIM, data=frame, mapping={"levels": {"group": {"Healthy": "healthy"}}})
+    by_file = run_claim(CLAIM, data=mislabelled, mapping=Mapping(levels={"group": {"Healthy": "healthy"}}))
+    assert result.results[0].rows.rows_used == 120
+    assert result.results[0].primary.estimate == by_file.results[0].primary.estimate
+    with pytest.raises(ValueError, match="'Healthy': 40"):
+        run_claim(CLAIM, data=frame)
+
+
+def test_rows_of_other_study_groups_are_counted_not_dropped_silently():
+    frame = pd.DataFrame({"group": ["a", "b", "c", "c"], "x": [1.0, 2.0, 3.0, 4.0]})
+    rows, report = select_rows(frame, "f.csv", ["x"], {"group": ("a", "b")}, {"group": ("a", "b", "c")})
+    assert list(rows["group"]) == ["a", "b"]
+    assert report.left_out == [("in group(s) not compared here (group = c)", 2)]
+
+
+def test_row_numbers_stay_those_of_the_file_when_rows_are_left_out(capsys, tmp_path):
+    path = tmp_path / "clinic.csv"
+    path.write_text("group,ake_tightness\npilot,10\nlbp,30\nlbp,-5\nhealthy,12\nhealthy,14\nlbp,31\n")
+    code, _, err = run(capsys, "analyze", CLAIM, "--data", str(path), "--exclude", "group:pilot")
+    assert code == 2 and "row 4: -5.0 outside the scale bounds" in err
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["--column", "ake_tightness"], "--column: expected OURS=YOURS"),
+    (["--level", "group=healthy"], "--level: expected COLUMN:YOURS=OURS"),
+    (["--exclude", "pilot"], "--exclude: expected COLUMN:LABEL"),
+    (["--column", "ake_tightness=nope"], "nope: mapped column(s) not in the file"),
+    (["--map", "missing.yaml"], "missing.yaml: --map: no such file"),
+])
+def test_bad_mappings_are_one_line_errors(capsys, mislabelled, argv, fragment):
+    code, out, err = run(capsys, "analyze", CLAIM, "--data", str(mislabelled), *argv)
+    assert code == 2 and fragment in err and err.count("\n") == 1
+
+
+def test_a_mapping_file_with_unknown_keys_names_the_field(capsys, tmp_path, mislabelled):
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("colums: {group: arm}\n")
+    code, _, err = run(capsys, "analyze", CLAIM, "--data", str(mislabelled), "--map", str(mapping))
+    assert code == 2 and "map.yaml: colums" in err
+
+
+def test_a_mapping_without_data_is_refused(capsys):
+    code, _, err = run(capsys, "analyze", CLAIM, "--level", "group:Healthy=healthy")
+    assert code == 2 and "give --data too" in err
+
+
+def test_data_dir_option_and_an_empty_registry(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv(DATA_ENV, "")  # restored after the test: --data-dir sets the variable for worker processes
+    code, _, err = run(capsys, "--data-dir", str(tmp_path / "absent"), "claims", "list")
+    assert code == 2 and "--data-dir: no such folder" in err
+    (tmp_path / "empty" / "claims").mkdir(parents=True)
+    code, out, err = run(capsys, "--data-dir", str(tmp_path / "empty"), "claims", "list", "--json")
+    assert code == 2 and out == "" and "holds no claims" in err
+
+
+def test_init_copies_the_defaults_and_never_overwrites(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv(DATA_ENV, "")
+    from analysis.core.paths import REPO_ROOT
+
+    code, out, _ = run(capsys, "init", str(tmp_path / "mine"))
+    specs = len(list((REPO_ROOT / "data" / "studies").glob("*.yaml")))
+    assert code == 0 and f"({specs} study specs, " in out
+    assert not (tmp_path / "mine" / "generated").exists()
+    code, out, err = run(capsys, "init", str(tmp_path / "mine"))
+    assert code == 2 and "is not empty" in err
+    (tmp_path / "afile").write_text("keep me")
+    code, _, err = run(capsys, "init", str(tmp_path / "afile"))
+    assert code == 2 and (tmp_path / "afile").read_text() == "keep me"
+    code, out, _ = run(capsys, "--data-dir", str(tmp_path / "mine"), "studies", "show", "S2", "--json")
+    assert code == 0 and json.loads(out)["id"] == "S2"

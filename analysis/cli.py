@@ -73,23 +73,36 @@ def _print_json(obj) -> None:
     typer.echo(json.dumps(obj, indent=2, sort_keys=False))
 
 
+def _claim_row(args) -> dict:
+    """One ``claims list`` row (its claim run through the result cache)."""
+    from analysis.claims.cached import cached_run_claim
+
+    claim, draws = args
+    result, _ = cached_run_claim(claim, ensemble_draws=draws)
+    verdict = result.verdict
+    return {"claim_id": claim.id, "title": claim.title, "post": claim.post.file, "post_title": claim.post.title,
+            "causal_language": claim.causal_language, "verdict": verdict.category, "verdict_label": verdict.label,
+            "reason": verdict.reason, "certainty": result.certainty}
+
+
 @claims_app.command("list")
 def claims_list(as_json: JsonFlag = False, jobs: JobsOption = 1, scheduler: SchedulerOption = None) -> None:
-    """List every claim with its post, verdict and the one-line reason."""
-    from analysis.claims.engine import run_claim
-    from analysis.claims.model import load_claims
-    from analysis.core.parallel import parallel_map
+    """List every claim with its post, verdict and the one-line reason (cached by content: see --help of report)."""
+    from analysis.core import cache
+    from analysis.core.defaults import DEFAULT_ENSEMBLE_DRAWS
+    from analysis.core.paths import data_dir
 
-    claims = list(load_claims().values())
-    results = parallel_map(run_claim, claims, jobs=jobs, scheduler=scheduler)
-    verdicts = [r.verdict for r in results]
-    certainty = {r.claim.id: r.certainty for r in results}
-    rows = []
-    for claim, verdict in zip(claims, verdicts):
-        rows.append({"claim_id": claim.id, "title": claim.title, "post": claim.post.file,
-                     "post_title": claim.post.title, "causal_language": claim.causal_language,
-                     "verdict": verdict.category, "verdict_label": verdict.label, "reason": verdict.reason,
-                     "certainty": certainty[claim.id]})
+    key = cache.registry_digest(data_dir(), "claims-list", DEFAULT_ENSEMBLE_DRAWS)
+    hit = cache.read("claims-list", key)
+    if hit is not None:
+        rows = json.loads(hit)
+    else:
+        from analysis.claims.model import load_claims
+        from analysis.core.parallel import parallel_map
+
+        claims = list(load_claims().values())
+        rows = parallel_map(_claim_row, [(c, DEFAULT_ENSEMBLE_DRAWS) for c in claims], jobs=jobs, scheduler=scheduler)
+        cache.write("claims-list", key, json.dumps(rows).encode())
     if as_json:
         _print_json(rows)
         return
@@ -337,7 +350,25 @@ def report(
     jobs: JobsOption = 1,
     scheduler: SchedulerOption = None,
 ) -> None:
-    """Regenerate the HTML reports: an index and one page per claim."""
+    """Regenerate the HTML reports: an index and one page per claim.
+
+    Results and pages are cached by content (the code, package versions, specs and claims): when nothing changed,
+    the pages come from the cache, byte for byte what a full run writes. The cache lives in
+    $HAMSTRING_EVIDENCE_CACHE (default ~/.cache/hamstring-evidence); HAMSTRING_EVIDENCE_CACHE=off turns it off.
+    """
+    import pickle
+
+    from analysis.core import cache
+    from analysis.core.defaults import DEFAULT_ENSEMBLE_DRAWS
+    from analysis.core.paths import data_dir
+    from analysis.report.output import publish
+
+    if not claim:
+        hit = cache.read("report", cache.registry_digest(data_dir(), "report", DEFAULT_ENSEMBLE_DRAWS))
+        if hit is not None:
+            publish(out, pickle.loads(hit))
+            typer.echo(f"reports written: {out / 'index.html'} (nothing changed: pages from the cache)")
+            return
     from analysis.report.build import build_reports
 
     index = build_reports(out, claim_ids=claim or None, show_progress=progress, jobs=jobs, scheduler=scheduler)

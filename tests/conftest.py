@@ -1,10 +1,14 @@
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# Tests compute; they never take results from the on-disk cache (tests/test_cache.py turns it on where it is tested).
+os.environ["HAMSTRING_EVIDENCE_CACHE"] = "off"
 
 
 def load_reference(name: str) -> dict:

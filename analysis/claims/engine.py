@@ -26,6 +26,7 @@ from analysis.claims.kinds import EvidenceKind, Outcome
 from analysis.claims.model import Claim, load_claim
 from analysis.claims.synthesis import Basis, synthesize
 from analysis.claims.verdicts import Robustness, Verdict, across_assumptions, judge, observational_cap
+from analysis.core.defaults import DEFAULT_ENSEMBLE_DRAWS
 from analysis.core.errors import InputError, ReconstructionError
 from analysis.core.results import Estimate
 from analysis.datasets.loaders import file_sha256, read_table, schema_for, validate
@@ -34,8 +35,6 @@ from analysis.generate import Dataset, build_dataset
 from analysis.spec.assumptions import assumption_slots, draw_assumptions
 from analysis.spec.model import StudyFile, StudySpec, load_study_file
 from analysis.stats import meta_analysis
-
-DEFAULT_ENSEMBLE_DRAWS = 200
 
 
 @dataclass

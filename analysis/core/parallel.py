@@ -18,7 +18,8 @@ from joblib import Parallel, delayed, parallel_config
 from analysis.core.errors import InputError
 
 
-def parallel_map(fn: Callable, items: Iterable, jobs: int = 1, scheduler: str | None = None) -> list:
+def parallel_map(fn: Callable, items: Iterable, jobs: int = 1, scheduler: str | None = None,
+                 on_result: Callable | None = None) -> list:
     """``[fn(item) for item in items]``, in parallel.
 
     Parameters
@@ -27,8 +28,19 @@ def parallel_map(fn: Callable, items: Iterable, jobs: int = 1, scheduler: str | 
         Worker processes on this machine (1 = no parallelism, -1 = one per core).
     scheduler : str, optional
         Address of a Dask distributed scheduler; the work then runs on its workers.
+    on_result : callable, optional
+        Called with each result as it arrives, in input order (e.g. to move a progress bar).
     """
-    items = list(items)
+    results = []
+    for result in _results(fn, list(items), jobs, scheduler):
+        if on_result is not None:
+            on_result(result)
+        results.append(result)
+    return results
+
+
+def _results(fn: Callable, items: list, jobs: int, scheduler: str | None):
+    """The results of ``fn`` over ``items`` as an iterator, in input order."""
     if scheduler:
         try:
             from dask.distributed import Client
@@ -39,7 +51,9 @@ def parallel_map(fn: Callable, items: Iterable, jobs: int = 1, scheduler: str | 
         except OSError as exc:
             raise InputError("--scheduler", scheduler, f"cannot reach the Dask scheduler: {exc}") from None
         with client, parallel_config(backend="dask"):
-            return Parallel()(delayed(fn)(item) for item in items)
+            yield from Parallel(return_as="generator")(delayed(fn)(item) for item in items)
+        return
     if jobs == 1 or len(items) <= 1:
-        return [fn(item) for item in items]
-    return Parallel(n_jobs=jobs)(delayed(fn)(item) for item in items)
+        yield from (fn(item) for item in items)
+        return
+    yield from Parallel(n_jobs=jobs, return_as="generator")(delayed(fn)(item) for item in items)

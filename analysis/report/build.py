@@ -1,9 +1,10 @@
 """Render the HTML reports: an index and one self-contained page per claim.
 
-Pages are rendered into a staging folder beside the output and swapped into
-place only when every page has rendered, so a failed run leaves the previous
+Pages are rendered in memory and put in place all at once by
+:func:`analysis.report.output.publish`, so a failed run leaves the previous
 reports intact. Nothing time- or run-dependent enters a page, so the same
-inputs give byte-identical files.
+inputs give byte-identical files; claim results and pages are cached by
+content (:mod:`analysis.claims.cached`).
 
 Examples
 --------
@@ -15,11 +16,9 @@ Examples
 
 from __future__ import annotations
 
-import os
+import pickle
 import platform
 import re
-import shutil
-import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
@@ -28,14 +27,18 @@ from markupsafe import Markup
 from rich.progress import Progress
 
 from analysis import figures
-from analysis.claims.engine import DEFAULT_ENSEMBLE_DRAWS, ClaimResult, run_claim
+from analysis.claims.cached import cached_run_claim
+from analysis.claims.engine import DEFAULT_ENSEMBLE_DRAWS, ClaimResult
 from analysis.claims.model import load_claims
 from analysis.claims.synthesis import SYNTHESIS_RULE
 from analysis.claims.verdicts import VERDICT_RULE
+from analysis.core import cache
 from analysis.core.errors import InputError
 from analysis.core.parallel import parallel_map
+from analysis.core.paths import data_dir
 from analysis.core.results import format_p
 from analysis.report.context import as_sentence, bottom_line, forest_rows, shows_reconstruction, strength
+from analysis.report.output import check_output_folder, publish
 from analysis.report.sections import build_sections
 
 PACKAGES = ["hamstring-evidence", "numpy", "pandas", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn",
@@ -67,29 +70,19 @@ def _page_context(cr: ClaimResult) -> dict:
             "command": f"hamstring-evidence report --claim {cr.claim.id}"}
 
 
-def _stage_dir(out: Path) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
-    stage.chmod(0o755)  # mkdtemp makes it private; reports are for reading
-    if out.is_dir():
-        shutil.copytree(out, stage, dirs_exist_ok=True)
-    return stage
-
-
-def _swap_into_place(stage: Path, out: Path) -> None:
-    old = out.parent / f".{out.name}.old"
-    if old.exists():
-        shutil.rmtree(old)
-    if out.exists():
-        os.replace(out, old)
-    os.replace(stage, out)
-    if old.exists():
-        shutil.rmtree(old)
-
-
-def _run(args) -> ClaimResult:
+def _run(args) -> tuple[ClaimResult, str]:
     claim, draws = args
-    return run_claim(claim, ensemble_draws=draws)
+    return cached_run_claim(claim, ensemble_draws=draws)
+
+
+def _claim_page(env: Environment, cr: ClaimResult, key: str, package_versions: dict) -> bytes:
+    """A claim page, from the cache when the same result (same key) was rendered by the same code before."""
+    cached = cache.read("claim-page", key)
+    if cached is not None:
+        return cached
+    page = env.get_template("claim.html.j2").render(**_page_context(cr), versions=package_versions).encode("utf-8")
+    cache.write("claim-page", key, page)
+    return page
 
 
 def build_reports(out: str | Path = "reports", claim_ids: list[str] | None = None,
@@ -118,29 +111,33 @@ def build_reports(out: str | Path = "reports", claim_ids: list[str] | None = Non
     for cid in claims:
         if not SAFE_NAME.match(cid):
             raise InputError("claim", "id", f"{cid!r} cannot name a report file (use lowercase letters, digits, '-')")
+    check_output_folder(out)
+    bundle_key = cache.registry_digest(data_dir(), "report", ensemble_draws)  # before reading: files may change
     env = _env()
     package_versions = versions()
-    stage = _stage_dir(out)
-    try:
-        with Progress(disable=not show_progress, transient=False) as progress:
-            task = progress.add_task("analyses", total=len(claims) + 2)
-            results = parallel_map(_run, [(c, ensemble_draws) for c in claims.values()], jobs=jobs, scheduler=scheduler)
+    pages: dict[str, bytes] = {}
+    with Progress(disable=not show_progress, transient=False) as progress:
+        task = progress.add_task("analyses", total=2 * len(claims) + 1)
+
+        def ran(_) -> None:
             progress.advance(task)
-            for claim, cr in zip(claims.values(), results):
-                progress.update(task, description=f"page {claim.id}")
-                if claim_ids is None or claim.id in claim_ids:
-                    page = env.get_template("claim.html.j2").render(**_page_context(cr), versions=package_versions)
-                    (stage / f"{claim.id}.html").write_text(page, encoding="utf-8")
-                progress.advance(task)
-            progress.update(task, description="index")
-            rows = forest_rows(results)
-            summary = Markup(figures.forest(rows)) if len(rows) else None
-            index = env.get_template("index.html.j2").render(results=results, summary=summary, rule=RULE,
-                                                             strength=strength, versions=package_versions)
-            (stage / "index.html").write_text(index, encoding="utf-8")
+
+        runs = parallel_map(_run, [(c, ensemble_draws) for c in claims.values()], jobs=jobs, scheduler=scheduler,
+                            on_result=ran)
+        results = [cr for cr, _ in runs]
+        for claim, (cr, key) in zip(claims.values(), runs):
+            progress.update(task, description=f"page {claim.id}")
+            if claim_ids is None or claim.id in claim_ids:
+                pages[f"{claim.id}.html"] = _claim_page(env, cr, key, package_versions)
             progress.advance(task)
-        _swap_into_place(stage, out)
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
+        progress.update(task, description="index")
+        rows = forest_rows(results)
+        summary = Markup(figures.forest(rows)) if len(rows) else None
+        index = env.get_template("index.html.j2").render(results=results, summary=summary, rule=RULE,
+                                                         strength=strength, versions=package_versions)
+        pages["index.html"] = index.encode("utf-8")
+        progress.advance(task)
+    publish(out, pages, keep_existing=claim_ids is not None)
+    if claim_ids is None:
+        cache.write("report", bundle_key, pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL))
     return out / "index.html"

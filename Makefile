@@ -30,10 +30,8 @@ notebooks: $(STAMP) ## Run every notebook headless and export offline HTML (code
 bench: $(STAMP) ## Run the benchmarks (each compares against a named peer in the same run)
 	$(BIN)/python benchmarks/run_all.py
 
-data: $(STAMP) ## Regenerate the example synthetic datasets under data/generated/
-	rm -rf data/generated
-	@for id in $$($(BIN)/hamstring-evidence studies list --json | $(BIN)/python -c "import json,sys; print(' '.join(s['study_id'] for s in json.load(sys.stdin) if s['dataset']))"); do \
-		$(BIN)/hamstring-evidence data build $$id || exit 1; done
+data: $(STAMP) ## Regenerate the example synthetic datasets under data/generated/ (built aside, swapped in; nothing deleted first)
+	$(BIN)/hamstring-evidence data build --all
 
 fixtures: ## Regenerate the R reference fixtures (needs R 4.2; see tests/fixtures/r/README.md)
 	@for f in tests/fixtures/r/*.R; do echo "Rscript $$f"; Rscript $$f || exit 1; done

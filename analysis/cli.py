@@ -63,8 +63,29 @@ app.add_typer(claims_app, name="claims")
 app.add_typer(studies_app, name="studies")
 app.add_typer(data_app, name="data")
 
-LARGE_DATASET_ROWS = 20_000
-JobsOption = Annotated[int, typer.Option("--jobs", help="Worker processes (-1 = one per core).")]
+MAX_SIMULATED_ROWS = 50_000_000  # power: simulated rows per grid point (~8 bytes x a dozen arrays each fits in 24 GB)
+
+
+def _checked_jobs(value: int) -> int:
+    """``--jobs``: 1 or more (capped at the cores: more processes than cores only compete), or -1 for one per core."""
+    import os
+
+    cores = os.cpu_count() or 1
+    if value == -1:
+        return cores
+    if value < 1:
+        raise typer.BadParameter(f"must be a number of processes (1 or more) or -1 for one per core, got {value}")
+    return min(value, cores)
+
+
+def _checked_seed(value: int | None) -> int | None:
+    if value is not None and not 0 <= value < 2**32:
+        raise typer.BadParameter(f"must be a whole number from 0 to 2**32 - 1, got {value}")
+    return value
+
+
+JobsOption = Annotated[int, typer.Option("--jobs", callback=_checked_jobs,
+                                         help="Worker processes (-1 = one per core; capped at the cores).")]
 SchedulerOption = Annotated[Optional[str], typer.Option(help="Dask scheduler address (tcp://host:8786): run there.")]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -164,26 +185,43 @@ def studies_show(study_id: str, as_json: JsonFlag = False) -> None:
 
 @data_app.command("build")
 def data_build(
-    study_id: str,
-    seed: Annotated[Optional[int], typer.Option(help="Random seed (default: the spec's seed).")] = None,
+    study_id: Annotated[Optional[str], typer.Argument(help="Study id, e.g. S2.")] = None,
+    all_studies: Annotated[bool, typer.Option("--all", help="Every study that builds a dataset, into "
+                                                            "DATA/generated/ as one swap (nothing deleted first).")] = False,
+    seed: Annotated[Optional[int], typer.Option(callback=_checked_seed,
+                                                help="Random seed (default: the spec's seed).")] = None,
     out: Annotated[Optional[Path], typer.Option(help="Output file, .csv or .parquet (default DATA/generated/ID/ID.csv, "
                                                      ".parquet above 20,000 rows; ./generated/ when DATA is the "
                                                      "installed defaults).")] = None,
 ) -> None:
-    """Write a synthetic dataset shaped like STUDY_ID, with datapackage.json beside it."""
+    """Write a synthetic dataset shaped like STUDY_ID, with datapackage.json beside it (or every one with --all)."""
     from analysis.core.paths import data_dir, uses_shipped_defaults
-    from analysis.datasets.datapackage import write_dataset
+    from analysis.datasets.datapackage import default_file_name, write_all, write_dataset
     from analysis.generate import build_dataset
-    from analysis.spec.model import load_study_file
+    from analysis.spec.model import load_study_file, study_files
 
+    if all_studies == (study_id is not None):
+        raise InputError("data build", "STUDY_ID", "give one study id, or --all")
+    base = Path("generated") if uses_shipped_defaults() else data_dir() / "generated"  # never inside the install
+    if all_studies:
+        if out is not None:
+            raise InputError("data build", "--out", "--all writes into the data folder's generated/; drop --out")
+        studies = [f for f in study_files().values() if f.spec.builds_dataset]
+        built = []
+        for study in studies:
+            try:
+                built.append((build_dataset(study.spec, seed=seed), study))
+            except (ValueError, ArithmeticError) as exc:
+                raise InputError(study.path, "dataset", f"could not be built: {exc} (nothing was changed)") from None
+        for path in write_all(built, base):
+            typer.echo(f"wrote {path} (synthetic)")
+        return
     study = load_study_file(study_id)
     if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
         raise InputError(out, "--out", f"must end in .csv or .parquet, got {out.suffix or '(no extension)'!r}")
     dataset = build_dataset(study.spec, seed=seed)
     if out is None:
-        suffix = ".parquet" if len(dataset.frame) > LARGE_DATASET_ROWS else ".csv"
-        base = Path("generated") if uses_shipped_defaults() else data_dir() / "generated"  # never inside the install
-        out = base / study.spec.id / f"{study.spec.id}{suffix}"
+        out = base / study.spec.id / default_file_name(dataset, study)
     write_dataset(dataset, study, out)
     typer.echo(f"wrote {out} (synthetic, shaped like {study.spec.short}; seed {dataset.seed})")
 
@@ -306,7 +344,7 @@ def power_cmd(
     effect: Annotated[list[float], typer.Option("--or", "--effect", help="True ratio (OR, or rate ratio) of the "
                                                                           "tested term; repeatable.")] = [1.5, 2.0, 3.0],
     sims: Annotated[int, typer.Option(help="Simulated datasets per grid point.")] = 2000,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    seed: Annotated[int, typer.Option(callback=_checked_seed, help="Random seed.")] = 1,
     jobs: JobsOption = 1,
     scheduler: SchedulerOption = None,
     as_json: JsonFlag = False,
@@ -316,6 +354,9 @@ def power_cmd(
 
     if sims < 10 or any(v < 1 for v in n) or any(not (math.isfinite(v) and v > 0) for v in effect):
         raise InputError("power", "--n/--or/--sims", "need n >= 1, finite ratios > 0 and at least 10 simulations")
+    if sims * max(n) > MAX_SIMULATED_ROWS:
+        raise InputError("power", "--sims/--n", f"{sims:,} simulations of {max(n):,} rows is {sims * max(n):,} rows per "
+                                                f"grid point; at most {MAX_SIMULATED_ROWS:,} fit in memory here")
     ev = _find_evidence(evidence_id)
     grid = [(ev, size, ratio, sims, seed + k) for k, (size, ratio) in
             enumerate((size, ratio) for size in n for ratio in effect)]
@@ -380,6 +421,13 @@ def _is_usage_error(exc: BaseException) -> bool:
     return hasattr(exc, "format_message") and hasattr(exc, "exit_code")
 
 
+def _one_line(message: str) -> str:
+    """A message on one line, with control characters (terminal escape codes from a file's column names) shown
+    as escapes instead of acted on by the terminal."""
+    flat = " ".join(message.split())
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in flat)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning every error into one line on stderr and exit code 2."""
     try:
@@ -392,18 +440,18 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo("hamstring-evidence: error: aborted", err=True)
         sys.exit(2)
     except (InputError, AnalysisError) as exc:
-        typer.echo(f"hamstring-evidence: error: {' '.join(str(exc).split())}", err=True)
+        typer.echo(f"hamstring-evidence: error: {_one_line(str(exc))}", err=True)
         sys.exit(2)
     except Exception as exc:  # noqa: BLE001 - the CLI must never show a traceback
         if type(exc).__name__ == "NoArgsIsHelpError":
             typer.echo(exc.format_message())
             sys.exit(0)
         if _is_usage_error(exc):
-            typer.echo(f"hamstring-evidence: error: {' '.join(exc.format_message().split())}", err=True)
+            typer.echo(f"hamstring-evidence: error: {_one_line(exc.format_message())}", err=True)
             sys.exit(2)
         if isinstance(exc, (ValueError, KeyError)):
-            typer.echo(f"hamstring-evidence: error: {' '.join(str(exc).strip(chr(39)).split())}", err=True)
+            typer.echo(f"hamstring-evidence: error: {_one_line(str(exc).strip(chr(39)))}", err=True)
             sys.exit(2)
-        typer.echo(f"hamstring-evidence: internal error ({type(exc).__name__}): {' '.join(str(exc).split())}", err=True)
+        typer.echo(f"hamstring-evidence: internal error ({type(exc).__name__}): {_one_line(str(exc))}", err=True)
         sys.exit(1)
     sys.exit(0)

@@ -61,12 +61,35 @@ class _NotAMapping(Exception):
     """The YAML document is not a mapping of fields."""
 
 
+#: Deepest bracket nesting accepted; the specs and claims need 4. libyaml recurses per level and crashes the
+#: interpreter long before Python's recursion limit would stop it (a list nested 200,000 deep segfaults).
+MAX_NESTING = 64
+
+
+def _check_nesting(raw: bytes) -> None:
+    """Refuse flow-style nesting deeper than :data:`MAX_NESTING` before the parser sees it.
+
+    Brackets inside quoted strings count too, which can only over-count; block-style nesting deep enough to
+    matter would need indentation (and a file) far larger than any spec.
+    """
+    depth = deepest = 0
+    for byte in raw:
+        if byte in b"[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_NESTING:
+                raise yaml.YAMLError(f"nested more than {MAX_NESTING} levels deep")
+        elif byte in b"]}":
+            depth = max(depth - 1, 0)
+
+
 @lru_cache(maxsize=1024)
 def _validated(model: type[Model], raw: bytes) -> Model:
     """Parse and validate once per (model, file content): the models are frozen, so sharing is safe.
 
     Raises ``yaml.YAMLError``, ``_NotAMapping`` or ``ValidationError``; failures are never cached.
     """
+    _check_nesting(raw)
     data = yaml.load(raw, Loader=YamlLoader)
     if not isinstance(data, dict):
         raise _NotAMapping("must be a mapping of fields")

@@ -21,12 +21,14 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from analysis.core.errors import InputError
 from analysis.core.version import __version__
 from analysis.datasets.loaders import file_sha256
 from analysis.generate import Dataset
@@ -85,6 +87,55 @@ def describe(dataset: Dataset, study: StudyFile, path: Path, sha256: str) -> dic
     }
 
 
+#: Above this many rows a dataset is written as Parquet by default.
+LARGE_DATASET_ROWS = 20_000
+
+
+def default_file_name(dataset: Dataset, study: StudyFile) -> str:
+    """``ID.csv``, or ``ID.parquet`` above :data:`LARGE_DATASET_ROWS` rows."""
+    return f"{study.spec.id}{'.parquet' if len(dataset.frame) > LARGE_DATASET_ROWS else '.csv'}"
+
+
+def _refuse_foreign_descriptor(out: Path) -> None:
+    """A ``datapackage.json`` beside ``out`` that describes other files is not ours to overwrite."""
+    existing = out.parent / "datapackage.json"
+    if not existing.exists():
+        return
+    try:
+        paths = [r.get("path") for r in json.loads(existing.read_text()).get("resources", [])]
+    except (OSError, ValueError, AttributeError):
+        paths = None
+    if paths != [out.name]:
+        raise InputError(existing, "--out", f"describes other data ({paths if paths else 'not a data package'}); "
+                                            f"write {out.name} into a folder of its own (nothing was changed)")
+
+
+def write_all(datasets: list[tuple[Dataset, StudyFile]], target: Path) -> list[Path]:
+    """Write each dataset into ``target/ID/`` as one swap: ``target`` is replaced only when every file is written.
+
+    Nothing is deleted first: the new folder is built beside ``target`` (``.NAME.staging-*``) and renamed into
+    place, so a failure or a kill leaves the previous datasets as they were.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    old = target.parent / f".{target.name}.old"
+    try:
+        written = []
+        for dataset, study in datasets:
+            path = stage / study.spec.id / default_file_name(dataset, study)
+            write_dataset(dataset, study, path)
+            written.append(target / study.spec.id / path.name)
+        stage.chmod(0o755)
+        if target.exists():
+            os.replace(target, old)
+        os.replace(stage, target)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+    return written
+
+
 def write_dataset(dataset: Dataset, study: StudyFile, out: Path) -> dict:
     """Write ``dataset`` to ``out`` (CSV, or Parquet when it ends in ``.parquet``) and its descriptor beside it."""
     out = Path(out)
@@ -94,6 +145,7 @@ def write_dataset(dataset: Dataset, study: StudyFile, out: Path) -> dict:
         data = dataset.frame.to_csv(index=False, lineterminator="\n").encode()
     else:
         raise ValueError(f"unsupported output type {out.suffix or '(none)'!r}; use .csv or .parquet")
+    _refuse_foreign_descriptor(out)
     _atomic_write(out, data)
     descriptor = describe(dataset, study, out, file_sha256(out))
     _atomic_write(out.parent / "datapackage.json", (json.dumps(descriptor, indent=2, sort_keys=False) + "\n").encode())

@@ -39,7 +39,12 @@ def read_table(path: str | Path) -> pd.DataFrame:
     if reader is None:
         raise InputError(path, "(file)", f"unsupported file type {path.suffix or '(none)'!r}; use .csv, .xlsx or .parquet")
     if not path.is_file():
-        raise InputError(path, "(file)", "does not exist")
+        try:
+            path.stat()
+        except OSError as exc:
+            problem = "is a loop of symbolic links" if exc.errno == 40 else "does not exist"
+            raise InputError(path, "(file)", problem) from None
+        raise InputError(path, "(file)", "is a folder, not a file" if path.is_dir() else "is not a regular file")
     offset = 0
     if reader is pd.read_csv:
         with open(path, encoding="utf-8", errors="replace") as handle:

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import ClassVar, Iterator, Literal
+from typing import Annotated, ClassVar, Iterator, Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from analysis.core.errors import InputError
 from analysis.core.numbers import decimals_of
@@ -54,7 +54,8 @@ Design = Literal[
 class StudySpec(Strict):
     """One study: citation, design, groups, variables and every figure it reports."""
 
-    id: str
+    #: A safe file name: the id names the dataset folder (``data build``), so no ``/``, ``..`` or absolute path.
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")]
     short: str
     title: str
     citation: Citation

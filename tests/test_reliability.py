@@ -1,0 +1,127 @@
+"""Bad input where it enters: one line naming the file, field or option, exit 2, nothing written."""
+
+import os
+
+import pytest
+import yaml
+
+from analysis.cli import _one_line, main
+from analysis.core.errors import InputError
+
+
+def run(capsys, *argv):
+    with pytest.raises(SystemExit) as info:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return info.value.code, out, err
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["claims", "list", "--jobs", "0"], "'--jobs': must be a number of processes (1 or more) or -1"),
+    (["claims", "list", "--jobs", "-7"], "'--jobs'"),
+    (["data", "build", "S2", "--seed", "-1"], "'--seed': must be a whole number from 0"),
+    (["power", "s17-age", "--seed", "-3"], "'--seed'"),
+    (["power", "s17-age", "--sims", "1000000000", "--n", "100", "--or", "1.5"],
+     "--sims/--n: 1,000,000,000 simulations of 100 rows"),
+    (["power", "s17-age", "--sims", "10", "--n", "1000000000000", "--or", "1.5"], "at most 50,000,000 fit in memory"),
+])
+def test_options_out_of_range_name_the_option(capsys, tmp_path, argv, fragment):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and fragment in err and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_jobs_are_capped_at_the_cores():
+    from analysis.cli import _checked_jobs
+
+    cores = os.cpu_count() or 1
+    assert _checked_jobs(1000) == cores and _checked_jobs(-1) == cores and _checked_jobs(1) == 1
+
+
+def test_a_folder_and_a_symlink_loop_are_named_for_what_they_are(capsys, tmp_path):
+    (tmp_path / "folder.csv").mkdir()
+    (tmp_path / "a.csv").symlink_to(tmp_path / "b.csv")
+    (tmp_path / "b.csv").symlink_to(tmp_path / "a.csv")
+    code, _, err = run(capsys, "analyze", "clbp-less-flexible", "--data", str(tmp_path / "folder.csv"))
+    assert code == 2 and "folder.csv: (file): is a folder, not a file" in err
+    code, _, err = run(capsys, "analyze", "clbp-less-flexible", "--data", str(tmp_path / "a.csv"))
+    assert code == 2 and "a.csv: (file): is a loop of symbolic links" in err
+
+
+def test_terminal_escape_codes_are_shown_not_acted_on():
+    assert _one_line("bad column \x1b[31mred\x1b[0m\nnext") == "bad column \\x1b[31mred\\x1b[0m next"
+
+
+def test_escape_codes_in_a_mapped_column_name_reach_stderr_escaped(capsys, tmp_path):
+    path = tmp_path / "clinic.csv"
+    path.write_text("group,ake_tightness\nlbp,30\nhealthy,12\n")
+    code, _, err = run(capsys, "analyze", "clbp-less-flexible", "--data", str(path), "--column",
+                       "ake_tightness=\x1b]0;owned\x07knee")
+    assert code == 2 and "\x1b" not in err and "\x07" not in err and "\\x1b]0;owned\\x07knee" in err
+
+
+def test_a_deeply_nested_spec_is_refused_not_a_crash(isolated_data, capsys):
+    (isolated_data / "studies" / "S99-deep.yaml").write_text("id: S99\nnotes: " + "[" * 200_000 + "]" * 200_000 + "\n")
+    code, _, err = run(capsys, "studies", "list")
+    assert code == 2 and "S99-deep.yaml: (file): is not valid YAML: nested more than 64 levels deep" in err
+
+
+@pytest.mark.parametrize("bad_id", ["../escape", "/tmp/abs", "a/b", ".hidden"])
+def test_a_spec_id_must_be_a_safe_file_name(isolated_data, capsys, bad_id):
+    path = next((isolated_data / "studies").glob("S2-*.yaml"))
+    spec = yaml.safe_load(path.read_text())
+    spec["id"] = bad_id
+    path.write_text(yaml.safe_dump(spec))
+    code, _, err = run(capsys, "data", "build", "S2")
+    assert code == 2 and "S2-" in err and ": id:" in err
+    assert not (isolated_data / "escape").exists() and not (isolated_data.parent / "escape").exists()
+
+
+def test_input_error_is_a_value_error_with_file_field_problem():
+    err = InputError("f.yaml", "groups.lbp.n", "must be positive")
+    assert str(err) == "f.yaml: groups.lbp.n: must be positive" and isinstance(err, ValueError)
+
+
+def test_data_build_all_is_one_swap_and_gives_the_committed_datasets(isolated_data, capsys):
+    from analysis.core.paths import REPO_ROOT
+
+    (isolated_data / "generated").mkdir()
+    (isolated_data / "generated" / "keep-until-swap.txt").write_text("old")
+    code, out, _ = run(capsys, "data", "build", "--all")
+    assert code == 0
+    committed = REPO_ROOT / "data" / "generated"
+    files = sorted(p.relative_to(committed) for p in committed.rglob("*") if p.is_file())
+    fresh = isolated_data / "generated"
+    assert files == sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
+    assert all((committed / f).read_bytes() == (fresh / f).read_bytes() for f in files)
+    assert sorted(p.name for p in isolated_data.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_failing_spec_leaves_every_dataset_in_place(isolated_data, capsys, monkeypatch):
+    (isolated_data / "generated" / "S2").mkdir(parents=True)
+    (isolated_data / "generated" / "S2" / "S2.csv").write_text("previous")
+    import analysis.generate as generate
+
+    real = generate.build_dataset
+
+    def fails_on_s6(spec, **kwargs):
+        if spec.id == "S6":
+            raise ValueError("no dataset reproduces the table")
+        return real(spec, **kwargs)
+
+    monkeypatch.setattr(generate, "build_dataset", fails_on_s6)
+    code, _, err = run(capsys, "data", "build", "--all")
+    assert code == 2 and "S6-" in err and "nothing was changed" in err
+    assert (isolated_data / "generated" / "S2" / "S2.csv").read_text() == "previous"
+    assert sorted(p.name for p in isolated_data.iterdir() if p.name.startswith(".")) == []
+
+
+def test_data_build_never_overwrites_a_foreign_datapackage(capsys, tmp_path):
+    (tmp_path / "datapackage.json").write_text('{"resources": [{"path": "theirs.csv"}]}')
+    code, _, err = run(capsys, "data", "build", "S2", "--out", str(tmp_path / "mine.csv"))
+    assert code == 2 and "describes other data" in err
+    assert (tmp_path / "datapackage.json").read_text() == '{"resources": [{"path": "theirs.csv"}]}'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["datapackage.json"]
+    code, _, _ = run(capsys, "data", "build", "S2", "--out", str(tmp_path / "own" / "mine.csv"))
+    code2, _, _ = run(capsys, "data", "build", "S2", "--out", str(tmp_path / "own" / "mine.csv"))  # its own: rewritten
+    assert code == code2 == 0

@@ -7,20 +7,21 @@ nothing is written when a command fails.
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from analysis.cli_data import data_app, init
+from analysis.cli_options import JobsOption, JsonFlag, SchedulerOption, _print_json
+from analysis.cli_power import power_cmd
 from analysis.core.errors import AnalysisError, InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   rich_markup_mode=None, help="Test popular claims about hamstrings and back pain against data.")
 claims_app = typer.Typer(no_args_is_help=True, help="The claims registry.")
 studies_app = typer.Typer(no_args_is_help=True, help="Study specs (published figures as data).")
-data_app = typer.Typer(no_args_is_help=True, help="Study-shaped synthetic datasets.")
 
 
 def _print_version(value: bool) -> None:
@@ -49,50 +50,10 @@ def _root(version: Annotated[bool, typer.Option("--version", callback=_print_ver
         os.environ[DATA_ENV] = str(data_dir.resolve())  # worker processes inherit it
 
 
-@app.command()
-def init(folder: Annotated[Path, typer.Argument(help="A new (or empty) folder for your own registry.")]) -> None:
-    """Create a data folder of your own from the default specs, claims, data families and example data."""
-    from analysis.core.registry import init_data_dir
-
-    counts = init_data_dir(folder)
-    typer.echo(f"created {folder} ({counts['studies']} study specs, {counts['claims']} claims); use it with "
-               f"`hamstring-evidence --data-dir {folder} ...` or HAMSTRING_EVIDENCE_DATA={folder}")
-
-
 app.add_typer(claims_app, name="claims")
 app.add_typer(studies_app, name="studies")
 app.add_typer(data_app, name="data")
-
-MAX_SIMULATED_ROWS = 50_000_000  # power: simulated rows per grid point (~8 bytes x a dozen arrays each fits in 24 GB)
-
-
-def _checked_jobs(value: int) -> int:
-    """``--jobs``: 1 or more (capped at the cores: more processes than cores only compete), or -1 for one per core."""
-    import os
-
-    cores = os.cpu_count() or 1
-    if value == -1:
-        return cores
-    if value < 1:
-        raise typer.BadParameter(f"must be a number of processes (1 or more) or -1 for one per core, got {value}")
-    return min(value, cores)
-
-
-def _checked_seed(value: int | None) -> int | None:
-    if value is not None and not 0 <= value < 2**32:
-        raise typer.BadParameter(f"must be a whole number from 0 to 2**32 - 1, got {value}")
-    return value
-
-
-JobsOption = Annotated[int, typer.Option("--jobs", callback=_checked_jobs,
-                                         help="Worker processes (-1 = one per core; capped at the cores).")]
-SchedulerOption = Annotated[Optional[str], typer.Option(help="Dask scheduler address (tcp://host:8786): run there.")]
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-def _print_json(obj) -> None:
-    typer.echo(json.dumps(obj, indent=2, sort_keys=False))
-
+app.command()(init)
 
 def _claim_row(args) -> dict:
     """One ``claims list`` row (its claim run through the result cache)."""
@@ -183,61 +144,6 @@ def studies_show(study_id: str, as_json: JsonFlag = False) -> None:
         typer.echo(f"  no dataset: {spec.dataset_reason}")
 
 
-@data_app.command("build")
-def data_build(
-    study_id: Annotated[Optional[str], typer.Argument(help="Study id, e.g. S2.")] = None,
-    all_studies: Annotated[bool, typer.Option("--all", help="Every study that builds a dataset, into "
-                                                            "DATA/generated/ as one swap (nothing deleted first).")] = False,
-    seed: Annotated[Optional[int], typer.Option(callback=_checked_seed,
-                                                help="Random seed (default: the spec's seed).")] = None,
-    out: Annotated[Optional[Path], typer.Option(help="Output file, .csv or .parquet (default DATA/generated/ID/ID.csv, "
-                                                     ".parquet above 20,000 rows; ./generated/ when DATA is the "
-                                                     "installed defaults).")] = None,
-) -> None:
-    """Write a synthetic dataset shaped like STUDY_ID, with datapackage.json beside it (or every one with --all)."""
-    from analysis.core.paths import data_dir, uses_shipped_defaults
-    from analysis.datasets.datapackage import default_file_name, write_all, write_dataset
-    from analysis.generate import build_dataset
-    from analysis.spec.model import load_study_file, study_files
-
-    if all_studies == (study_id is not None):
-        raise InputError("data build", "STUDY_ID", "give one study id, or --all")
-    base = Path("generated") if uses_shipped_defaults() else data_dir() / "generated"  # never inside the install
-    if all_studies:
-        if out is not None:
-            raise InputError("data build", "--out", "--all writes into the data folder's generated/; drop --out")
-        studies = [f for f in study_files().values() if f.spec.builds_dataset]
-        built = []
-        for study in studies:
-            try:
-                built.append((build_dataset(study.spec, seed=seed), study))
-            except (ValueError, ArithmeticError) as exc:
-                raise InputError(study.path, "dataset", f"could not be built: {exc} (nothing was changed)") from None
-        for path in write_all(built, base):
-            typer.echo(f"wrote {path} (synthetic)")
-        return
-    study = load_study_file(study_id)
-    if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
-        raise InputError(out, "--out", f"must end in .csv or .parquet, got {out.suffix or '(no extension)'!r}")
-    dataset = build_dataset(study.spec, seed=seed)
-    if out is None:
-        out = base / study.spec.id / default_file_name(dataset, study)
-    write_dataset(dataset, study, out)
-    typer.echo(f"wrote {out} (synthetic, shaped like {study.spec.short}; seed {dataset.seed})")
-
-
-@data_app.command("validate")
-def data_validate(
-    path: Path,
-    family: Annotated[str, typer.Option(help="Data family (see data/families.yaml), e.g. athlete-cohort.")],
-) -> None:
-    """Check your data file (CSV, Excel, Parquet) against a data family; every problem is listed."""
-    from analysis.datasets.families import validate_file
-
-    frame = validate_file(path, family)
-    typer.echo(f"{path}: valid for family {family!r} ({len(frame)} rows, {frame.shape[1]} columns)")
-
-
 @app.command()
 def analyze(
     claim_id: str,
@@ -307,67 +213,7 @@ def check_cmd(
         raise typer.Exit(1)
 
 
-def _power_point(args) -> dict:
-    from analysis.claims.engine import load_evidence_frame
-
-    ev, n, ratio, sims, seed = args
-    frame, spec = load_evidence_frame(ev)
-    return ev.simulate_power(frame, spec, n, ratio, sims, seed)
-
-
-def _find_evidence(entry_id: str):
-    """An evidence entry by its id (``claim-id/evidence-id`` when ids repeat), or a claim's only simulable entry."""
-    from analysis.claims.kinds import EvidenceKind
-    from analysis.claims.model import load_claims
-
-    claims = load_claims()
-    claim_id, _, evidence_id = entry_id.rpartition("/")
-    if not claim_id and entry_id in claims:
-        simulable = [e for e in claims[entry_id].evidence if type(e).simulate_power is not EvidenceKind.simulate_power]
-        if len(simulable) != 1:
-            raise InputError("power", "EVIDENCE_ID", f"claim {entry_id!r} has {len(simulable)} entries with a simulation "
-                                                     f"model; name one of: {', '.join(e.id for e in simulable) or 'none'}")
-        return simulable[0]
-    found = [e for cid, c in claims.items() if not claim_id or cid == claim_id for e in c.evidence if e.id == evidence_id]
-    if len(found) != 1:
-        known = ", ".join(e.id for c in claims.values() for e in c.evidence)
-        raise InputError("power", "EVIDENCE_ID", f"{entry_id!r} names {len(found)} evidence entries; known: {known}")
-    return found[0]
-
-
-@app.command("power")
-def power_cmd(
-    evidence_id: Annotated[str, typer.Argument(help="Evidence id (e.g. s17-age), claim-id/evidence-id, or a claim "
-                                                    "id with one logistic or rate entry.")],
-    n: Annotated[list[int], typer.Option("--n", help="Cohort sizes (logistic) or exposure multiples (rate models); "
-                                                     "repeatable.")] = [100, 200, 400],
-    effect: Annotated[list[float], typer.Option("--or", "--effect", help="True ratio (OR, or rate ratio) of the "
-                                                                          "tested term; repeatable.")] = [1.5, 2.0, 3.0],
-    sims: Annotated[int, typer.Option(help="Simulated datasets per grid point.")] = 2000,
-    seed: Annotated[int, typer.Option(callback=_checked_seed, help="Random seed.")] = 1,
-    jobs: JobsOption = 1,
-    scheduler: SchedulerOption = None,
-    as_json: JsonFlag = False,
-) -> None:
-    """Power grid by simulation of one evidence entry's own model (size x effect), from its reconstruction."""
-    from analysis.core.parallel import parallel_map
-
-    if sims < 10 or any(v < 1 for v in n) or any(not (math.isfinite(v) and v > 0) for v in effect):
-        raise InputError("power", "--n/--or/--sims", "need n >= 1, finite ratios > 0 and at least 10 simulations")
-    if sims * max(n) > MAX_SIMULATED_ROWS:
-        raise InputError("power", "--sims/--n", f"{sims:,} simulations of {max(n):,} rows is {sims * max(n):,} rows per "
-                                                f"grid point; at most {MAX_SIMULATED_ROWS:,} fit in memory here")
-    ev = _find_evidence(evidence_id)
-    grid = [(ev, size, ratio, sims, seed + k) for k, (size, ratio) in
-            enumerate((size, ratio) for size in n for ratio in effect)]
-    rows = parallel_map(_power_point, grid, jobs=jobs, scheduler=scheduler)
-    if as_json:
-        _print_json([{"evidence_id": ev.id, **r} for r in rows])
-        return
-    typer.echo(f"{ev.id}: {rows[0]['model']} ({sims} simulated datasets each)")
-    typer.echo(f"{'n':>8} {'ratio':>7} {'power':>7}")
-    for r in rows:
-        typer.echo(f"{r['n']:>8} {r['effect']:>7g} {r['power']:>7.3f} +/- {r['mc_se']:.3f}")
+app.command("power")(power_cmd)
 
 
 @app.command("notebooks")

@@ -25,7 +25,8 @@ LAYERS = [
     ("checks", ["analysis.checks"]),
     ("claims", ["analysis.claims"]),
     ("report", ["analysis.report"]),
-    ("app", ["analysis.cli", "analysis.notebooks", "analysis.__main__", "analysis"]),
+    ("app", ["analysis.cli", "analysis.cli_options", "analysis.cli_data", "analysis.cli_power", "analysis.notebooks",
+             "analysis.__main__", "analysis"]),
 ]
 #: Layers that must import nothing of the project but ``core`` (leaves).
 LEAVES = {"stats", "figures"}

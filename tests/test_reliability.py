@@ -32,7 +32,7 @@ def test_options_out_of_range_name_the_option(capsys, tmp_path, argv, fragment):
 
 
 def test_jobs_are_capped_at_the_cores():
-    from analysis.cli import _checked_jobs
+    from analysis.cli_options import _checked_jobs
 
     cores = os.cpu_count() or 1
     assert _checked_jobs(1000) == cores and _checked_jobs(-1) == cores and _checked_jobs(1) == 1

@@ -116,6 +116,38 @@ def test_committed_example_datasets_are_what_the_generator_produces(study_id):
     assert package["spec"]["sha256"] == study_files()[study_id].sha256, f"{folder}/datapackage.json is stale: make data"
 
 
+@pytest.mark.parametrize("study_id", _buildable())
+def test_every_committed_data_package_passes_frictionless_validate(study_id):
+    """The descriptor is a valid Frictionless data package, and its Table Schema (types, bounds, labels, primary
+    key) holds for the data file beside it: the Frictionless library itself checks both."""
+    import frictionless
+
+    from analysis.core.paths import data_dir
+
+    descriptor = data_dir() / "generated" / study_id / "datapackage.json"
+    report = frictionless.validate(str(descriptor))
+    assert report.valid, report.flatten(["type", "message"])[:3]
+    fields = json.loads(descriptor.read_text())["resources"][0]["schema"]["fields"]
+    spec = load_study(study_id)
+    for field in fields:
+        var = spec.variables.get(field["name"])
+        if var is not None and var.bounds is not None:
+            assert field["constraints"]["minimum"] == var.bounds[0] and field["constraints"]["maximum"] == var.bounds[1]
+
+
+def test_frictionless_catches_a_value_outside_the_spec_bounds(tmp_path):
+    import frictionless
+
+    from analysis.datasets.datapackage import write_dataset
+
+    study = study_files()["S2"]
+    dataset = build_dataset(study.spec)
+    dataset.frame.loc[0, "ake_tightness"] = 400.0  # outside the AKE scale [0, 90]
+    write_dataset(dataset, study, tmp_path / "S2.csv")
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    assert not report.valid and "constraint-error" in {e.type for t in report.tasks for e in t.errors}
+
+
 def test_vectorised_ensemble_matches_the_per_draw_path():
     # same statistics as building each dataset and testing each pair one at a time
     from analysis.generate.ensemble import correlation_ensemble

@@ -25,6 +25,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -32,7 +33,7 @@ from analysis.core.errors import InputError
 from analysis.core.version import __version__
 from analysis.datasets.loaders import file_sha256
 from analysis.generate import Dataset
-from analysis.spec.model import StudyFile
+from analysis.spec.model import StudyFile, StudySpec
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -55,16 +56,44 @@ def _parquet_bytes(dataset: Dataset, description: str) -> bytes:
     return buffer.getvalue()
 
 
+#: A text column with at most this many distinct values is described by its values (``enum``).
+MAX_LEVELS = 20
+
+
+def _field(column: pd.Series, spec: StudySpec) -> dict:
+    """A Frictionless Table Schema field: type, and the spec's bounds, integer scale and labels as constraints."""
+    name = str(column.name)
+    kind = column.dtype.kind
+    field = {"name": name, "type": {"f": "number", "i": "integer", "u": "integer", "b": "boolean"}.get(kind, "string")}
+    var = spec.variables.get(name)
+    constraints: dict = {}
+    if var is not None:
+        field.update(title=var.label, unit=var.unit)
+        if var.bounds is not None:
+            constraints.update(minimum=var.bounds[0], maximum=var.bounds[1])
+        if var.integer:
+            field["step"] = var.step or 1  # Table Schema has no step constraint: said as a property
+    if name == "participant":
+        constraints.update(required=True, unique=bool(column.is_unique))
+    elif field["type"] == "string":
+        levels = sorted(column.dropna().astype(str).unique())
+        if name == "group" and spec.groups:
+            levels = sorted(set(levels) | set(spec.groups))
+        if len(levels) <= MAX_LEVELS:
+            constraints["enum"] = levels
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
 def describe(dataset: Dataset, study: StudyFile, path: Path, sha256: str) -> dict:
     """The ``datapackage.json`` descriptor (Frictionless Data Package, plus provenance fields)."""
     spec = study.spec
     c = spec.citation
-    fields = [{"name": str(col), "type": "number" if dataset.frame[col].dtype.kind == "f" else "string"}
-              for col in dataset.frame.columns]
-    for f in fields:
-        var = spec.variables.get(f["name"])
-        if var is not None:
-            f.update(title=var.label, unit=var.unit)
+    fields = [_field(dataset.frame[col], spec) for col in dataset.frame.columns]
+    schema = {"fields": fields}
+    if "participant" in dataset.frame.columns and dataset.frame["participant"].is_unique:
+        schema["primaryKey"] = ["participant"]
     return {
         "name": f"{spec.id.lower()}-synthetic",
         "title": f"SYNTHETIC dataset shaped like {spec.short} ({spec.id})",
@@ -75,7 +104,7 @@ def describe(dataset: Dataset, study: StudyFile, path: Path, sha256: str) -> dic
         "shaped_like": {"study_id": spec.id, "title": spec.title, "authors": c.authors, "year": c.year,
                         "journal": c.journal, "doi": c.doi, "pmid": c.pmid},
         "sources": [{"title": f"{c.authors} ({c.year_text}) {c.journal}",
-                     "path": f"https://doi.org/{c.doi}" if c.doi else None}],
+                     **({"path": f"https://doi.org/{c.doi}"} if c.doi else {})}],
         "spec": {"file": study.path.name, "sha256": study.sha256},
         "seed": dataset.seed,
         "attempts": dataset.attempts,
@@ -83,7 +112,7 @@ def describe(dataset: Dataset, study: StudyFile, path: Path, sha256: str) -> dic
         "notes": dataset.notes,
         "generator": {"package": "hamstring-evidence", "version": __version__},
         "resources": [{"name": spec.id.lower(), "path": path.name, "format": path.suffix.lstrip("."),
-                       "hash": f"sha256:{sha256}", "schema": {"fields": fields}}],
+                       "hash": f"sha256:{sha256}", "schema": schema}],
     }
 
 

@@ -1,5 +1,6 @@
 """Forensics: GRIM, GRIMMER, statcheck-style recomputation, against published examples and R statcheck."""
 
+import re
 from fractions import Fraction
 
 import pytest
@@ -163,3 +164,78 @@ def test_check_cli(capsys):
     with pytest.raises(SystemExit) as info:
         main(["check"])
     assert info.value.code == 2 and "give one study id, or --all" in capsys.readouterr().err
+
+
+# --- reported t tests (#16). References computed in R 4.2 (closed forms, see each test):
+# t = (31.63 - 14.30) / sqrt((8.34^2 + 9.70^2) / 30) = 7.4200532788; Welch df = 56.7249812293;
+# 2 * pt(-7.42, 58) = 5.77e-10; 2 * pt(-2.20, 38) = 0.0339598; 2 * pt(-c(2.205, 2.195), 38) = 0.0335791, 0.0343444.
+def _s2_with(tmp_path, test: str):
+    from analysis.spec.model import parse_study_file
+
+    text = study_files()["S2"].path.read_text().replace("reported_tests:\n", "reported_tests:\n" + test, 1)
+    path = tmp_path / "S2.yaml"
+    path.write_text(text)
+    return parse_study_file(path).spec
+
+
+def _t_checks(spec, frame=None):
+    from analysis.checks import reproduction_checks
+    from analysis.generate import build_dataset
+
+    possible = [c for c in forensic_checks(spec) if "t of" in c.what]
+    reproduced = [c for c in reproduction_checks(spec, build_dataset(spec).frame) if " t" in c.figure]
+    return possible, reproduced
+
+
+def test_a_reported_t_test_is_reproduced_and_statchecked(tmp_path):
+    spec = _s2_with(tmp_path, "  - {kind: t_test, variable: ake_tightness, groups: [lbp, healthy], value: 7.42, "
+                              "p: 0.001, p_relation: '<', source: abstract}\n")
+    (possible,), reproduced = _t_checks(spec)
+    assert possible.verdict == "consistent" and "df = 58" in possible.recomputed
+    assert [c.ok for c in reproduced] == [True, True]  # t = 7.42 and p < .001 from the exact-moment dataset
+
+
+def test_a_t_that_the_dataset_does_not_give_back_is_reported(tmp_path):
+    spec = _s2_with(tmp_path, "  - {kind: t_test, variable: ake_tightness, groups: [lbp, healthy], value: 7.43, "
+                              "source: abstract}\n")
+    _, (t_check,) = _t_checks(spec)
+    assert not t_check.ok and t_check.reconstructed == "7.42"
+
+
+def test_a_decision_error_in_a_printed_t_is_flagged_and_check_exits_1(tmp_path, capsys, isolated_data):
+    spec = _s2_with(tmp_path, "  - {kind: t_test, variable: ake_tightness, groups: [lbp, healthy], value: 2.20, "
+                              "df: 38, p: 0.06, source: abstract}\n")
+    (possible,), _ = _t_checks(spec)
+    assert possible.verdict == "decision-inconsistent" and "p in [0.0336, 0.0343] at df = 38" in possible.recomputed
+    target = next((isolated_data / "studies").glob("S2-*.yaml"))
+    target.write_text((tmp_path / "S2.yaml").read_text())
+    from analysis.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["check", "S2"])
+    out = capsys.readouterr().out
+    assert info.value.code == 1 and "decision-inconsistent" in out
+
+
+def test_welch_df_come_from_the_published_sds_when_not_printed(tmp_path):
+    from analysis.checks.figures.table import t_test_df
+
+    spec = _s2_with(tmp_path, "  - {kind: t_test, welch: true, variable: ake_tightness, groups: [lbp, healthy], "
+                              "value: 7.42, p: 0.001, p_relation: '<', source: abstract}\n")
+    df, how = t_test_df(spec.reported_tests[0], spec)
+    assert df == pytest.approx(56.7249812293, rel=1e-9, abs=0)  # closed form in R (above): same formula, floats
+    (possible,), reproduced = _t_checks(spec)
+    assert possible.verdict == "consistent" and all(c.ok for c in reproduced)
+
+
+@pytest.mark.parametrize("test, message", [
+    ("{kind: t_test, value: 2.0, source: abstract}", "needs 'variable' and 'groups'"),
+    ("{kind: chi_square, table: t1, value: 2.0, df: 3, source: abstract}", "'welch' and 'df' belong to a t_test"),
+    ("{kind: t_test, variable: ake_tightness, groups: [lbp, healthy], value: 2.0, p: 1.5, source: abstract}",
+     "p must lie in [0, 1]"),
+    ("{kind: t_test, variable: ake_tightness, groups: [lbp, healthy], value: 2.0, p: 0.5, p_relation: '~', "
+     "source: abstract}", "p_relation"),
+])
+def test_a_malformed_reported_test_is_a_load_error(tmp_path, test, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        _s2_with(tmp_path, f"  - {test}\n")

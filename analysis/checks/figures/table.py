@@ -1,5 +1,7 @@
-"""Contingency tables and the test statistics computed from them: cross-tabulations reproduced cell by cell;
-chi-square, Fisher p and risk ratios (Katz CI) recomputed from the published cells; Mann-Whitney U within range."""
+"""Contingency tables and reported tests: cross-tabulations reproduced cell by cell; chi-square, Fisher p and risk
+ratios (Katz CI) recomputed from the published cells; Mann-Whitney U within range; t tests (Student or Welch)
+reproduced by the dataset (t, df, p at the printed rounding) and checked statcheck-style (p possible for t at its
+df, one decision error flagged)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from analysis.checks.registry import Check, ForensicCheck, examines, fmt, reprod
 from analysis.checks.statcheck import Report, check
 from analysis.generate import mann_whitney_u
 from analysis.spec.parts import ReportedTest, Table
-from analysis.stats.granularity import rounds_to
+from analysis.stats.granularity import decimals_of, rounds_to
 
 
 def table_counts(frame: pd.DataFrame, table: Table) -> np.ndarray:
@@ -52,6 +54,9 @@ def reported_tests_reproduced(reported: list[ReportedTest], spec, frame) -> list
     checks = []
     for rt in reported:
         d = rt.places
+        if rt.kind == "t_test":
+            checks += _t_test_reproduced(rt, frame)
+            continue
         if rt.kind == "mann_whitney_u":
             a = frame.loc[frame["group"] == rt.groups[0], rt.variable].to_numpy(float)
             b = frame.loc[frame["group"] == rt.groups[1], rt.variable].to_numpy(float)
@@ -66,9 +71,7 @@ def reported_tests_reproduced(reported: list[ReportedTest], spec, frame) -> list
             checks.append(Check(f"chi-square{' (Yates)' if rt.correction else ''} of table {t.id}", fmt(rt.value, d),
                                 fmt(e.statistic, d), round(e.statistic, d) == round(rt.value, d), rt.source))
             if rt.p is not None:
-                pd_ = rt.p_decimals or 4
-                checks.append(Check(f"p of the chi-square of table {t.id}", fmt(rt.p, pd_), fmt(e.p, pd_),
-                                    round(e.p, pd_) == round(rt.p, pd_), rt.source))
+                checks.append(_p_check(f"p of the chi-square of table {t.id}", rt, e.p))
         elif rt.kind == "fisher_p":
             e = stats.fisher_exact(a, a + b, c, c + dd)
             checks.append(Check(f"Fisher exact p of table {t.id}", fmt(rt.value, d), fmt(e.p, d),
@@ -91,6 +94,9 @@ def reported_tests_possible(reported: list[ReportedTest], spec) -> list[Forensic
     out = []
     for rt in reported:
         d = rt.places
+        if rt.kind == "t_test":
+            out.append(_t_test_possible(rt, spec))
+            continue
         if rt.kind == "mann_whitney_u":
             n1, n2 = spec.n(rt.groups[0]), spec.n(rt.groups[1])
             out.append(ForensicCheck(spec.id, "range", f"Mann-Whitney U of {rt.variable}", f"U = {rt.value:.{d}f}",
@@ -106,9 +112,9 @@ def reported_tests_possible(reported: list[ReportedTest], spec) -> list[Forensic
                                      f"{e.statistic:.{d}f}" + (" (Yates)" if rt.correction else " (no correction)"),
                                      verdict_of(round(e.statistic, d) == round(rt.value, d))))
             if rt.p is not None:
-                pd_ = rt.p_decimals if rt.p_decimals is not None else 4
-                report = Report("chi2", 1.0, None, rt.value, d, "=", "=", rt.p, pd_,
-                                f"chi2(1) = {rt.value:.{d}f}, p = {rt.p}")
+                pd_ = rt.p_places
+                report = Report("chi2", 1.0, None, rt.value, d, "=", rt.p_relation, rt.p, pd_,
+                                f"chi2(1) = {rt.value:.{d}f}, p {rt.p_relation} {rt.p:.{pd_}f}")
                 sc = check(report)
                 out.append(ForensicCheck(spec.id, "statcheck", report.text, f"p = {rt.p}",
                                          f"p in [{sc.p_low:.2g}, {sc.p_high:.2g}]",
@@ -128,3 +134,66 @@ def reported_tests_possible(reported: list[ReportedTest], spec) -> list[Forensic
                                      f"{e.estimate:.{d + 2}f} ({e.ci_low:.{d + 2}f}-{e.ci_high:.{d + 2}f}), Katz",
                                      verdict_of(ok)))
     return out
+
+
+def _p_check(what: str, rt: ReportedTest, p: float) -> Check:
+    """Does the dataset's p agree with the printed one: equal at the printed decimals, or on the printed side."""
+    d = rt.p_places
+    if rt.p_relation == "=":
+        return Check(what, fmt(rt.p, d), fmt(p, d), round(p, d) == round(rt.p, d), rt.source)
+    ok = p < rt.p if rt.p_relation == "<" else p > rt.p
+    return Check(what, f"{rt.p_relation} {fmt(rt.p, d)}", f"{p:.3g}" if p < 10**-d else fmt(p, d), ok, rt.source)
+
+
+def _t_test_reproduced(rt: ReportedTest, frame) -> list[Check]:
+    """The dataset's t (Student or Welch, first group minus second), its df and its p, at the printed rounding."""
+    a = frame.loc[frame["group"] == rt.groups[0], rt.variable].to_numpy(float)
+    b = frame.loc[frame["group"] == rt.groups[1], rt.variable].to_numpy(float)
+    e = (stats.welch_t if rt.welch else stats.student_t)(a, b, names=tuple(rt.groups))
+    name = "Welch t" if rt.welch else "Student t"
+    d = rt.places
+    out = [Check(f"{name} of {rt.variable} ({' vs '.join(rt.groups)})", fmt(rt.value, d), fmt(e.statistic, d),
+                 round(e.statistic, d) == round(rt.value, d), rt.source)]
+    if rt.df is not None:
+        df_places = decimals_of(f"{rt.df:g}")
+        out.append(Check(f"df of the {name} test of {rt.variable}", f"{rt.df:g}", f"{e.df:.{df_places}f}",
+                         round(e.df, df_places) == round(rt.df, df_places), rt.source))
+    if rt.p is not None:
+        out.append(_p_check(f"p of the {name} test of {rt.variable}", rt, e.p))
+    return out
+
+
+def t_test_df(rt: ReportedTest, spec) -> tuple[float | None, str]:
+    """The df of a reported t test: as printed; else n1 + n2 - 2 (Student) or Welch-Satterthwaite from the
+    published SDs; None (with the reason) when the paper gives neither."""
+    if rt.df is not None:
+        return rt.df, "as printed"
+    n1, n2 = spec.n(rt.groups[0]), spec.n(rt.groups[1])
+    if not rt.welch:
+        return float(n1 + n2 - 2), f"n1 + n2 - 2 (n = {n1}, {n2})"
+    try:
+        s1, s2 = (spec.summary(g, rt.variable) for g in rt.groups)
+    except (KeyError, ValueError):
+        return None, "Welch df not printed and no published SDs to compute them from"
+    if s1.sd is None or s2.sd is None or s1.sd.is_assumption or s2.sd.is_assumption:
+        return None, "Welch df not printed and the SDs are not published"
+    v1, v2 = s1.sd.point**2 / n1, s2.sd.point**2 / n2
+    return (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1)), "Welch-Satterthwaite from the published SDs"
+
+
+def _t_test_possible(rt: ReportedTest, spec) -> ForensicCheck:
+    """statcheck: is the printed p possible for the printed t at its df (each at its printed rounding)?"""
+    name = "Welch t" if rt.welch else "Student t"
+    what = f"{name} of {rt.variable} ({' vs '.join(rt.groups)})"
+    if rt.p is None:
+        return ForensicCheck(spec.id, "statcheck", what, f"t = {rt.value:.{rt.places}f}", "no p printed",
+                             "not checkable", "the paper prints no p for this t")
+    df, how = t_test_df(rt, spec)
+    printed = f"t = {rt.value:.{rt.places}f}, p {rt.p_relation} {rt.p:.{rt.p_places}f}"
+    if df is None:
+        return ForensicCheck(spec.id, "statcheck", what, printed, "df unknown", "not checkable", how)
+    report = Report("t", df, None, rt.value, rt.places, "=", rt.p_relation, rt.p, rt.p_places,
+                    f"t({df:.4g}) = {rt.value:.{rt.places}f}, p {rt.p_relation} {rt.p:.{rt.p_places}f}")
+    sc = check(report)
+    return ForensicCheck(spec.id, "statcheck", what, printed,
+                         f"p in [{sc.p_low:.3g}, {sc.p_high:.3g}] at df = {df:.4g} ({how})", sc.verdict)

@@ -6,6 +6,7 @@ from typing import ClassVar, Literal
 
 from pydantic import model_validator
 
+from analysis.core.numbers import decimals_of
 from analysis.spec.parts.base import Figure, Source, display_row, known
 
 
@@ -54,7 +55,7 @@ class ReportedTest(Figure):
     """A test statistic the paper reports and the dataset must reproduce."""
 
     spec_field: ClassVar[str] = "reported_tests"
-    kind: Literal["mann_whitney_u", "chi_square", "fisher_p", "risk_ratio"]
+    kind: Literal["mann_whitney_u", "t_test", "chi_square", "fisher_p", "risk_ratio"]
     value: float
     decimals: int | None = None
     source: Source
@@ -65,15 +66,34 @@ class ReportedTest(Figure):
     ci: tuple[float, float] | None = None
     p: float | None = None
     p_decimals: int | None = None
+    #: How the paper printed p: "=" (an exact p), "<" (e.g. p < .001) or ">" (e.g. p > .05).
+    p_relation: Literal["=", "<", ">"] = "="
+    #: A t test: Welch's (unequal variances) rather than Student's; and the df if the paper printed them.
+    welch: bool = False
+    df: float | None = None
     note: str | None = None
 
     @model_validator(mode="after")
     def _targets(self) -> "ReportedTest":
-        if self.kind == "mann_whitney_u" and (self.variable is None or self.groups is None):
-            raise ValueError("a Mann-Whitney U needs 'variable' and 'groups'")
-        if self.kind != "mann_whitney_u" and self.table is None:
+        on_groups = self.kind in ("mann_whitney_u", "t_test")
+        if on_groups and (self.variable is None or self.groups is None):
+            raise ValueError(f"a {self.kind} needs 'variable' and 'groups'")
+        if not on_groups and self.table is None:
             raise ValueError(f"a {self.kind} needs the 'table' it was computed from")
+        if self.kind != "t_test" and (self.welch or self.df is not None):
+            raise ValueError("'welch' and 'df' belong to a t_test")
+        if self.df is not None and not self.df > 0:
+            raise ValueError(f"df must be positive, got {self.df}")
+        if self.p is not None and not 0 <= self.p <= 1:
+            raise ValueError(f"p must lie in [0, 1], got {self.p}")
         return self
+
+    @property
+    def p_places(self) -> int:
+        """Published decimals of p (as printed: ``p_decimals``, else the decimals the number was written with)."""
+        if self.p_decimals is not None:
+            return self.p_decimals
+        return decimals_of(self.p) if self.p is not None else 4
 
     @property
     def places(self) -> int:
@@ -83,8 +103,11 @@ class ReportedTest(Figure):
     def display_rows(self, spec) -> list[dict]:
         target = self.table or f"{self.variable} ({' vs '.join(self.groups or ())})"
         value = f"{self.value:.{self.places}f}" + (f" ({self.ci[0]}-{self.ci[1]})" if self.ci else "")
-        value += f", p = {self.p}" if self.p is not None else ""
-        return [display_row(f"{self.kind.replace('_', ' ')} of {target}", value, self.source)]
+        if self.kind == "t_test":
+            value = f"t{f'({self.df:g})' if self.df is not None else ''} = {value}"
+        value += f", p {self.p_relation} {self.p:.{self.p_places}f}" if self.p is not None else ""
+        name = ("Welch t test" if self.welch else "Student t test") if self.kind == "t_test" else self.kind.replace("_", " ")
+        return [display_row(f"{name} of {target}", value, self.source)]
 
     def cross_check(self, spec, where: str) -> None:
         for g in self.groups or ():

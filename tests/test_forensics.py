@@ -239,3 +239,46 @@ def test_welch_df_come_from_the_published_sds_when_not_printed(tmp_path):
 def test_a_malformed_reported_test_is_a_load_error(tmp_path, test, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         _s2_with(tmp_path, f"  - {test}\n")
+
+
+# --- a printed r beside a printed p: a finding, not a load error (#16). References: R 4.2,
+# cor.test-equivalent closed form 2 * pt(-abs(r) * sqrt(58 / (1 - r^2)), 58): r = 0.05 -> p = 0.7044; r = 0.45 ->
+# p = 0.000312.
+def _s1_with(tmp_path, line: str):
+    from analysis.spec.model import parse_study_file
+
+    text = study_files()["S1"].path.read_text().replace("correlations:\n", "correlations:\n" + line, 1)
+    path = tmp_path / "S1.yaml"
+    path.write_text(text)
+    return parse_study_file(path).spec
+
+
+@pytest.mark.parametrize("r, p, sign, verdict", [
+    (0.05, 0.001, None, "decision-inconsistent"), # a tiny |r| with a small p, no sign given: the reverse mistake
+    (0.45, 0.0003, "positive", "consistent"),
+    (0.45, 0.03, "positive", "inconsistent"),
+    (0.45, 0.0003, "negative", "inconsistent"),   # printed direction and r disagree
+])
+def test_a_printed_r_and_p_that_disagree_are_a_finding(tmp_path, r, p, sign, verdict):
+    extra = f", sign: {sign}" if sign else ""
+    spec = _s1_with(tmp_path, f"  - {{group: clbp, x: lumbar_flexion, y: nprs, r: {{value: {r}, source: abstract}}, "
+                              f"p: {p}{extra}, source: abstract}}\n")
+    found = [c for c in forensic_checks(spec) if c.check == "statcheck" and "lumbar_flexion" in c.what]
+    assert [c.verdict for c in found] == [verdict]
+
+
+def test_an_inconsistent_correlation_does_not_break_other_commands(isolated_data, capsys):
+    from analysis.cli import main
+
+    target = next((isolated_data / "studies").glob("S1-*.yaml"))
+    target.write_text(target.read_text().replace(
+        "correlations:\n", "correlations:\n  - {group: clbp, x: lumbar_flexion, y: nprs, r: {value: 0.05, source: "
+                           "abstract}, p: 0.001, source: abstract}\n", 1))
+    with pytest.raises(SystemExit) as info:
+        main(["studies", "list"])
+    assert info.value.code == 0
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as info:
+        main(["check", "S1"])
+    out = capsys.readouterr().out
+    assert info.value.code == 1 and "r(58) = 0.05, p = 0.001" in out and "inconsistent" in out

@@ -7,6 +7,8 @@ import numpy as np
 
 from analysis import stats
 from analysis.checks.registry import Check, ForensicCheck, examines, fmt, reproduces, verdict_of
+from analysis.checks.statcheck import Report, check
+from analysis.core.numbers import decimals_of
 from analysis.spec.parts import Correlation
 
 
@@ -21,7 +23,7 @@ def correlations_reproduced(correlations: list[Correlation], spec, frame) -> lis
             d = c.r.precision
             checks.append(Check(f"r({c.x}, {c.y}) in {c.group}", fmt(c.r.value, d), fmt(r, d),
                                 round(r, d) == round(c.r.value, d), c.r.source))
-        if c.significant is not None or c.p is not None:
+        if c.r.is_assumption and (c.significant is not None or c.p is not None):
             low, high = c.admissible_range(n)
             published = (f"{c.sign or 'sign not reported'}, p {'<' if c.significant else '>='} {c.alpha}"
                          if c.significant is not None else f"p = {c.p}")
@@ -49,4 +51,33 @@ def correlation_matrix_possible(correlations: list[Correlation], spec) -> list[F
         elif any(c.group == group for c in correlations) and not reported:
             out.append(ForensicCheck(spec.id, "correlation matrix", f"correlations in {group}", "signs / p values only",
                                      "-", "not checkable", "no r values are published"))
+    return out
+
+
+@examines(Correlation)
+def printed_r_and_p_agree(correlations: list[Correlation], spec) -> list[ForensicCheck]:
+    """statcheck for a printed r beside a printed p (or sign and significance): is that p possible for that r at
+    the group's n (each at its printed rounding)? A mismatch is a finding, never a load error."""
+    out = []
+    for c in correlations:
+        if c.r.is_assumption or (c.p is None and c.significant is None):
+            continue
+        n = spec.n(c.group)
+        d = c.r.precision
+        what = f"r({c.x}, {c.y}) in {c.group}"
+        if c.sign is not None and (c.r.value > 0) != (c.sign == "positive"):
+            out.append(ForensicCheck(spec.id, "statcheck", what, f"r = {c.r.value:.{d}f}, {c.sign}",
+                                     "the printed sign", "inconsistent", "r and the printed direction disagree"))
+            continue
+        if c.p is not None:
+            p_places = c.p_decimals if c.p_decimals is not None else decimals_of(c.p)
+            report = Report("r", float(n - 2), None, c.r.value, d, "=", "=", c.p, p_places,
+                            f"r({n - 2}) = {c.r.value:.{d}f}, p = {c.p:.{p_places}f}")
+        else:
+            relation = "<" if c.significant else ">"
+            report = Report("r", float(n - 2), None, c.r.value, d, "=", relation, c.alpha, decimals_of(c.alpha),
+                            f"r({n - 2}) = {c.r.value:.{d}f}, p {relation} {c.alpha}")
+        sc = check(report)
+        out.append(ForensicCheck(spec.id, "statcheck", what, report.text,
+                                 f"p in [{sc.p_low:.3g}, {sc.p_high:.3g}] for r at n = {n}", sc.verdict))
     return out

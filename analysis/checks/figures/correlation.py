@@ -34,7 +34,8 @@ def correlations_reproduced(correlations: list[Correlation], spec, frame) -> lis
 
 
 @examines(Correlation)
-def correlation_matrix_possible(correlations: list[Correlation], spec) -> list[ForensicCheck]:
+def correlations_possible(correlations: list[Correlation], spec) -> list[ForensicCheck]:
+    """A matrix of printed r values must be positive semi-definite; a printed r must fit its printed p."""
     out = []
     for group in spec.groups:
         reported = [c for c in correlations if c.group == group and not c.r.is_assumption]
@@ -51,10 +52,9 @@ def correlation_matrix_possible(correlations: list[Correlation], spec) -> list[F
         elif any(c.group == group for c in correlations) and not reported:
             out.append(ForensicCheck(spec.id, "correlation matrix", f"correlations in {group}", "signs / p values only",
                                      "-", "not checkable", "no r values are published"))
-    return out
+    return out + printed_r_and_p_agree(correlations, spec)
 
 
-@examines(Correlation)
 def printed_r_and_p_agree(correlations: list[Correlation], spec) -> list[ForensicCheck]:
     """statcheck for a printed r beside a printed p (or sign and significance): is that p possible for that r at
     the group's n (each at its printed rounding)? A mismatch is a finding, never a load error."""

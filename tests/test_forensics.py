@@ -282,3 +282,15 @@ def test_an_inconsistent_correlation_does_not_break_other_commands(isolated_data
         main(["check", "S1"])
     out = capsys.readouterr().out
     assert info.value.code == 1 and "r(58) = 0.05, p = 0.001" in out and "inconsistent" in out
+
+
+def test_a_second_check_for_one_kind_of_figure_is_refused_not_silently_swapped():
+    from analysis.checks.registry import EXAMINERS, examines
+    from analysis.spec.parts import Correlation
+
+    before = EXAMINERS[Correlation]
+    with pytest.raises(TypeError, match="Correlation already has a forensic check"):
+        @examines(Correlation)
+        def another(correlations, spec):
+            return []
+    assert EXAMINERS[Correlation] is before

@@ -64,20 +64,24 @@ REPRODUCERS: dict[type, Callable] = {}
 EXAMINERS: dict[type, Callable] = {}
 
 
+def _register(registry: dict[type, Callable], kind: type, fn: Callable, role: str) -> Callable:
+    """One check per kind of figure and role: a second registration would silently replace the first."""
+    known = registry.get(kind)
+    if known is not None and known.__qualname__ != fn.__qualname__:
+        raise TypeError(f"{kind.__name__} already has a {role} check ({known.__module__}.{known.__qualname__}); "
+                        f"call {fn.__qualname__} from it instead of registering a second one")
+    registry[kind] = fn
+    return fn
+
+
 def reproduces(kind: type) -> Callable:
-    """Register ``fn(figures, spec, frame) -> list[Check]`` as the reproduction check of ``kind``."""
-    def decorate(fn: Callable) -> Callable:
-        REPRODUCERS[kind] = fn
-        return fn
-    return decorate
+    """Register ``fn(figures, spec, frame) -> list[Check]`` as the reproduction check of ``kind`` (one per kind)."""
+    return lambda fn: _register(REPRODUCERS, kind, fn, "reproduction")
 
 
 def examines(kind: type) -> Callable:
-    """Register ``fn(figures, spec) -> list[ForensicCheck]`` as the forensic check of ``kind``."""
-    def decorate(fn: Callable) -> Callable:
-        EXAMINERS[kind] = fn
-        return fn
-    return decorate
+    """Register ``fn(figures, spec) -> list[ForensicCheck]`` as the forensic check of ``kind`` (one per kind)."""
+    return lambda fn: _register(EXAMINERS, kind, fn, "forensic")
 
 
 def run_registered(checks: dict[type, Callable], spec, *args) -> list:

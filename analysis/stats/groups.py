@@ -72,7 +72,14 @@ def student_t(a, b, level: float = 0.95, names: tuple[str, str] = ("a", "b"), r_
         raise AnalysisError(f"{names[0]}, {names[1]}: both groups are constant; the t test is undefined")
     res = stats.ttest_ind(x, y, equal_var=True)
     ci = res.confidence_interval(level)
-    bf = float(pingouin.bayesfactor_ttest(float(res.statistic), x.size, y.size, r=r_scale))
+    bf_note = f"BF10 JZS, Cauchy prior scale {r_scale:.3f}"
+    try:
+        bf = float(pingouin.bayesfactor_ttest(float(res.statistic), x.size, y.size, r=r_scale))
+    except (ZeroDivisionError, OverflowError):  # the JZS integral underflows for very large |t| and n
+        bf = None
+        bf_note = f"BF10 not computed: the JZS integral underflows at t = {float(res.statistic):.3g}, n = {x.size + y.size}"
+    if bf is not None and not math.isfinite(bf):
+        bf, bf_note = None, f"BF10 not computed: the JZS integral is not finite at t = {float(res.statistic):.3g}"
     return Estimate(
         test="Student t test", term=f"{names[0]} - {names[1]}", estimate=float(x.mean() - y.mean()),
         estimate_type="mean difference", ci_low=float(ci.low), ci_high=float(ci.high), ci_level=level,
@@ -80,7 +87,7 @@ def student_t(a, b, level: float = 0.95, names: tuple[str, str] = ("a", "b"), r_
         p=float(res.pvalue), bf10=bf, n=x.size + y.size, n_dropped=dropped,
         effect_size=float(_standardised_difference(x, y, True, level)[0] * _hedges_j(x.size + y.size - 2)),
         effect_size_type="Hedges' g",
-        method=f"Student two-sample t test (pooled variance); BF10 JZS, Cauchy prior scale {r_scale:.3f}",
+        method=f"Student two-sample t test (pooled variance); {bf_note}",
     )
 
 

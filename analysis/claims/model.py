@@ -55,6 +55,16 @@ class Claim(_Strict):
     not_testable_reason: str | None = None
     notes: list[str] = []
 
+    @property
+    def tag(self) -> str:
+        """The claim's short mark: its number, or "H" for a headline claim that the posts do not number."""
+        return str(self.number) if self.number is not None else "H"
+
+    @property
+    def heading(self) -> str:
+        """"Claim 7" or "Headline claim" (a post's unnumbered headline)."""
+        return f"Claim {self.number}" if self.number is not None else "Headline claim"
+
     @model_validator(mode="after")
     def _testable_or_reason(self) -> "Claim":
         if not self.evidence and not self.not_testable_reason:

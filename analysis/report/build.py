@@ -51,10 +51,24 @@ def _env() -> Environment:
     env = Environment(loader=PackageLoader("analysis.report", "templates"), autoescape=select_autoescape(["j2", "html"]),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["num"] = lambda v, d=2: "NA" if v is None else f"{v:.{d}f}"
+    env.filters["short"] = short_number
     env.filters["sentence"] = as_sentence
     env.filters["pval"] = lambda p: format_p(p).removeprefix("p ").removeprefix("= ")  # ".041", "< .001"
     env.filters["p_apa"] = format_p
     return env
+
+
+def short_number(value: float | None, places: int = 4) -> str:
+    """A number at most ``places`` decimals, without trailing zeros: 140, 0.2542, -0.7 (not 140.0000).
+
+    >>> short_number(140.0), short_number(0.25420), short_number(-0.7), short_number(None)
+    ('140', '0.2542', '-0.7', 'NA')
+    """
+    if value is None:
+        return "NA"
+    text = f"{value:.{places}f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text in ("-0", "") else text
 
 
 def versions() -> dict[str, str]:

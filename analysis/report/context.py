@@ -207,7 +207,7 @@ def forest_rows(results: list[ClaimResult]) -> pd.DataFrame:
             panel = ("r" if scale == "r" else "log ratio (RR, OR, HR, rate ratio)" if scale.startswith("log")
                      else "mean difference (points on the paper's scale)" if scale == "MD"
                      else "standardised difference (g, SMD)")
-            rows.append({"label": f"{cr.claim.number or 0:>2}: {r.evidence.id} ({r.study.spec.id})", "scale": panel,
+            rows.append({"label": f"{cr.claim.tag:>2}: {r.evidence.id} ({r.study.spec.id})", "scale": panel,
                          "estimate": j.estimate, "ci_low": j.ci_low, "ci_high": j.ci_high,
                          "category": r.verdict.category, "basis": r.basis.value})
     return pd.DataFrame(rows)

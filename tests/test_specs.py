@@ -89,3 +89,17 @@ def test_reported_associations_are_checked(tmp_path, old, new, message):
     path.write_text(good.replace(old, new))
     with pytest.raises(InputError, match=message):
         parse_study_file(path)
+
+
+def test_an_assumed_group_size_is_listed_and_a_range_is_refused(tmp_path):
+    from analysis.spec.model import load_study, parse_study_file, study_files
+
+    listed = [a for a in load_study("AC1").assumptions() if a["key"] == "n:athletes"]
+    assert listed and listed[0]["range"] == [1000.0, 1000.0] and "assumed, fixed" in listed[0]["what"]
+    text = study_files()["S2"].path.read_text()
+    assert "n: {value: 30" in text
+    path = tmp_path / "S2.yaml"
+    path.write_text(text.replace("n: {value: 30, source: abstract}",
+                                 "n: {assume: 41, range: [20, 62], reason: not printed}", 1))
+    with pytest.raises(ValueError, match=r"groups\.lbp.*an assumed group size cannot be varied yet"):
+        parse_study_file(path)

@@ -83,11 +83,14 @@ def draw_assumptions(spec: StudySpec, rng: np.random.Generator, draws: int) -> l
 
     Bounds that come from a significance statement are open (the boundary has p = alpha
     exactly), so draws stay strictly inside them. Counts are drawn as whole numbers. Sets
-    whose correlation matrices are not positive definite are redrawn.
+    whose correlation matrices are not positive definite are redrawn. An assumed group size is
+    fixed (its range is one value, see :class:`analysis.spec.parts.group.Group`) and not drawn.
     """
-    slots = assumption_slots(spec)
+    every = assumption_slots(spec)
+    fixed = {s.key: float(s.value) for s in every if s.key.startswith("n:")}  # assumed group sizes: never varied
+    slots = [s for s in every if s.key not in fixed]
     if not slots:
-        return [{} for _ in range(draws)]
+        return [dict(fixed) for _ in range(draws)]
     lows = np.array([s.low for s in slots])
     highs = np.array([s.high for s in slots])
     margin = np.where(highs > lows, 1e-6 * (highs - lows), 0.0)
@@ -102,7 +105,7 @@ def draw_assumptions(spec: StudySpec, rng: np.random.Generator, draws: int) -> l
                                       f"the ranges of the assumed correlations")
         values = rng.uniform(lows + margin, highs - margin)
         values = np.where(is_count, np.round(values), values)
-        overrides = {s.key: float(v) for s, v in zip(slots, values)}
+        overrides = {**fixed, **{s.key: float(v) for s, v in zip(slots, values)}}
         if all(np.linalg.eigvalsh(correlation_matrix(spec, g, overrides))[0] > 1e-8
                for g in spec.groups if len(spec.joint_variables(g)) > 1):
             out.append(overrides)

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from analysis.spec.model import StudySpec
 
 Source = Literal["table", "abstract", "secondary", "checked"]
-SlotFamily = Literal["mean", "sd", "count", "r", "cohort", "rates"]
+SlotFamily = Literal["n", "mean", "sd", "count", "r", "cohort", "rates"]
 
 
 class Strict(BaseModel):

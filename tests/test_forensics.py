@@ -294,3 +294,42 @@ def test_a_second_check_for_one_kind_of_figure_is_refused_not_silently_swapped()
         def another(correlations, spec):
             return []
     assert EXAMINERS[Correlation] is before
+
+
+# --- a printed odds ratio and exact p of a cohort association must come back, not only "significant" (#16)
+def test_a_printed_cohort_or_is_reproduced_at_its_rounding_or_said_not_to_be(tmp_path):
+    from analysis.checks import reproduction_checks
+    from analysis.generate import build_dataset
+    from analysis.spec.model import parse_study_file
+
+    text = study_files()["S20"].path.read_text()
+    text = text.replace('age: {assume: 1.20, range: [1.05, 1.40], reason: "Right-sided injury associated with older age, '
+                        'p = 0.002 (abstract); OR missing."}', "age: {value: 3.00, source: abstract, decimals: 2}", 1)
+    text = text.replace("- {covariate: age, significant: true, direction: positive, source: abstract,",
+                        "- {covariate: age, significant: true, direction: positive, p: 0.002, source: abstract,", 1)
+    path = tmp_path / "S20.yaml"
+    path.write_text(text)
+    spec = parse_study_file(path).spec
+    assert any(r["figure"].startswith("odds ratio of") for r in spec.display_rows())
+    checks = {c.figure: c for c in reproduction_checks(spec, build_dataset(spec).frame)}
+    size = checks["odds ratio of age and hamstring_injury (unadjusted)"]
+    p = checks["p of age and hamstring_injury (unadjusted)"]
+    assert size.published == "3.00" and p.published == "0.002"
+    # each agrees exactly when the fitted value rounds to the printed one, and the table says which
+    assert size.ok == (size.reconstructed == "3.00") and p.ok == (p.reconstructed == "0.002")
+
+
+def test_the_printed_size_check_compares_at_the_printed_rounding():
+    import math
+
+    from analysis.checks.figures.cohort import _printed_size
+    from analysis.spec.parts.base import Quantity
+    from analysis.spec.parts.cohort import ReportedAssociation
+
+    assoc = ReportedAssociation(covariate="age", significant=True, direction="positive", p=0.02, source="abstract")
+    printed = Quantity(value=1.12, source="abstract")
+    close, = [c for c in _printed_size(printed, assoc, "injury", math.log(1.1249), 0.0249) if "odds" in c.figure]
+    far, = [c for c in _printed_size(printed, assoc, "injury", math.log(2.5), 0.0001) if "odds" in c.figure]
+    assert close.ok and not far.ok and far.reconstructed == "2.50"
+    p_far, = [c for c in _printed_size(printed, assoc, "injury", math.log(2.5), 0.0001) if c.figure.startswith("p ")]
+    assert not p_far.ok and p_far.reconstructed == "0.00"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from analysis.checks.registry import Check, ForensicCheck, examines, fmt, reproduces, verdict_of
+from analysis.core.numbers import decimals_of
 from analysis.core.results import format_p
 from analysis.generate.cohort import association_tests
 from analysis.spec.parts import Cohort
@@ -29,10 +30,12 @@ def cohort_reproduced(cohorts: list[Cohort], spec, frame) -> list[Check]:
             got = int(frame[o.name].sum())
             checks.append(Check(f"number of {o.name} events", fmt(o.events.value, 0), str(got), got == o.events.value,
                                 o.events.source))
+    outcomes = {o.name: o for o in cohort.outcomes}
     for outcome, assoc, log_or, p in association_tests(spec, frame):
         checks.append(Check(f"{assoc.covariate} and {outcome} ({assoc.model} logistic, Wald)", assoc.published,
                             f"OR {math.exp(log_or):.2f}, {format_p(p)}" if math.isfinite(p) else "not estimable",
                             assoc.holds(log_or, p), assoc.source))
+        checks += _printed_size(outcomes[outcome].odds_ratios[assoc.covariate], assoc, outcome, log_or, p)
     group = spec.groups[cohort.group]
     if not group.n.is_assumption:
         checks.append(Check(f"n ({cohort.unit}s)", fmt(group.n.value, 0), str(len(frame)), len(frame) == group.n.value,
@@ -50,4 +53,23 @@ def covariate_means_in_range(cohorts: list[Cohort], spec) -> list[ForensicCheck]
             out.append(ForensicCheck(spec.id, "bounds", f"{name} (n = {spec.n(cohort.group)})",
                                      f"mean {cov.mean.value:g} on [{lo:g}, {hi:g}]", "mean inside the range",
                                      verdict_of(lo <= cov.mean.value <= hi)))
+    return out
+
+
+def _printed_size(odds_ratio, assoc, outcome: str, log_or: float, p: float) -> list[Check]:
+    """A printed OR (and exact p) must come back at its printed rounding, not only its significance: a
+    reconstruction that reproduces "significant" with an OR three times the printed one is not shaped like the
+    study, and the table says so."""
+    out = []
+    what = f"{assoc.covariate} and {outcome} ({assoc.model})"
+    fitted = math.exp(log_or) if math.isfinite(log_or) else math.nan
+    if not odds_ratio.is_assumption:
+        d = odds_ratio.precision
+        out.append(Check(f"odds ratio of {what}", fmt(odds_ratio.value, d),
+                         fmt(fitted, d) if math.isfinite(fitted) else "not estimable",
+                         math.isfinite(fitted) and round(fitted, d) == round(odds_ratio.value, d), odds_ratio.source))
+    if assoc.p is not None:
+        d = assoc.p_decimals if assoc.p_decimals is not None else decimals_of(assoc.p)
+        out.append(Check(f"p of {what}", fmt(assoc.p, d), fmt(p, d) if math.isfinite(p) else "not estimable",
+                         math.isfinite(p) and round(p, d) == round(assoc.p, d), assoc.source))
     return out

@@ -44,6 +44,9 @@ class ReportedAssociation(Strict):
     direction: Literal["positive", "negative"] | None = None
     adjusted: bool = False
     alpha: float = Field(default=0.05, gt=0, lt=1)
+    #: The exact p the paper printed for this association, if any (its decimals read from how it is written).
+    p: float | None = Field(default=None, gt=0, le=1)
+    p_decimals: int | None = None
     source: Source
     note: str | None = None
 
@@ -132,6 +135,10 @@ class Cohort(Figure):
             if not o.events.is_assumption:
                 rows.append(display_row(f"number of {o.label or o.name} events", f"{o.events.value:.0f}",
                                         o.events.source))
+            for cov, q in o.odds_ratios.items():
+                if not q.is_assumption:
+                    rows.append(display_row(f"odds ratio of {o.label or o.name} for {cov}",
+                                            f"{q.value:.{q.precision}f}", q.source))
         return rows
 
     def cross_check(self, spec, where: str) -> None:

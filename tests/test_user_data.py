@@ -146,3 +146,32 @@ def test_init_copies_the_defaults_and_never_overwrites(capsys, tmp_path, monkeyp
     assert code == 2 and (tmp_path / "afile").read_text() == "keep me"
     code, out, _ = run(capsys, "--data-dir", str(tmp_path / "mine"), "studies", "show", "S2", "--json")
     assert code == 0 and json.loads(out)["id"] == "S2"
+
+
+def test_a_family_follows_the_variables_of_the_study_it_is_shaped_like():
+    """One rule per column: `data validate --family` and `analyze --data` cannot disagree on bounds or scale."""
+    from analysis.datasets.families import load_families
+    from analysis.spec.model import load_study
+
+    linked = {name: f for name, f in load_families().items() if f.study}
+    assert linked  # at least the two clinic families name their study
+    for name, family in linked.items():
+        spec = load_study(family.study)
+        for column, rule in family.columns.items():
+            var = spec.variables.get(column)
+            if var is None:
+                continue
+            assert rule.bounds == var.bounds, (name, column)
+            assert (rule.type == "integer") == var.integer, (name, column)
+            assert (rule.step or 1) == (var.step or 1), (name, column)
+
+
+def test_validate_and_analyze_agree_on_an_odd_disability_score(capsys, tmp_path):
+    path = tmp_path / "clinic.csv"
+    rows = ["hamstring_length,nprs,disability"] + [f"{150 + k},{k % 10},{20 + 2 * k}" for k in range(12)]
+    rows[3] = "152,3,25"  # an ODI % must be even (50 points x 2)
+    path.write_text("\n".join(rows) + "\n")
+    code, _, err = run(capsys, "data", "validate", str(path), "--family", "flexibility-pain")
+    assert code == 2 and "disability" in err and "row 4" in err
+    code, _, err = run(capsys, "analyze", "stiffness-pain-disability", "--data", str(path))
+    assert code == 2 and "disability" in err and "row 4" in err

@@ -41,6 +41,8 @@ class ColumnRule(BaseModel):
 class Family(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     description: str
+    #: The study spec the family is shaped like: its shared columns follow that spec's variables (tested).
+    study: str | None = None
     columns: dict[str, ColumnRule]
 
 

@@ -18,8 +18,8 @@ from analysis.cli_options import JobsOption, JsonFlag, SchedulerOption, _print_j
 from analysis.cli_power import power_cmd
 from analysis.core.errors import AnalysisError, InputError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  rich_markup_mode=None, help="Test popular claims about hamstrings and back pain against data.")
+app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_enable=False,
+                  rich_markup_mode="rich", help="Test popular claims about hamstrings and back pain against data.")
 claims_app = typer.Typer(no_args_is_help=True, help="The claims registry.")
 studies_app = typer.Typer(no_args_is_help=True, help="Study specs (published figures as data).")
 

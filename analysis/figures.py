@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import re
@@ -44,7 +45,48 @@ def _svg(fig) -> str:
     plt.close(fig)
     text = buffer.getvalue()
     text = text[text.index("<svg"):]  # drop the XML prolog and doctype: the SVG is inlined in HTML
-    return re.sub(r'\s(width|height)="[\d.]+pt"', "", text, count=2).replace("<svg ", '<svg class="figure" ', 1)
+    text = re.sub(r'\s(width|height)="[\d.]+pt"', "", text, count=2).replace("<svg ", '<svg class="figure" ', 1)
+    return stable_svg(text)
+
+
+#: Geometry attributes whose numbers are rounded (text content and labels are never touched).
+_GEOMETRY = re.compile(r'\b(d|x|y|x1|x2|y1|y2|cx|cy|r|width|height|points|transform|viewBox)="([^"]*)"')
+_FLOAT = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
+#: Ids matplotlib derives from a hash of the clipped or drawn path (so from its exact coordinates).
+_HASHED_ID = re.compile(r"\b(p|m|C\d+_\d+_)([0-9a-f]{10})\b")
+
+
+def _two_decimals(match: re.Match) -> str:
+    text = f"{float(match.group()):.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def stable_svg(svg: str) -> str:
+    """The same SVG on every machine: coordinates rounded to 0.01 px, hashed ids renamed from the rounded content.
+
+    matplotlib writes coordinates with 6 decimals and names clip paths and markers after a hash of their exact
+    coordinates, so the last bits of a CPU's floating-point kernels reach the bytes of a page. At 0.01 px nothing
+    visible changes and that noise (about 1e-13 px) is gone; ids become a digest of the rounded figure plus a
+    counter, unique per figure and identical for identical figures.
+
+    >>> a = stable_svg('<svg viewBox="0 0 10.0000001 5"><clipPath id="p0123456789"><rect x="1.2345678"/></clipPath>'
+    ...                '<g clip-path="url(#p0123456789)"/></svg>')
+    >>> b = stable_svg('<svg viewBox="0 0 10.0000002 5"><clipPath id="pfedcba9876"><rect x="1.2345679"/></clipPath>'
+    ...                '<g clip-path="url(#pfedcba9876)"/></svg>')
+    >>> a == b, 'x="1.23"' in a
+    (True, True)
+    """
+    rounded = _GEOMETRY.sub(lambda m: f'{m.group(1)}="{_FLOAT.sub(_two_decimals, m.group(2))}"', svg)
+    digest = hashlib.sha256(_HASHED_ID.sub(r"\1", rounded).encode()).hexdigest()[:8]
+    names: dict[str, str] = {}
+
+    def rename(match: re.Match) -> str:
+        old = match.group(0)
+        if old not in names:
+            names[old] = f"{match.group(1)}{digest}{len(names):02d}"
+        return names[old]
+
+    return _HASHED_ID.sub(rename, rounded)
 
 
 def mark_synthetic(svg: str, text: str = "synthetic reconstruction") -> str:

@@ -192,3 +192,16 @@ def test_help_and_version_answer_without_loading_the_analysis_stack():
     from analysis.core.version import __version__
 
     assert out.splitlines() == [f"hamstring-evidence {__version__}", "0 []"]
+
+
+def test_shell_completion_completes_commands(tmp_path):
+    """Typer's completion: `--show-completion bash` prints a script, and the completion protocol answers."""
+    import os
+
+    exe = Path(sys.executable).with_name("hamstring-evidence")
+    env = dict(os.environ, COMP_WORDS="hamstring-evidence cl", COMP_CWORD="1",
+               _HAMSTRING_EVIDENCE_COMPLETE="complete_bash")
+    done = subprocess.run([str(exe)], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.split() == ["claims"]
+    script = subprocess.run([str(exe), "--show-completion", "bash"], capture_output=True, text=True, cwd=tmp_path)
+    assert script.returncode == 0 and "_HAMSTRING_EVIDENCE_COMPLETE" in script.stdout

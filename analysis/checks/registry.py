@@ -56,8 +56,13 @@ def verdict_of(ok: bool) -> str:
 
 
 def fmt(value: float, decimals: int) -> str:
-    """``value`` at ``decimals`` places, as a paper prints it."""
-    return f"{value:.{decimals}f}"
+    """``value`` at ``decimals`` places, as a paper prints it; never "-0.000" (a value that rounds to zero has no
+    sign, and its sign would be the CPU's rounding noise).
+
+    >>> fmt(-1e-12, 3), fmt(2.5, 2)
+    ('0.000', '2.50')
+    """
+    return f"{round(value, decimals) + 0.0:.{decimals}f}"
 
 
 REPRODUCERS: dict[type, Callable] = {}

@@ -177,11 +177,26 @@ def build_dataset(spec: StudySpec, seed: int | None = None, overrides: dict[str,
     else:
         frame, attempts = _group_frame(spec, rng, overrides, max_attempts)
     frame = frame.reset_index(drop=True)
+    frame = _kernel_independent(frame)
     frame.insert(0, "participant", [f"{spec.id}-{i + 1:05d}" for i in range(len(frame))])
     frame[SYNTHETIC_COLUMN] = f"synthetic: shaped like {spec.short} ({spec.id})"
     return Dataset(frame=frame, study_id=spec.id, seed=seed,
                    assumptions=_used_assumptions(assumption_slots(spec), overrides), attempts=attempts,
                    notes=_notes(spec))
+
+
+#: Decimals a reconstruction's continuous values keep. The generators solve small linear systems (Cholesky,
+#: whitening) whose last bits depend on the CPU's BLAS kernels; rounding to 6 decimals (far below any published
+#: precision) gives the same values, files and hashes on every machine unless a value lies within ~1e-13 of a
+#: rounding boundary (about one chance in 10 million per value).
+DATASET_DECIMALS = 6
+
+
+def _kernel_independent(frame: pd.DataFrame) -> pd.DataFrame:
+    floats = frame.select_dtypes(include="float").columns
+    if len(floats):
+        frame[floats] = frame[floats].round(DATASET_DECIMALS)
+    return frame
 
 
 def _used_assumptions(slots: list[Slot], overrides: dict[str, float]) -> list[dict]:
@@ -192,7 +207,8 @@ def _used_assumptions(slots: list[Slot], overrides: dict[str, float]) -> list[di
 def _notes(spec: StudySpec) -> list[str]:
     notes = []
     if spec.summaries:
-        notes.append(f"Continuous values have exact sample moments. {spec.short} does not report distribution shapes: "
+        notes.append(f"Continuous values have exact sample moments (values rounded to {DATASET_DECIMALS} decimals). "
+                     f"{spec.short} does not report distribution shapes: "
                      f"normal is assumed where the scale's bounds are at least 3 SDs from the mean, otherwise a beta "
                      f"distribution between the bounds with the target mean and SD.")
     for group in spec.groups:
@@ -210,7 +226,8 @@ def _notes(spec: StudySpec) -> list[str]:
         notes.append("The tables describe the same people; how their factors overlap is not published and was drawn "
                      "at random.")
     if spec.cohort is not None:
-        notes.append("Continuous covariates have exact sample moments; their shape is assumed (normal, or beta "
+        notes.append(f"Continuous covariates have exact sample moments (values rounded to {DATASET_DECIMALS} "
+                     f"decimals); their shape is assumed (normal, or beta "
                      "between the bounds when a bound is within 3 SDs).")
         notes.append("Events have the published counts exactly; who has them is drawn with weights exp(log OR x "
                      "centred covariate), so the assumed odds ratios hold approximately.")

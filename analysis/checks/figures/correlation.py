@@ -28,7 +28,7 @@ def correlations_reproduced(correlations: list[Correlation], spec, frame) -> lis
             published = (f"{c.sign or 'sign not reported'}, p {'<' if c.significant else '>='} {c.alpha}"
                          if c.significant is not None else f"p = {c.p}")
             checks.append(Check(f"r({c.x}, {c.y}) in {c.group}: {'sign and significance' if c.p is None else 'exact p'}",
-                                published, f"r = {r:.3f}, p = {stats.correlation_from_summary(r, n).p:.4f}",
+                                published, f"r = {fmt(r, 3)}, p = {fmt(stats.correlation_from_summary(r, n).p, 4)}",
                                 low - 1e-9 <= r <= high + 1e-9, c.source or "abstract"))
     return checks
 

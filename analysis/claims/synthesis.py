@@ -152,6 +152,17 @@ def _phrase(category: str, certainty: str) -> str:
     return "inconclusive"
 
 
+def _of_deciding(k: int, n: int, singular: str, plural: str) -> str:
+    """ "the only deciding test supports it", "1 of 3 deciding tests supports it", "2 of 3 deciding tests support it".
+
+    >>> _of_deciding(1, 1, "supports it", "support it"), _of_deciding(2, 3, "supports it", "support it")
+    ('the only deciding test supports it', '2 of 3 deciding tests support it')
+    """
+    if n == 1:
+        return f"the only deciding test {singular}"
+    return f"{k} of {n} deciding tests {singular if k == 1 else plural}"
+
+
 def synthesize(lines: list[Line], causal_language: bool, pooled: list[Line] | None = None) -> Synthesis:
     """The verdict and certainty of one claim from its tests (``lines``) and pooled estimates (``pooled``).
 
@@ -192,13 +203,15 @@ def synthesize(lines: list[Line], causal_language: bool, pooled: list[Line] | No
         reason = f"the deciding tests point both ways ({n_sup} support, {n_con} contradict)"
     elif n_sup > n_con and 2 * n_sup >= len(deciding):
         category, label = "supported", "supported"
-        reason = f"{n_sup} of {len(deciding)} deciding tests support it" + (f", {n_con} contradict" if n_con else "")
+        reason = _of_deciding(n_sup, len(deciding), "supports it", "support it")
+        reason += f", {n_con} contradict{'s' if n_con == 1 else ''}" if n_con else ""
     elif n_con > n_sup and 2 * n_con >= len(deciding):
         category, label = "contradicted", "contradicted"
-        reason = f"{n_con} of {len(deciding)} deciding tests contradict it" + (f", {n_sup} support" if n_sup else "")
+        reason = _of_deciding(n_con, len(deciding), "contradicts it", "contradict it")
+        reason += f", {n_sup} support{'s' if n_sup == 1 else ''}" if n_sup else ""
     else:
         category, label = "inconclusive", "inconclusive"
-        reason = f"{len(deciding) - n_sup - n_con} of {len(deciding)} deciding tests are inconclusive"
+        reason = _of_deciding(len(deciding) - n_sup - n_con, len(deciding), "is inconclusive", "are inconclusive")
 
     def concern(name: str, affected: list[str], detail: str) -> None:
         nonlocal level

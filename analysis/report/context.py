@@ -11,6 +11,7 @@ True
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -52,6 +53,40 @@ def figures_for(r: EvidenceResult) -> list[dict]:
     return [{"svg": Markup(svg), "caption": caption} for svg, caption in figs]
 
 
+def display_names(spec) -> dict[str, str]:
+    """Each name a spec's tables use (variables, cohort columns, groups) -> its label, for readers.
+
+    >>> from analysis.spec.model import load_study
+    >>> display_names(load_study("S8"))["ake"]
+    'AKE deficit'
+    """
+    names = {k: v.label for k, v in spec.variables.items()}
+    if spec.cohort is not None:
+        names.update({k: c.label for k, c in spec.cohort.covariates.items()})
+        names.update({o.name: o.label for o in spec.cohort.outcomes})
+    names.update({k: g.label for k, g in spec.groups.items()})
+    return {k: v for k, v in names.items() if v and v != k}
+
+
+def named(text: str, names: dict[str, str]) -> Markup:
+    """``text`` with each whole-word name replaced by its label; the name stays in a tooltip for auditors.
+
+    >>> str(named("mean of ake in women", {"ake": "AKE deficit", "women": "Women"}))
+    'mean of <span class="name" title="ake">AKE deficit</span> in <span class="name" title="women">Women</span>'
+    """
+    if not names:
+        return Markup.escape(text)
+    pattern = re.compile(r"(?<![\w.])(" + "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
+                         + r")(?![\w])")
+    out, last = [], 0
+    for m in pattern.finditer(text):
+        out.append(Markup.escape(text[last:m.start()]))
+        out.append(Markup('<span class="name" title="{}">{}</span>').format(m.group(1), names[m.group(1)]))
+        last = m.end()
+    out.append(Markup.escape(text[last:]))
+    return Markup("").join(out)
+
+
 def study_sections(cr: ClaimResult) -> list[dict]:
     """The claim's evidence grouped by study, each study described once."""
     sections: dict[str, dict] = {}
@@ -64,7 +99,8 @@ def study_sections(cr: ClaimResult) -> list[dict]:
                 "assumptions": r.dataset.assumptions if r.dataset else [], "checks": checks,
                 "dataset": r.dataset, "source_sha256": r.source_sha256,
                 "notes": (r.dataset.notes if r.dataset else []) + list(spec.notes),
-                "limits": design_limits(spec.design), "links": citation_links(spec), "tests": []}
+                "limits": design_limits(spec.design), "links": citation_links(spec), "tests": [],
+                "names": display_names(spec)}
         sections[spec.id]["tests"].append({"result": r, "figures": figures_for(r), "power": power_text(r)})
     return list(sections.values())
 

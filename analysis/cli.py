@@ -139,7 +139,8 @@ def studies_show(study_id: str, as_json: JsonFlag = False) -> None:
             typer.echo(f"  {assoc.statement(o.name)}  reported ({assoc.source}); the dataset must reproduce it")
     for a in spec.assumptions():
         low, high = a["range"]
-        typer.echo(f"  {a['what']} = {a['value']:g}  ASSUMED, range [{low:.4g}, {high:.4g}]: {a['reason']}")
+        sign = "+/-" if a.get("mirrored") else ""
+        typer.echo(f"  {a['what']} = {a['value']:g}  ASSUMED, range {sign}[{low:.4g}, {high:.4g}]: {a['reason']}")
     if not spec.builds_dataset:
         typer.echo(f"  no dataset: {spec.dataset_reason}")
 

@@ -103,3 +103,20 @@ def test_an_assumed_group_size_is_listed_and_a_range_is_refused(tmp_path):
                                  "n: {assume: 41, range: [20, 62], reason: not printed}", 1))
     with pytest.raises(ValueError, match=r"groups\.lbp.*an assumed group size cannot be varied yet"):
         parse_study_file(path)
+
+
+def test_an_exact_p_without_a_sign_allows_either_sign_but_never_a_smaller_r():
+    """S8 prints p = 0.717 (n = 50) for r(ake, ftf) in men and no sign: |r| is fixed by p (R 4.2:
+    r = t / sqrt(t^2 + 48) with t = qt(1 - p/2, 48) at p = 0.7175 and 0.7165 gives 0.05246 and 0.05265), so the
+    admissible set is two short intervals, not the hull [-0.0527, 0.0527] that included r = 0 (p = 1)."""
+    import numpy as np
+
+    from analysis.spec.assumptions import draw_assumptions
+    from analysis.spec.model import load_study
+
+    spec = load_study("S8")
+    slot = next(a for a in spec.assumptions() if a["what"].startswith("r(ake, ftf) in men"))
+    assert slot["mirrored"] and slot["range"] == pytest.approx([0.052458, 0.052652], abs=5e-7, rel=0)
+    draws = np.array([d[slot["key"]] for d in draw_assumptions(spec, np.random.default_rng(1), 400)])
+    assert (np.abs(draws) >= slot["range"][0]).all() and (np.abs(draws) <= slot["range"][1]).all()
+    assert 150 < (draws > 0).sum() < 250  # both signs, about equally often

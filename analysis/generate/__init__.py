@@ -201,7 +201,7 @@ def _kernel_independent(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _used_assumptions(slots: list[Slot], overrides: dict[str, float]) -> list[dict]:
     return [dict(key=s.key, what=s.what, value=overrides.get(s.key, s.value), spec_value=s.value,
-                 range=[s.low, s.high], reason=s.reason) for s in slots]
+                 range=[s.low, s.high], reason=s.reason, **({"mirrored": True} if s.mirrored else {})) for s in slots]
 
 
 def _notes(spec: StudySpec) -> list[str]:

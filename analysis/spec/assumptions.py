@@ -37,6 +37,8 @@ class Slot:
     high: float
     reason: str
     whole: bool = False
+    #: ``low``/``high`` bound |value| and the sign is unknown: the admissible set is [-high, -low] and [low, high].
+    mirrored: bool = False
 
 
 def value_of(q: Quantity, key: SlotKey, overrides: dict[str, float] | None) -> float:
@@ -72,6 +74,10 @@ def assumption_slots(spec: StudySpec) -> list[Slot]:
             if c is None:
                 slots += _slot(correlation_key(group, x, y), f"r({x}, {y}) in {group} (not reported)",
                                spec.default_correlation)
+            elif c.r.is_assumption and c.mirrored():
+                low, high = c.magnitude_range(spec.n(group))
+                slots.append(Slot(str(c.key), f"r({c.x}, {c.y}) in {group}", c.r.assume, low, high, c.r.reason,
+                                  mirrored=True))
             elif c.r.is_assumption:
                 low, high = c.admissible_range(spec.n(group))
                 slots.append(Slot(str(c.key), f"r({c.x}, {c.y}) in {group}", c.r.assume, low, high, c.r.reason))
@@ -84,7 +90,8 @@ def draw_assumptions(spec: StudySpec, rng: np.random.Generator, draws: int) -> l
     Bounds that come from a significance statement are open (the boundary has p = alpha
     exactly), so draws stay strictly inside them. Counts are drawn as whole numbers. Sets
     whose correlation matrices are not positive definite are redrawn. An assumed group size is
-    fixed (its range is one value, see :class:`analysis.spec.parts.group.Group`) and not drawn.
+    fixed (its range is one value, see :class:`analysis.spec.parts.group.Group`) and not drawn. A
+    correlation printed with an exact p but no sign is drawn as |r| in its range with either sign.
     """
     every = assumption_slots(spec)
     fixed = {s.key: float(s.value) for s in every if s.key.startswith("n:")}  # assumed group sizes: never varied
@@ -95,6 +102,7 @@ def draw_assumptions(spec: StudySpec, rng: np.random.Generator, draws: int) -> l
     highs = np.array([s.high for s in slots])
     margin = np.where(highs > lows, 1e-6 * (highs - lows), 0.0)
     is_count = np.array([s.whole for s in slots])
+    mirrored = np.array([s.mirrored for s in slots])
     out: list[dict[str, float]] = []
     tries = 0
     while len(out) < draws:
@@ -105,6 +113,8 @@ def draw_assumptions(spec: StudySpec, rng: np.random.Generator, draws: int) -> l
                                       f"the ranges of the assumed correlations")
         values = rng.uniform(lows + margin, highs - margin)
         values = np.where(is_count, np.round(values), values)
+        if mirrored.any():  # a printed p without a sign: |r| in its range, each sign equally likely
+            values = np.where(mirrored, values * rng.choice([-1.0, 1.0], size=values.shape), values)
         overrides = {**fixed, **{s.key: float(v) for s, v in zip(slots, values)}}
         if all(np.linalg.eigvalsh(correlation_matrix(spec, g, overrides))[0] > 1e-8
                for g in spec.groups if len(spec.joint_variables(g)) > 1):

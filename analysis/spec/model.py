@@ -187,8 +187,8 @@ class StudySpec(Strict):
         """Every assumed number, as records: what, value, range, reason (see :mod:`analysis.assumptions`)."""
         from analysis.spec.assumptions import assumption_slots
 
-        return [dict(key=s.key, what=s.what, value=s.value, range=[s.low, s.high], reason=s.reason)
-                for s in assumption_slots(self)]
+        return [dict(key=s.key, what=s.what, value=s.value, range=[s.low, s.high], reason=s.reason,
+                     **({"mirrored": True} if s.mirrored else {})) for s in assumption_slots(self)]
 
 
 class StudyFile(BaseModel):

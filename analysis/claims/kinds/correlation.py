@@ -66,6 +66,9 @@ class CorrelationEvidence(EvidenceKind):
         else:
             printed = f"p = {c.p:g}" + (f", {c.sign}" if c.sign else "")
         assumed = " (sign assumed)" if c.sign_assumed else ""
+        if c.mirrored():
+            low, high = c.magnitude_range(n)
+            return f"|r| between {low:.2f} and {high:.2f}, sign not printed (printed: {printed}; n = {n})"
         return f"r between {low:.2f} and {high:.2f} (printed: {printed}{assumed}; n = {n})"
 
     def fast_ensemble(self, study, draws, seed):

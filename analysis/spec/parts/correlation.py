@@ -61,6 +61,21 @@ class Correlation(Figure):
             low, high = max(low, r_low), min(high, r_high)
         return low, high
 
+    def mirrored(self) -> bool:
+        """True when the paper printed an exact p but no sign: r lies in [-high, -low] or [low, high], never between."""
+        return self.p is not None and self.sign is None
+
+    def magnitude_range(self, n: int) -> tuple[float, float]:
+        """For a :meth:`mirrored` correlation, the range of |r| its exact p (and the spec's range) allows."""
+        low, high = p_value_range(n, self.p, self.p_decimals, "positive")
+        if self.significant is not None:
+            rc_low, rc_high = significance_range(n, None, self.significant, self.alpha) if not self.significant \
+                else significance_range(n, "positive", True, self.alpha)
+            low, high = max(low, max(rc_low, 0.0)), min(high, rc_high)
+        if self.r.range is not None:
+            high = min(high, max(abs(self.r.range[0]), abs(self.r.range[1])))
+        return low, high
+
     def admissible_range(self, n: int) -> tuple[float, float]:
         """The range ``r`` may take: the paper's constraint intersected with the spec's range."""
         low, high = self.r.range if self.r.range is not None else (-0.95, 0.95)
@@ -89,10 +104,12 @@ class Correlation(Figure):
         if not self.r.is_assumption:
             return  # a printed r is the dataset's target; whether its printed p fits it is a forensic finding
         low, high = self.admissible_range(spec.n(self.group))
+        if self.mirrored():
+            low, high = self.magnitude_range(spec.n(self.group))
         if low > high:
             raise ValueError(f"{where} ({self.x}, {self.y}): the reported constraints leave no admissible r")
-        if not low <= self.r.point <= high:
+        if not low <= (abs(self.r.point) if self.mirrored() else self.r.point) <= high:
             raise ValueError(f"{where} ({self.x}, {self.y}): r = {self.r.point} lies outside its admissible range "
-                             f"[{low:.4f}, {high:.4f}]")
+                             f"{'+/-' if self.mirrored() else ''}[{low:.4f}, {high:.4f}]")
         if self.r.value is None and self.r.range is None and self.significant is None and self.p is None:
             raise ValueError(f"{where} ({self.x}, {self.y}): an assumed r needs a range or a reported constraint")

@@ -161,3 +161,16 @@ def test_rate_interaction_levels_come_from_the_claim_file():
     assert set(table["site"]) == {"distal", "proximal"}
     out = ev.run(frame, spec)
     assert np.isfinite(out.judged.estimate) and "distal" in out.estimates[0].term
+
+
+def test_a_published_effects_z_and_p_say_they_were_derived_from_its_ci():
+    """Papers print an estimate and a CI; the z and p beside them here come from the CI (normal approximation on
+    the judged scale) and the JSON says so, in the method and in extra["derived"]."""
+    from analysis.claims.engine import run_claim
+
+    result = run_claim("stretching-reduces-pain", ensemble_draws=2)
+    record = next(r for r in result.records() if r["evidence_id"] == "s22-stretching-pain")
+    assert "z and p derived from the published CI (normal approximation on the natural scale)" in record["method"]
+    assert record["extra"]["derived"].startswith("statistic and p, from the published CI")
+    ratio = next(r for r in result.records() if r["evidence_id"] == "s11-rdq30")
+    assert "normal approximation on the log scale" in ratio["method"]

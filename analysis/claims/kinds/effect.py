@@ -65,8 +65,11 @@ class PublishedEffectEvidence(EvidenceKind):
         lo, hi = eff.ci
         z = sps.norm.ppf(0.5 + eff.ci_level / 2)
         se = (f(hi) - f(lo)) / (2 * z)
+        how = f"normal approximation on the {'log' if ratio else 'natural'} scale"
         published = replace(base, ci_low=lo, ci_high=hi, ci_level=eff.ci_level, ci_method="as published",
-                            statistic=centre / se, statistic_name="z", p=float(2 * sps.norm.sf(abs(centre / se))))
+                            statistic=centre / se, statistic_name="z", p=float(2 * sps.norm.sf(abs(centre / se))),
+                            method=f"{base.method}; z and p derived from the published CI ({how}), not printed",
+                            extra={**base.extra, "derived": f"statistic and p, from the published CI ({how})"})
         judged = replace(published, estimate=centre, ci_low=f(lo), ci_high=f(hi), estimate_type=scale, se=se,
                          ci_method="from the published CI (SE = width / 2z)",
                          extra={**published.extra, **({"I2": eff.i2} if eff.i2 is not None else {})})

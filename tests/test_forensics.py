@@ -230,7 +230,8 @@ def test_welch_df_come_from_the_published_sds_when_not_printed(tmp_path):
 
 @pytest.mark.parametrize("test, message", [
     ("{kind: t_test, value: 2.0, source: abstract}", "needs 'variable' and 'groups'"),
-    ("{kind: chi_square, table: t1, value: 2.0, df: 3, source: abstract}", "'welch' and 'df' belong to a t_test"),
+    ("{kind: chi_square, table: t1, value: 2.0, df: 3, source: abstract}", "'df' belongs to a t_test"),
+    ("{kind: chi_square, table: t1, value: 2.0, welch: true, source: abstract}", "'welch' belongs to a t_test"),
     ("{kind: t_test, variable: ake_tightness, groups: [lbp, healthy], value: 2.0, p: 1.5, source: abstract}",
      "p must lie in [0, 1]"),
     ("{kind: t_test, variable: ake_tightness, groups: [lbp, healthy], value: 2.0, p: 0.5, p_relation: '~', "
@@ -333,3 +334,30 @@ def test_the_printed_size_check_compares_at_the_printed_rounding():
     assert close.ok and not far.ok and far.reconstructed == "2.50"
     p_far, = [c for c in _printed_size(printed, assoc, "injury", math.log(2.5), 0.0001) if c.figure.startswith("p ")]
     assert not p_far.ok and p_far.reconstructed == "0.00"
+
+
+# --- a reported one-way ANOVA F (#16). R 4.2: with two groups F = t^2 = 55.057192 (df 1, 58),
+# pf(55.057, 1, 58, lower.tail = FALSE) = 5.77e-10; pf(2.06, 1, 58, lower.tail = FALSE) = 0.156581.
+@pytest.mark.parametrize("test, verdict, reproduced", [
+    ("value: 55.06, p: 0.001, p_relation: '<'", "consistent", [True, True]),
+    ("value: 55.06, p: 0.03", "inconsistent", [True, False]),
+    ("value: 2.06, p: 0.04", "decision-inconsistent", [False, False]),
+])
+def test_a_reported_anova_f_is_reproduced_and_statchecked(tmp_path, test, verdict, reproduced):
+    from analysis.checks import reproduction_checks
+    from analysis.generate import build_dataset
+
+    spec = _s2_with(tmp_path, "  - {kind: anova_f, variable: ake_tightness, groups: [lbp, healthy], "
+                              f"{test}, source: abstract}}\n")
+    possible, = [c for c in forensic_checks(spec) if "ANOVA" in c.what]
+    assert possible.verdict == verdict and "df = (1, 58)" in possible.recomputed
+    checks = [c for c in reproduction_checks(spec, build_dataset(spec).frame) if "ANOVA" in c.figure]
+    assert [c.ok for c in checks] == reproduced and checks[0].reconstructed == "55.06"
+
+
+def test_an_anova_needs_distinct_groups_and_a_t_test_two(tmp_path):
+    with pytest.raises(ValueError, match="groups must be different groups"):
+        _s2_with(tmp_path, "  - {kind: anova_f, variable: ake_tightness, groups: [lbp, lbp], value: 1.0, "
+                           "source: abstract}\n")
+    with pytest.raises(ValueError, match="compares two groups"):
+        _s2_with(tmp_path, "  - {kind: t_test, variable: ake_tightness, groups: [lbp], value: 1.0, source: abstract}\n")

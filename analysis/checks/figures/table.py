@@ -57,6 +57,9 @@ def reported_tests_reproduced(reported: list[ReportedTest], spec, frame) -> list
         if rt.kind == "t_test":
             checks += _t_test_reproduced(rt, frame)
             continue
+        if rt.kind == "anova_f":
+            checks += _anova_reproduced(rt, frame)
+            continue
         if rt.kind == "mann_whitney_u":
             a = frame.loc[frame["group"] == rt.groups[0], rt.variable].to_numpy(float)
             b = frame.loc[frame["group"] == rt.groups[1], rt.variable].to_numpy(float)
@@ -96,6 +99,9 @@ def reported_tests_possible(reported: list[ReportedTest], spec) -> list[Forensic
         d = rt.places
         if rt.kind == "t_test":
             out.append(_t_test_possible(rt, spec))
+            continue
+        if rt.kind == "anova_f":
+            out.append(_anova_possible(rt, spec))
             continue
         if rt.kind == "mann_whitney_u":
             n1, n2 = spec.n(rt.groups[0]), spec.n(rt.groups[1])
@@ -197,3 +203,32 @@ def _t_test_possible(rt: ReportedTest, spec) -> ForensicCheck:
     sc = check(report)
     return ForensicCheck(spec.id, "statcheck", what, printed,
                          f"p in [{sc.p_low:.3g}, {sc.p_high:.3g}] at df = {df:.4g} ({how})", sc.verdict)
+
+
+def _anova_reproduced(rt: ReportedTest, frame) -> list[Check]:
+    """The dataset's one-way ANOVA F (and p) across the named groups, at the printed rounding."""
+    from scipy.stats import f_oneway
+
+    samples = [frame.loc[frame["group"] == g, rt.variable].to_numpy(float) for g in rt.groups]
+    res = f_oneway(*samples)
+    what = f"one-way ANOVA F of {rt.variable} ({', '.join(rt.groups)})"
+    out = [Check(what, fmt(rt.value, rt.places), fmt(float(res.statistic), rt.places),
+                 round(float(res.statistic), rt.places) == round(rt.value, rt.places), rt.source)]
+    if rt.p is not None:
+        out.append(_p_check(f"p of the {what}", rt, float(res.pvalue)))
+    return out
+
+
+def _anova_possible(rt: ReportedTest, spec) -> ForensicCheck:
+    """statcheck: is the printed p possible for the printed F at df (k - 1, N - k)?"""
+    what = f"one-way ANOVA F of {rt.variable} ({', '.join(rt.groups)})"
+    k, total = len(rt.groups), sum(spec.n(g) for g in rt.groups)
+    printed = f"F = {rt.value:.{rt.places}f}" + (f", p {rt.p_relation} {rt.p:.{rt.p_places}f}" if rt.p is not None else "")
+    if rt.p is None:
+        return ForensicCheck(spec.id, "statcheck", what, printed, "no p printed", "not checkable",
+                             "the paper prints no p for this F")
+    report = Report("F", float(k - 1), float(total - k), rt.value, rt.places, "=", rt.p_relation, rt.p, rt.p_places,
+                    f"F({k - 1}, {total - k}) = {printed.removeprefix('F = ')}")
+    sc = check(report)
+    return ForensicCheck(spec.id, "statcheck", what, printed,
+                         f"p in [{sc.p_low:.3g}, {sc.p_high:.3g}] at df = ({k - 1}, {total - k})", sc.verdict)

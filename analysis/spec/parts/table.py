@@ -55,12 +55,12 @@ class ReportedTest(Figure):
     """A test statistic the paper reports and the dataset must reproduce."""
 
     spec_field: ClassVar[str] = "reported_tests"
-    kind: Literal["mann_whitney_u", "t_test", "chi_square", "fisher_p", "risk_ratio"]
+    kind: Literal["mann_whitney_u", "t_test", "anova_f", "chi_square", "fisher_p", "risk_ratio"]
     value: float
     decimals: int | None = None
     source: Source
     variable: str | None = None
-    groups: tuple[str, str] | None = None
+    groups: tuple[str, ...] | None = None
     table: str | None = None
     correction: bool = False
     ci: tuple[float, float] | None = None
@@ -75,13 +75,21 @@ class ReportedTest(Figure):
 
     @model_validator(mode="after")
     def _targets(self) -> "ReportedTest":
-        on_groups = self.kind in ("mann_whitney_u", "t_test")
+        on_groups = self.kind in ("mann_whitney_u", "t_test", "anova_f")
         if on_groups and (self.variable is None or self.groups is None):
             raise ValueError(f"a {self.kind} needs 'variable' and 'groups'")
+        if self.groups is not None and len(set(self.groups)) != len(self.groups):
+            raise ValueError(f"groups must be different groups, got {list(self.groups)}")
+        if self.groups is not None and self.kind != "anova_f" and len(self.groups) != 2:
+            raise ValueError(f"a {self.kind} compares two groups, got {len(self.groups)}")
+        if self.kind == "anova_f" and self.groups is not None and len(self.groups) < 2:
+            raise ValueError("a one-way ANOVA needs at least two groups")
         if not on_groups and self.table is None:
             raise ValueError(f"a {self.kind} needs the 'table' it was computed from")
-        if self.kind != "t_test" and (self.welch or self.df is not None):
-            raise ValueError("'welch' and 'df' belong to a t_test")
+        if self.kind != "t_test" and self.welch:
+            raise ValueError("'welch' belongs to a t_test")
+        if self.kind not in ("t_test", "anova_f") and self.df is not None:
+            raise ValueError("'df' belongs to a t_test (an anova_f's df are k - 1 and N - k)")
         if self.df is not None and not self.df > 0:
             raise ValueError(f"df must be positive, got {self.df}")
         if self.p is not None and not 0 <= self.p <= 1:
@@ -105,8 +113,11 @@ class ReportedTest(Figure):
         value = f"{self.value:.{self.places}f}" + (f" ({self.ci[0]}-{self.ci[1]})" if self.ci else "")
         if self.kind == "t_test":
             value = f"t{f'({self.df:g})' if self.df is not None else ''} = {value}"
+        if self.kind == "anova_f":
+            value = f"F = {value}"
         value += f", p {self.p_relation} {self.p:.{self.p_places}f}" if self.p is not None else ""
-        name = ("Welch t test" if self.welch else "Student t test") if self.kind == "t_test" else self.kind.replace("_", " ")
+        name = {"t_test": "Welch t test" if self.welch else "Student t test",
+                "anova_f": "one-way ANOVA F"}.get(self.kind, self.kind.replace("_", " "))
         return [display_row(f"{name} of {target}", value, self.source)]
 
     def cross_check(self, spec, where: str) -> None:

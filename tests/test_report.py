@@ -235,3 +235,14 @@ def test_reports_are_byte_identical_across_blas_kernels_and_thread_counts(tmp_pa
     for name in runs:
         different = [p for p in pages["Prescott-1"] if pages[name][p] != pages["Prescott-1"][p]]
         assert different == [], f"{name}: {different}"
+
+
+def test_jargon_is_explained_where_it_is_printed(built):
+    """Abbreviations in verdict reasons and result sentences carry their glossary definition (<abbr title>)."""
+    from analysis.report.glossary import ABBREVIATIONS
+
+    page = (built / f"{CLAIM}.html").read_text()
+    assert '<abbr title="' + ABBREVIATIONS["SESOI"].replace("'", "&#39;") + '">SESOI</abbr>' in page
+    assert ">Hedges&#39; g</abbr>" in page
+    for svg in re.findall(r"<svg.*?</svg>", page, flags=re.S):
+        assert "<abbr" not in svg

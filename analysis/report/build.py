@@ -38,6 +38,7 @@ from analysis.core.parallel import parallel_map
 from analysis.core.paths import data_dir
 from analysis.core.results import format_p
 from analysis.report.context import as_sentence, bottom_line, forest_rows, named, shows_reconstruction, strength
+from analysis.report.glossary import ABBREVIATIONS, explain_terms
 from analysis.report.output import check_output_folder, publish
 from analysis.report.sections import build_sections
 
@@ -53,6 +54,8 @@ def _env() -> Environment:
     env.filters["num"] = lambda v, d=2: "NA" if v is None else f"{v:.{d}f}"
     env.filters["short"] = short_number
     env.filters["named"] = named
+    env.filters["explain"] = explain_terms
+    env.globals["abbreviations"] = ABBREVIATIONS
     env.filters["sentence"] = as_sentence
     env.filters["pval"] = lambda p: format_p(p).removeprefix("p ").removeprefix("= ")  # ".041", "< .001"
     env.filters["p_apa"] = format_p

@@ -6,6 +6,10 @@ True
 
 from __future__ import annotations
 
+import re
+
+from markupsafe import Markup
+
 #: (term, definition), in the order a reader meets them on a page.
 GLOSSARY: tuple[tuple[str, str], ...] = (
     ("GRADE certainty", "How sure we can be that the true effect is close to what the studies show: high, moderate, "
@@ -39,3 +43,37 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ("synthetic reconstruction", "A dataset built to reproduce a study's published summary figures; it shows "
                                  "nothing those figures do not contain."),
 )
+
+
+#: Abbreviations and jargon marked with ``<abbr title=...>`` wherever a page prints them (hover or long-press).
+ABBREVIATIONS: dict[str, str] = {
+    "SESOI": dict(GLOSSARY)["SESOI"],
+    "TOST": dict(GLOSSARY)["equivalence test (TOST)"],
+    "BF10": dict(GLOSSARY)["BF10"],
+    "REML": dict(GLOSSARY)["REML, random effects"],
+    "Hodges-Lehmann": dict(GLOSSARY)["Hodges-Lehmann"],
+    "Fisher z": dict(GLOSSARY)["Fisher z"],
+    "Wald": dict(GLOSSARY)["Wald interval"],
+    "SMD": dict(GLOSSARY)["Hedges' g / SMD"],
+    "Hedges' g": dict(GLOSSARY)["Hedges' g / SMD"],
+    "GRIM": dict(GLOSSARY)["GRIM / GRIMMER / statcheck"],
+    "GRIMMER": dict(GLOSSARY)["GRIM / GRIMMER / statcheck"],
+    "statcheck": dict(GLOSSARY)["GRIM / GRIMMER / statcheck"],
+    "GRADE": dict(GLOSSARY)["GRADE certainty"],
+}
+_ESCAPED = {str(Markup.escape(t)): t for t in ABBREVIATIONS}  # matched in escaped text: "Hedges&#39; g"
+_TERMS = re.compile(r"(?<![\w-])(" + "|".join(re.escape(t) for t in sorted(_ESCAPED, key=len, reverse=True))
+                    + r")(?![\w-])")
+
+
+def explain_terms(text) -> Markup:
+    """``text`` (escaped) with each abbreviation wrapped in ``<abbr title="its definition">``.
+
+    >>> "<abbr" in str(explain_terms("Hedges' g = 1.9"))
+    True
+    >>> str(explain_terms("SESOI of 0.2 <b>")).endswith('">SESOI</abbr> of 0.2 &lt;b&gt;')
+    True
+    """
+    escaped = Markup.escape(text)
+    return Markup(_TERMS.sub(lambda m: str(Markup('<abbr title="{}">{}</abbr>').format(
+        ABBREVIATIONS[_ESCAPED[m.group(1)]], Markup(m.group(1)))), escaped))

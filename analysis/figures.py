@@ -46,7 +46,22 @@ def _svg(fig) -> str:
     text = buffer.getvalue()
     text = text[text.index("<svg"):]  # drop the XML prolog and doctype: the SVG is inlined in HTML
     text = re.sub(r'\s(width|height)="[\d.]+pt"', "", text, count=2).replace("<svg ", '<svg class="figure" ', 1)
-    return stable_svg(text)
+    return stable_svg(_readable_on_phones(text))
+
+
+#: The smallest text is drawn at 8 user units (legends, pooled-plot titles); at no less than this many px per unit
+#: it stays at least 11 px on any screen (11.1: a margin for the browser's sub-pixel layout).
+MIN_SCALE = 11.1 / 8
+
+
+def _readable_on_phones(svg: str) -> str:
+    """Give the figure a minimum width (``MIN_SCALE`` x its own width): on a narrow screen it scrolls sideways
+    inside its ``<figure>`` instead of shrinking its text below 11 px."""
+    box = re.search(r'viewBox="[\d.\s-]+ ([\d.]+) [\d.]+"', svg)
+    if box is None:
+        return svg
+    width = math.ceil(float(box.group(1)) * MIN_SCALE)
+    return svg.replace('<svg class="figure" ', f'<svg class="figure" style="min-width: {width}px" ', 1)
 
 
 #: Geometry attributes whose numbers are rounded (text content and labels are never touched).
@@ -90,16 +105,19 @@ def stable_svg(svg: str) -> str:
 
 
 def mark_synthetic(svg: str, text: str = "synthetic reconstruction") -> str:
-    """``svg`` with ``text`` written inside its top-right corner, so a figure drawn from a reconstruction says so
-    wherever it is copied to.
+    """``svg`` with ``text`` written in a band above its top-left corner, so a figure drawn from a reconstruction
+    says so wherever it is copied to, and the mark is in view before any sideways scrolling on a phone.
 
     >>> marked = mark_synthetic('<svg class="figure" viewBox="0 0 300 200"><g/></svg>')
     >>> 'class="synthetic-mark"' in marked and marked.endswith("</svg>")
     True
     """
     box = re.search(r'viewBox="([\d.\s-]+)"', svg)
-    width = float(box.group(1).split()[2]) if box else 300.0
-    mark = (f'<text class="synthetic-mark" x="{width - 3:.1f}" y="10" text-anchor="end" font-size="9" '
+    x, y, w, h = (float(v) for v in box.group(1).split()) if box else (0.0, 0.0, 300.0, 200.0)
+    band = 14.0  # a band above the plot: the mark overlaps nothing and is the first thing seen, even on a phone
+    if box:
+        svg = svg.replace(box.group(0), f'viewBox="{x:g} {y - band:g} {w:g} {h + band:g}"', 1)
+    mark = (f'<text class="synthetic-mark" x="{x + 3:g}" y="{y - 4:g}" text-anchor="start" font-size="10" '
             f'font-family="sans-serif" fill="#8a6d00">{text}</text>')
     at = svg.rindex("</svg>")
     return svg[:at] + mark + svg[at:]

@@ -102,3 +102,21 @@ def test_reconstructions_carry_the_banner_and_studies_link_out(page_path):
         doi = load_study(study_id).citation.doi
         if doi:
             assert f'href="https://doi.org/{doi}"' in html, (page_path.name, study_id)
+
+
+FIGURE_PAGES = [p for p in PAGES if "<svg" in p.read_text()]
+
+
+@pytest.mark.parametrize("page_path", FIGURE_PAGES, ids=lambda p: p.stem)
+def test_figure_text_is_at_least_11_px_on_a_phone(browser, page_path):
+    """At 390 px a figure keeps its text readable (it scrolls sideways inside its <figure>; the page does not)."""
+    context = browser.new_context(viewport={"width": 390, "height": 900}, offline=True)
+    page = context.new_page()
+    page.goto(page_path.as_uri(), wait_until="load")
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    sizes = page.evaluate("""() => [...document.querySelectorAll('svg.figure text')].map(t => {
+        const m = t.getScreenCTM(); return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b); })""")
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    context.close()
+    assert sizes and min(sizes) >= 11 - 1e-6, f"smallest figure text {min(sizes):.2f} px"
+    assert overflow <= 1

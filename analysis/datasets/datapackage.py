@@ -32,6 +32,7 @@ import pyarrow.parquet as pq
 from analysis.core.errors import InputError
 from analysis.core.version import __version__
 from analysis.datasets.loaders import file_sha256
+from analysis.datasets.schema import variable_field
 from analysis.generate import Dataset
 from analysis.spec.model import StudyFile, StudySpec
 
@@ -67,12 +68,13 @@ def _field(column: pd.Series, spec: StudySpec) -> dict:
     field = {"name": name, "type": {"f": "number", "i": "integer", "u": "integer", "b": "boolean"}.get(kind, "string")}
     var = spec.variables.get(name)
     constraints: dict = {}
-    if var is not None:
-        field.update(title=var.label, unit=var.unit)
-        if var.bounds is not None:
-            constraints.update(minimum=var.bounds[0], maximum=var.bounds[1])
-        if var.integer:
-            field["step"] = var.step or 1  # Table Schema has no step constraint: said as a property
+    if var is not None:  # the same field as every other rule of this variable (analysis.datasets.schema)
+        ruled = variable_field(name, var)
+        constraints.update(ruled.pop("constraints", {}))
+        if kind == "f" and ruled["type"] == "integer":  # an integer scale reconstructed as continuous
+            ruled.update(type="number", description="integer scale, reconstructed as continuous values")
+            ruled.pop("step", None)
+        field.update(ruled)
     if name == "participant":
         constraints.update(required=True, unique=bool(column.is_unique))
     elif field["type"] == "string":

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict
 from analysis.core.errors import InputError
 from analysis.core.paths import data_dir, data_source
 from analysis.datasets.loaders import read_table, validate
+from analysis.datasets.schema import family_table_schema, to_pandera
 
 
 class ColumnRule(BaseModel):
@@ -56,24 +57,8 @@ def load_families() -> dict[str, Family]:
 
 
 def schema(family: Family) -> pa.DataFrameSchema:
-    """A pandera schema for a family (numbers are coerced first by :func:`analysis.loaders.validate`)."""
-    columns = {}
-    for name, rule in family.columns.items():
-        checks = []
-        if rule.bounds is not None:
-            checks.append(pa.Check.in_range(*rule.bounds, error=f"outside [{rule.bounds[0]:g}, {rule.bounds[1]:g}]"))
-        if rule.type == "integer":
-            step = rule.step or 1
-            checks.append(pa.Check(lambda s, step=step: (s / step).round() == s / step,
-                                   error=f"not a whole multiple of {step:g}"))
-        if rule.type == "binary":
-            checks.append(pa.Check.isin([0, 1], error="not 0 or 1"))
-        if rule.allowed is not None:
-            checks.append(pa.Check.isin(rule.allowed, error=f"not one of {rule.allowed}"))
-        dtype = str if rule.type == "text" else float
-        columns[name] = pa.Column(dtype, checks=checks, required=rule.required, unique=rule.unique,
-                                  nullable=not rule.required, coerce=rule.type == "text")
-    return pa.DataFrameSchema(columns, strict=False)
+    """A pandera schema for a family, from its Table Schema (:mod:`analysis.datasets.schema`: one validator)."""
+    return to_pandera(family_table_schema(family))
 
 
 def validate_file(path: str | Path, family_name: str) -> pd.DataFrame:

@@ -21,6 +21,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.core.errors import InputError
+from analysis.datasets.schema import study_table_schema, to_pandera
 from analysis.spec.model import StudySpec
 
 READERS = {".csv": pd.read_csv, ".xlsx": pd.read_excel, ".xls": pd.read_excel, ".parquet": pd.read_parquet}
@@ -63,23 +64,9 @@ def read_table(path: str | Path) -> pd.DataFrame:
 
 
 def schema_for(spec: StudySpec, columns: list[str], groups: list[str] | None = None) -> pa.DataFrameSchema:
-    """A pandera schema for ``columns`` of ``spec``: numeric, within the scale bounds, integer where the scale is."""
-    checks = {}
-    for name in columns:
-        var = spec.variables[name]
-        col_checks = []
-        if var.bounds is not None:
-            col_checks.append(pa.Check.in_range(var.bounds[0], var.bounds[1],
-                                                error=f"outside the scale bounds [{var.bounds[0]:g}, {var.bounds[1]:g}]"))
-        if var.integer:
-            step = var.step or 1
-            col_checks.append(pa.Check(lambda s, step=step: (s / step).round() == s / step,
-                                       element_wise=False, error=f"not a multiple of {step:g} on an integer scale"))
-        checks[name] = pa.Column(float, checks=col_checks, nullable=True, coerce=True)
-    if groups is not None:
-        checks["group"] = pa.Column(str, checks=pa.Check.isin(groups, error=f"not one of the groups {groups}"))
-    checks["participant"] = pa.Column(str, required=False, unique=True, coerce=True)
-    return pa.DataFrameSchema(checks, strict=False)
+    """A pandera schema for ``columns`` of ``spec``: numeric, within the scale bounds, integer (in steps) where the
+    scale is; built from the same Table Schema fields as every other rule (:mod:`analysis.datasets.schema`)."""
+    return to_pandera(study_table_schema(spec, columns, groups))
 
 
 def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, source: str | Path) -> pd.DataFrame:

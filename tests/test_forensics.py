@@ -361,3 +361,34 @@ def test_an_anova_needs_distinct_groups_and_a_t_test_two(tmp_path):
                            "source: abstract}\n")
     with pytest.raises(ValueError, match="compares two groups"):
         _s2_with(tmp_path, "  - {kind: t_test, variable: ake_tightness, groups: [lbp], value: 1.0, source: abstract}\n")
+
+
+# --- a printed Mann-Whitney p, and "n.s." (#16). R 4.2: 2 * pwilcox(81, 30, 30) = 2.124206e-09 (exact);
+# 2 * pnorm(-(369 - 0.5) / sqrt(30 * 30 * 61 / 12)) = 5.092196e-08 (normal, continuity-corrected).
+@pytest.mark.parametrize("p, verdict", [("p: 0.001, p_relation: '<'", "consistent"),
+                                        ("p: 0.03", "inconsistent"),
+                                        ("p: 0.2", "decision-inconsistent")])
+def test_a_printed_mann_whitney_p_is_recomputed_from_u(tmp_path, p, verdict):
+    from analysis.checks import reproduction_checks
+    from analysis.generate import build_dataset
+    from analysis.spec.model import parse_study_file
+
+    lines = p.replace(", ", "\n    ")
+    text = study_files()["S2"].path.read_text().replace("    value: 81.00\n", f"    value: 81.00\n    {lines}\n")
+    path = tmp_path / "S2.yaml"
+    path.write_text(text)
+    spec = parse_study_file(path).spec
+    found, = [c for c in forensic_checks(spec) if c.what.startswith("p of the Mann-Whitney")]
+    assert found.verdict == verdict
+    assert "exact p = 2.12e-09" in found.recomputed and "normal p = 5.09e-08" in found.recomputed
+    p_check, = [c for c in reproduction_checks(spec, build_dataset(spec).frame) if c.figure.startswith("p of the Mann")]
+    assert p_check.ok == (verdict == "consistent")
+
+
+def test_ns_is_p_above_alpha(tmp_path):
+    spec = _s2_with(tmp_path, "  - {kind: t_test, variable: ake_tightness, groups: [lbp, healthy], value: 2.20, df: 38, "
+                              "p_relation: n.s., source: abstract}\n")
+    rt = [t for t in spec.reported_tests if t.kind == "t_test"][0]
+    assert (rt.p_relation, rt.p) == (">", 0.05)
+    (possible,), _ = _t_checks(spec)
+    assert possible.verdict == "decision-inconsistent"  # t(38) = 2.20 has p = .034: significant, printed n.s.

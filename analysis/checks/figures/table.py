@@ -66,6 +66,10 @@ def reported_tests_reproduced(reported: list[ReportedTest], spec, frame) -> list
             u = mann_whitney_u(a, b)
             checks.append(Check(f"Mann-Whitney U of {rt.variable} ({' vs '.join(rt.groups)})", fmt(rt.value, d),
                                 fmt(u, d), round(u, d) == round(rt.value, d), rt.source))
+            if rt.p is not None:
+                p_both = stats.groups.mann_whitney_p_from_u(u, a.size, b.size)
+                p_data = p_both["exact"] if p_both["exact"] is not None else p_both["normal"]
+                checks.append(_p_check(f"p of the Mann-Whitney U of {rt.variable}", rt, p_data))
             continue
         t = tables[rt.table]
         a, b, c, dd = _cells(table_counts(frame, t))
@@ -108,7 +112,9 @@ def reported_tests_possible(reported: list[ReportedTest], spec) -> list[Forensic
             out.append(ForensicCheck(spec.id, "range", f"Mann-Whitney U of {rt.variable}", f"U = {rt.value:.{d}f}",
                                      f"0 <= U <= {n1 * n2 / 2:g} (n = {n1}, {n2})",
                                      verdict_of(0 <= rt.value <= n1 * n2 / 2 and (2 * rt.value) % 1 == 0),
-                                     "the p value is not reported, so it cannot be recomputed"))
+                                     "" if rt.p is not None else "the p value is not reported, so it cannot be recomputed"))
+            if rt.p is not None:
+                out.append(_mann_whitney_p_possible(rt, spec))
             continue
         t = tables[rt.table]
         a, b, c, dd = _cells(t.counts)
@@ -232,3 +238,28 @@ def _anova_possible(rt: ReportedTest, spec) -> ForensicCheck:
     sc = check(report)
     return ForensicCheck(spec.id, "statcheck", what, printed,
                          f"p in [{sc.p_low:.3g}, {sc.p_high:.3g}] at df = ({k - 1}, {total - k})", sc.verdict)
+
+
+def _mann_whitney_p_possible(rt: ReportedTest, spec) -> ForensicCheck:
+    """Is the printed p possible for the printed U? Exact (no ties) or normal approximation: a paper may have used
+    either, so the p is consistent when it fits one of them and a decision error when it fits neither's side."""
+    n1, n2 = spec.n(rt.groups[0]), spec.n(rt.groups[1])
+    both = stats.groups.mann_whitney_p_from_u(rt.value, n1, n2)
+    candidates = {k: v for k, v in both.items() if v is not None}
+    d = rt.p_places
+
+    def fits(p: float) -> bool:
+        if rt.p_relation == "=":
+            return round(p, d) == round(rt.p, d)
+        return p < rt.p if rt.p_relation == "<" else p > rt.p
+
+    printed = f"U = {rt.value:.{rt.places}f}, p {rt.p_relation} {rt.p:.{d}f}"
+    computed = "; ".join(f"{k} p = {v:.3g}" for k, v in candidates.items())
+    if any(fits(p) for p in candidates.values()):
+        verdict = "consistent"
+    else:
+        printed_sig = rt.p <= 0.05 if rt.p_relation != ">" else False
+        verdict = "decision-inconsistent" if all((p <= 0.05) != printed_sig for p in candidates.values()) \
+            else "inconsistent"
+    return ForensicCheck(spec.id, "recomputed", f"p of the Mann-Whitney U of {rt.variable} (n = {n1}, {n2})",
+                         printed, computed, verdict, "exact (no ties) or normal approximation: either may be the paper's")

@@ -67,7 +67,7 @@ class ReportedTest(Figure):
     p: float | None = None
     p_decimals: int | None = None
     #: How the paper printed p: "=" (an exact p), "<" (e.g. p < .001) or ">" (e.g. p > .05).
-    p_relation: Literal["=", "<", ">"] = "="
+    p_relation: Literal["=", "<", ">", "n.s."] = "="
     #: A t test: Welch's (unequal variances) rather than Student's; and the df if the paper printed them.
     welch: bool = False
     df: float | None = None
@@ -94,6 +94,9 @@ class ReportedTest(Figure):
             raise ValueError(f"df must be positive, got {self.df}")
         if self.p is not None and not 0 <= self.p <= 1:
             raise ValueError(f"p must lie in [0, 1], got {self.p}")
+        if self.p_relation == "n.s.":  # "not significant": p > alpha, alpha 0.05 unless a p says which
+            object.__setattr__(self, "p_relation", ">")
+            object.__setattr__(self, "p", self.p if self.p is not None else 0.05)
         return self
 
     @property

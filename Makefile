@@ -21,8 +21,8 @@ install: $(STAMP) ## Create .venv (if missing) and install the project with its 
 report: $(STAMP) ## Regenerate every HTML report into reports/ (index + one page per claim)
 	$(BIN)/hamstring-evidence report --out reports --progress --jobs -1
 
-test: $(STAMP) ## Run the whole test suite (unit, statistics vs R, CLI, reports, notebooks)
-	$(BIN)/python -m pytest
+test: $(STAMP) ## Run the whole test suite (unit, statistics vs R, CLI, reports, notebooks), one worker per core
+	$(BIN)/python -m pytest -n auto
 
 notebooks: $(STAMP) ## Run every notebook headless and export offline HTML (code hidden) into build/notebooks/
 	$(BIN)/hamstring-evidence notebooks --out build/notebooks

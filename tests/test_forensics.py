@@ -392,3 +392,29 @@ def test_ns_is_p_above_alpha(tmp_path):
     assert (rt.p_relation, rt.p) == (">", 0.05)
     (possible,), _ = _t_checks(spec)
     assert possible.verdict == "decision-inconsistent"  # t(38) = 2.20 has p = .034: significant, printed n.s.
+
+
+# --- a reported two-proportion z (#16). R 4.2: chisq.test(matrix(c(45, 2, 38, 17), 2), correct = FALSE):
+# sqrt(X-squared) = 3.44645956, p = 0.000567984; 2 * pnorm(-3.45) = 0.000560587.
+@pytest.mark.parametrize("test, recomputed, statcheck", [
+    ("value: 3.45, p: 0.0006", "consistent", "consistent"),
+    ("value: -3.45, p: 0.001, p_relation: '<'", "consistent", "consistent"),  # the sign follows the group order
+    ("value: 2.45, p: 0.014", "inconsistent", "consistent"),                 # a z the table cannot give
+    ("value: 3.45, p: 0.06", "consistent", "decision-inconsistent"),
+])
+def test_a_reported_z_is_recomputed_from_its_table_and_statchecked(tmp_path, test, recomputed, statcheck):
+    from analysis.checks import reproduction_checks
+    from analysis.generate import build_dataset
+    from analysis.spec.model import parse_study_file
+
+    text = study_files()["S6"].path.read_text().replace(
+        "reported_tests:\n", f"reported_tests:\n  - {{kind: z_test, table: s6, {test}, source: table}}\n", 1)
+    path = tmp_path / "S6.yaml"
+    path.write_text(text)
+    spec = parse_study_file(path).spec
+    checks = [c for c in forensic_checks(spec) if "z" in c.what.split()[0] or c.what.startswith("two-proportion")]
+    by_kind = {c.check: c for c in checks}
+    assert by_kind["recomputed"].verdict == recomputed and "3.4465" in by_kind["recomputed"].recomputed
+    assert by_kind["statcheck"].verdict == statcheck
+    z_check = next(c for c in reproduction_checks(spec, build_dataset(spec).frame) if "two-proportion z" in c.figure)
+    assert z_check.reconstructed == "3.45" and z_check.ok == (recomputed == "consistent")

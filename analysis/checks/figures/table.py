@@ -5,6 +5,7 @@ df, one decision error flagged)."""
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -79,6 +80,12 @@ def reported_tests_reproduced(reported: list[ReportedTest], spec, frame) -> list
                                 fmt(e.statistic, d), round(e.statistic, d) == round(rt.value, d), rt.source))
             if rt.p is not None:
                 checks.append(_p_check(f"p of the chi-square of table {t.id}", rt, e.p))
+        elif rt.kind == "z_test":
+            z, p = _two_proportion_z(a, b, c, dd)
+            checks.append(Check(f"two-proportion z of table {t.id} (|z|)", fmt(abs(rt.value), d), fmt(abs(z), d),
+                                round(abs(z), d) == round(abs(rt.value), d), rt.source))
+            if rt.p is not None:
+                checks.append(_p_check(f"p of the two-proportion z of table {t.id}", rt, p))
         elif rt.kind == "fisher_p":
             e = stats.fisher_exact(a, a + b, c, c + dd)
             checks.append(Check(f"Fisher exact p of table {t.id}", fmt(rt.value, d), fmt(e.p, d),
@@ -131,6 +138,8 @@ def reported_tests_possible(reported: list[ReportedTest], spec) -> list[Forensic
                 out.append(ForensicCheck(spec.id, "statcheck", report.text, f"p = {rt.p}",
                                          f"p in [{sc.p_low:.2g}, {sc.p_high:.2g}]",
                                          sc.verdict))
+        elif rt.kind == "z_test":
+            out += _z_test_possible(rt, spec, t, (a, b, c, dd))
         elif rt.kind == "fisher_p":
             p = stats.fisher_exact(a, a + b, c, c + dd).p
             out.append(ForensicCheck(spec.id, "recomputed", f"Fisher exact p of table {t.id}", f"{rt.value:.{d}f}",
@@ -263,3 +272,25 @@ def _mann_whitney_p_possible(rt: ReportedTest, spec) -> ForensicCheck:
             else "inconsistent"
     return ForensicCheck(spec.id, "recomputed", f"p of the Mann-Whitney U of {rt.variable} (n = {n1}, {n2})",
                          printed, computed, verdict, "exact (no ties) or normal approximation: either may be the paper's")
+
+
+def _two_proportion_z(a: int, b: int, c: int, d: int) -> tuple[float, float]:
+    """The pooled two-proportion z of a 2x2 table (its square is the uncorrected Pearson chi-square) and its p."""
+    e = stats.chi_square(a, a + b, c, c + d, correction=False)
+    return math.copysign(math.sqrt(e.statistic), e.estimate), e.p
+
+
+def _z_test_possible(rt: ReportedTest, spec, t, cells) -> list[ForensicCheck]:
+    """A printed z recomputed from the printed table (|z|: the sign depends on the order of the groups), and the
+    printed p statchecked against the printed z (two-sided)."""
+    d = rt.places
+    z, _ = _two_proportion_z(*cells)
+    out = [ForensicCheck(spec.id, "recomputed", f"two-proportion z of table {t.id}", f"|z| = {abs(rt.value):.{d}f}",
+                         f"|z| = {abs(z):.{d + 2}f} (pooled SE)", verdict_of(round(abs(z), d) == round(abs(rt.value), d)))]
+    if rt.p is not None:
+        report = Report("z", None, None, rt.value, d, "=", rt.p_relation, rt.p, rt.p_places,
+                        f"z = {rt.value:.{d}f}, p {rt.p_relation} {rt.p:.{rt.p_places}f}")
+        sc = check(report)
+        out.append(ForensicCheck(spec.id, "statcheck", report.text, f"p {rt.p_relation} {rt.p}",
+                                 f"p in [{sc.p_low:.3g}, {sc.p_high:.3g}]", sc.verdict))
+    return out

@@ -55,7 +55,7 @@ class ReportedTest(Figure):
     """A test statistic the paper reports and the dataset must reproduce."""
 
     spec_field: ClassVar[str] = "reported_tests"
-    kind: Literal["mann_whitney_u", "t_test", "anova_f", "chi_square", "fisher_p", "risk_ratio"]
+    kind: Literal["mann_whitney_u", "t_test", "anova_f", "z_test", "chi_square", "fisher_p", "risk_ratio"]
     value: float
     decimals: int | None = None
     source: Source
@@ -118,9 +118,11 @@ class ReportedTest(Figure):
             value = f"t{f'({self.df:g})' if self.df is not None else ''} = {value}"
         if self.kind == "anova_f":
             value = f"F = {value}"
+        if self.kind == "z_test":
+            value = f"z = {value}"
         value += f", p {self.p_relation} {self.p:.{self.p_places}f}" if self.p is not None else ""
         name = {"t_test": "Welch t test" if self.welch else "Student t test",
-                "anova_f": "one-way ANOVA F"}.get(self.kind, self.kind.replace("_", " "))
+                "anova_f": "one-way ANOVA F", "z_test": "two-proportion z test"}.get(self.kind, self.kind.replace("_", " "))
         return [display_row(f"{name} of {target}", value, self.source)]
 
     def cross_check(self, spec, where: str) -> None:

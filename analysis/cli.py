@@ -244,17 +244,13 @@ def report(
     the pages come from the cache, byte for byte what a full run writes. The cache lives in
     $HAMSTRING_EVIDENCE_CACHE (default ~/.cache/hamstring-evidence); HAMSTRING_EVIDENCE_CACHE=off turns it off.
     """
-    import pickle
-
-    from analysis.core import cache
     from analysis.core.defaults import DEFAULT_ENSEMBLE_DRAWS
-    from analysis.core.paths import data_dir
-    from analysis.report.output import publish
+    from analysis.report.output import cached_pages, pages_key, publish
 
     if not claim:
-        hit = cache.read("report", cache.registry_digest(data_dir(), "report", DEFAULT_ENSEMBLE_DRAWS))
+        hit = cached_pages(pages_key(DEFAULT_ENSEMBLE_DRAWS))
         if hit is not None:
-            publish(out, pickle.loads(hit))
+            publish(out, hit)
             typer.echo(f"reports written: {out / 'index.html'} (nothing changed: pages from the cache)")
             return
     from analysis.report.build import build_reports

@@ -29,6 +29,8 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 import statsmodels.formula.api as smf  # noqa: E402
 
+from analysis.core.numbers import plain_number  # noqa: E402
+
 VERDICT_COLOURS = {"supported": "#1b7837", "contradicted": "#b2182b", "inconclusive": "#8c6d1f",
                    "not testable": "#5a5a5a"}
 POINT_COLOUR = sns.color_palette("colorblind")[0]
@@ -72,8 +74,7 @@ _HASHED_ID = re.compile(r"\b(p|m|C\d+_\d+_)([0-9a-f]{10})\b")
 
 
 def _two_decimals(match: re.Match) -> str:
-    text = f"{float(match.group()):.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return plain_number(float(match.group()), 2)
 
 
 def stable_svg(svg: str) -> str:

@@ -29,10 +29,11 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-import tempfile
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+from analysis.core.files import atomic_write
 
 CACHE_ENV = "HAMSTRING_EVIDENCE_CACHE"
 #: Bump when the layout of cached entries changes.
@@ -113,15 +114,7 @@ def write(kind: str, key: str, data: bytes) -> None:
         return
     try:
         cache_dir().mkdir(mode=0o700, parents=True, exist_ok=True)  # entries are pickles: the cache is private
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(path, data)
     except OSError as exc:
         if not _warned:
             print(f"hamstring-evidence: note: results not cached ({cache_dir()}: {exc.strerror or exc}); "

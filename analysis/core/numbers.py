@@ -1,4 +1,5 @@
-"""How numbers were written: the one helper specs, generators and forensics share.
+"""How numbers are written: decimals as printed (specs, generators, forensics) and numbers without padding
+(report tables, figure coordinates).
 
 >>> decimals_of("5.10"), decimals_of(5.1), decimals_of(81.0)
 (2, 1, 0)
@@ -11,3 +12,14 @@ def decimals_of(value) -> int:
     if text.endswith(".0") and not isinstance(value, str):
         return 0
     return len(text.split(".")[1]) if "." in text else 0
+
+
+def plain_number(value: float, places: int) -> str:
+    """``value`` at most ``places`` decimals, without trailing zeros or a sign on zero: 140, 0.2542, -0.7, 0.
+
+    >>> plain_number(140.0, 4), plain_number(0.25420, 4), plain_number(-0.7, 4), plain_number(-0.001, 2)
+    ('140', '0.2542', '-0.7', '0')
+    """
+    text = f"{value:.{places}f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text in ("-0", "") else text

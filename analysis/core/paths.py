@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 #: The environment variable that names a data folder (``--data-dir`` sets it).
@@ -31,8 +32,10 @@ REPO_ROOT = PACKAGE_ROOT.parent
 BUNDLED = PACKAGE_ROOT / "bundled"
 
 
+@lru_cache(maxsize=1)
 def in_checkout() -> bool:
-    """True when the package runs from its source repository (an editable install or ``PYTHONPATH=.``)."""
+    """True when the package runs from its source repository (an editable install or ``PYTHONPATH=.``); decided
+    once per process (every registry read asks)."""
     return (REPO_ROOT / "pyproject.toml").is_file() and (REPO_ROOT / "data" / "studies").is_dir()
 
 

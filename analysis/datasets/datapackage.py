@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -30,23 +29,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis.core.errors import InputError
+from analysis.core.files import atomic_write, swap_in
 from analysis.core.version import __version__
 from analysis.datasets.loaders import file_sha256
 from analysis.datasets.schema import variable_field
 from analysis.generate import Dataset
 from analysis.spec.model import StudyFile, StudySpec
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _parquet_bytes(dataset: Dataset, description: str) -> bytes:
@@ -150,7 +138,6 @@ def write_all(datasets: list[tuple[Dataset, StudyFile]], target: Path) -> list[P
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
-    old = target.parent / f".{target.name}.old"
     try:
         written = []
         for dataset, study in datasets:
@@ -158,12 +145,9 @@ def write_all(datasets: list[tuple[Dataset, StudyFile]], target: Path) -> list[P
             write_dataset(dataset, study, path)
             written.append(target / study.spec.id / path.name)
         stage.chmod(0o755)
-        if target.exists():
-            os.replace(target, old)
-        os.replace(stage, target)
+        swap_in(stage, target)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
     return written
 
 
@@ -177,7 +161,7 @@ def write_dataset(dataset: Dataset, study: StudyFile, out: Path) -> dict:
     else:
         raise ValueError(f"unsupported output type {out.suffix or '(none)'!r}; use .csv or .parquet")
     _refuse_foreign_descriptor(out)
-    _atomic_write(out, data)
+    atomic_write(out, data)
     descriptor = describe(dataset, study, out, file_sha256(out))
-    _atomic_write(out.parent / "datapackage.json", (json.dumps(descriptor, indent=2, sort_keys=False) + "\n").encode())
+    atomic_write(out.parent / "datapackage.json", (json.dumps(descriptor, indent=2, sort_keys=False) + "\n").encode())
     return descriptor

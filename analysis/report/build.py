@@ -16,7 +16,6 @@ Examples
 
 from __future__ import annotations
 
-import pickle
 import platform
 import re
 from importlib.metadata import version
@@ -34,12 +33,12 @@ from analysis.claims.synthesis import SYNTHESIS_RULE
 from analysis.claims.verdicts import VERDICT_RULE
 from analysis.core import cache
 from analysis.core.errors import InputError
+from analysis.core.numbers import plain_number
 from analysis.core.parallel import parallel_map
-from analysis.core.paths import data_dir
 from analysis.core.results import format_p
 from analysis.report.context import as_sentence, bottom_line, forest_rows, named, shows_reconstruction, strength
 from analysis.report.glossary import ABBREVIATIONS, explain_terms
-from analysis.report.output import check_output_folder, publish
+from analysis.report.output import check_output_folder, pages_key, publish, store_pages
 from analysis.report.sections import build_sections
 
 PACKAGES = ["hamstring-evidence", "numpy", "pandas", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn",
@@ -68,11 +67,7 @@ def short_number(value: float | None, places: int = 4) -> str:
     >>> short_number(140.0), short_number(0.25420), short_number(-0.7), short_number(None)
     ('140', '0.2542', '-0.7', 'NA')
     """
-    if value is None:
-        return "NA"
-    text = f"{value:.{places}f}"
-    text = text.rstrip("0").rstrip(".") if "." in text else text
-    return "0" if text in ("-0", "") else text
+    return "NA" if value is None else plain_number(value, places)
 
 
 def versions() -> dict[str, str]:
@@ -130,7 +125,7 @@ def build_reports(out: str | Path = "reports", claim_ids: list[str] | None = Non
         if not SAFE_NAME.match(cid):
             raise InputError("claim", "id", f"{cid!r} cannot name a report file (use lowercase letters, digits, '-')")
     check_output_folder(out)
-    bundle_key = cache.registry_digest(data_dir(), "report", ensemble_draws)  # before reading: files may change
+    bundle_key = pages_key(ensemble_draws)  # before reading the files: they may change during the run
     env = _env()
     package_versions = versions()
     pages: dict[str, bytes] = {}
@@ -157,5 +152,5 @@ def build_reports(out: str | Path = "reports", claim_ids: list[str] | None = Non
         progress.advance(task)
     publish(out, pages, keep_existing=claim_ids is not None)
     if claim_ids is None:
-        cache.write("report", bundle_key, pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL))
+        store_pages(bundle_key, pages)
     return out / "index.html"

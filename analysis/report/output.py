@@ -21,12 +21,35 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import pickle
 import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from analysis.core import cache
 from analysis.core.errors import InputError
+from analysis.core.files import swap_in
+from analysis.core.paths import data_dir
+
+#: Cache kind of whole report sets.
+PAGES = "report"
+
+
+def pages_key(ensemble_draws: int) -> str:
+    """The cache key of a whole report set: the code, every claim and spec of the data folder, the ensemble size."""
+    return cache.registry_digest(data_dir(), "report", ensemble_draws)
+
+
+def cached_pages(key: str) -> dict[str, bytes] | None:
+    """The report set stored under ``key`` (file name -> bytes), or None."""
+    blob = cache.read(PAGES, key)
+    return None if blob is None else pickle.loads(blob)
+
+
+def store_pages(key: str, pages: dict[str, bytes]) -> None:
+    """Store a whole report set under ``key`` (see :func:`pages_key`)."""
+    cache.write(PAGES, key, pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def check_output_folder(out: Path) -> None:
@@ -71,14 +94,6 @@ def _recover(out: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def _swap_into_place(stage: Path, out: Path) -> None:
-    old = out.parent / f".{out.name}.old"
-    if out.exists():
-        os.replace(out, old)
-    os.replace(stage, out)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def publish(out: Path, pages: dict[str, bytes], keep_existing: bool = False) -> None:
     """Write ``pages`` (file name -> bytes) as the folder ``out``, all at once.
 
@@ -116,7 +131,7 @@ def publish(out: Path, pages: dict[str, bytes], keep_existing: bool = False) -> 
                     shutil.copy2(page, stage / page.name)
             for name, content in pages.items():
                 (stage / name).write_bytes(content)
-            _swap_into_place(stage, out)
+            swap_in(stage, out)
         except OSError as exc:
             raise InputError(out, "--out", f"could not write the reports: {exc.strerror or exc} (the previous "
                                            f"reports are untouched)") from None

@@ -74,13 +74,10 @@ def assumption_slots(spec: StudySpec) -> list[Slot]:
             if c is None:
                 slots += _slot(correlation_key(group, x, y), f"r({x}, {y}) in {group} (not reported)",
                                spec.default_correlation)
-            elif c.r.is_assumption and c.mirrored():
-                low, high = c.magnitude_range(spec.n(group))
-                slots.append(Slot(str(c.key), f"r({c.x}, {c.y}) in {group}", c.r.assume, low, high, c.r.reason,
-                                  mirrored=True))
             elif c.r.is_assumption:
-                low, high = c.admissible_range(spec.n(group))
-                slots.append(Slot(str(c.key), f"r({c.x}, {c.y}) in {group}", c.r.assume, low, high, c.r.reason))
+                low, high, mirrored = c.admissible(spec.n(group))
+                slots.append(Slot(str(c.key), f"r({c.x}, {c.y}) in {group}", c.r.assume, low, high, c.r.reason,
+                                  mirrored=mirrored))
     return slots
 
 

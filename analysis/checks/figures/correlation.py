@@ -24,17 +24,11 @@ def correlations_reproduced(correlations: list[Correlation], spec, frame) -> lis
             checks.append(Check(f"r({c.x}, {c.y}) in {c.group}", fmt(c.r.value, d), fmt(r, d),
                                 round(r, d) == round(c.r.value, d), c.r.source))
         if c.r.is_assumption and (c.significant is not None or c.p is not None):
-            low, high = c.admissible_range(n)
-            if c.mirrored():
-                low, high = c.magnitude_range(n)
-                r_checked = abs(r)
-            else:
-                r_checked = r
             published = (f"{c.sign or 'sign not reported'}, p {'<' if c.significant else '>='} {c.alpha}"
                          if c.significant is not None else f"p = {c.p}")
             checks.append(Check(f"r({c.x}, {c.y}) in {c.group}: {'sign and significance' if c.p is None else 'exact p'}",
                                 published, f"r = {fmt(r, 3)}, p = {fmt(stats.correlation_from_summary(r, n).p, 4)}",
-                                low - 1e-9 <= r_checked <= high + 1e-9, c.source or "abstract"))
+                                c.allows(r, n, tol=1e-9), c.source or "abstract"))
     return checks
 
 

@@ -157,13 +157,20 @@ def reported_tests_possible(reported: list[ReportedTest], spec) -> list[Forensic
     return out
 
 
+def _fits_printed_p(p: float, rt: ReportedTest) -> bool:
+    """Does ``p`` agree with the printed p: equal at its printed decimals, or on its printed side (< or >)?"""
+    if rt.p_relation == "=":
+        return round(p, rt.p_places) == round(rt.p, rt.p_places)
+    return p < rt.p if rt.p_relation == "<" else p > rt.p
+
+
 def _p_check(what: str, rt: ReportedTest, p: float) -> Check:
-    """Does the dataset's p agree with the printed one: equal at the printed decimals, or on the printed side."""
+    """Does the dataset's p agree with the printed one (:func:`_fits_printed_p`)?"""
     d = rt.p_places
     if rt.p_relation == "=":
-        return Check(what, fmt(rt.p, d), fmt(p, d), round(p, d) == round(rt.p, d), rt.source)
-    ok = p < rt.p if rt.p_relation == "<" else p > rt.p
-    return Check(what, f"{rt.p_relation} {fmt(rt.p, d)}", f"{p:.3g}" if p < 10**-d else fmt(p, d), ok, rt.source)
+        return Check(what, fmt(rt.p, d), fmt(p, d), _fits_printed_p(p, rt), rt.source)
+    return Check(what, f"{rt.p_relation} {fmt(rt.p, d)}", f"{p:.3g}" if p < 10**-d else fmt(p, d),
+                 _fits_printed_p(p, rt), rt.source)
 
 
 def _t_test_reproduced(rt: ReportedTest, frame) -> list[Check]:
@@ -256,15 +263,9 @@ def _mann_whitney_p_possible(rt: ReportedTest, spec) -> ForensicCheck:
     both = stats.groups.mann_whitney_p_from_u(rt.value, n1, n2)
     candidates = {k: v for k, v in both.items() if v is not None}
     d = rt.p_places
-
-    def fits(p: float) -> bool:
-        if rt.p_relation == "=":
-            return round(p, d) == round(rt.p, d)
-        return p < rt.p if rt.p_relation == "<" else p > rt.p
-
     printed = f"U = {rt.value:.{rt.places}f}, p {rt.p_relation} {rt.p:.{d}f}"
     computed = "; ".join(f"{k} p = {v:.3g}" for k, v in candidates.items())
-    if any(fits(p) for p in candidates.values()):
+    if any(_fits_printed_p(p, rt) for p in candidates.values()):
         verdict = "consistent"
     else:
         printed_sig = rt.p <= 0.05 if rt.p_relation != ">" else False

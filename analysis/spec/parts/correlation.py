@@ -76,6 +76,18 @@ class Correlation(Figure):
             high = min(high, max(abs(self.r.range[0]), abs(self.r.range[1])))
         return low, high
 
+    def admissible(self, n: int) -> tuple[float, float, bool]:
+        """``(low, high, mirrored)``: the admissible r in [low, high], or, when ``mirrored``, |r| in [low, high] with
+        either sign (a printed exact p without a sign). The one place both cases are decided."""
+        if self.mirrored():
+            return (*self.magnitude_range(n), True)
+        return (*self.admissible_range(n), False)
+
+    def allows(self, r: float, n: int, tol: float = 0.0) -> bool:
+        """Whether ``r`` lies in the admissible set at ``n`` (``tol``: slack at the bounds)."""
+        low, high, mirrored = self.admissible(n)
+        return low - tol <= (abs(r) if mirrored else r) <= high + tol
+
     def admissible_range(self, n: int) -> tuple[float, float]:
         """The range ``r`` may take: the paper's constraint intersected with the spec's range."""
         low, high = self.r.range if self.r.range is not None else (-0.95, 0.95)
@@ -103,13 +115,11 @@ class Correlation(Figure):
             known("variable", getattr(self, axis), f"{where}.{axis}", spec.variables)
         if not self.r.is_assumption:
             return  # a printed r is the dataset's target; whether its printed p fits it is a forensic finding
-        low, high = self.admissible_range(spec.n(self.group))
-        if self.mirrored():
-            low, high = self.magnitude_range(spec.n(self.group))
+        low, high, mirrored = self.admissible(spec.n(self.group))
         if low > high:
             raise ValueError(f"{where} ({self.x}, {self.y}): the reported constraints leave no admissible r")
-        if not low <= (abs(self.r.point) if self.mirrored() else self.r.point) <= high:
+        if not self.allows(self.r.point, spec.n(self.group)):
             raise ValueError(f"{where} ({self.x}, {self.y}): r = {self.r.point} lies outside its admissible range "
-                             f"{'+/-' if self.mirrored() else ''}[{low:.4f}, {high:.4f}]")
+                             f"{'+/-' if mirrored else ''}[{low:.4f}, {high:.4f}]")
         if self.r.value is None and self.r.range is None and self.significant is None and self.p is None:
             raise ValueError(f"{where} ({self.x}, {self.y}): an assumed r needs a range or a reported constraint")

@@ -186,11 +186,15 @@ def analyze(
 def check_cmd(
     study_id: Annotated[Optional[str], typer.Argument(help="Study id, e.g. S16.")] = None,
     all_studies: Annotated[bool, typer.Option("--all", help="Check every study.")] = False,
+    reconstruction: Annotated[bool, typer.Option(
+        "--reconstruction", help="Also build each study's synthetic dataset and check that it gives back every "
+                                 "published figure.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Forensic checks of a study's published figures (GRIM, GRIMMER, bounds, recomputed tests, CIs, percentages).
 
-    Exit status: 0 when every checkable figure is consistent, 1 when at least one is not, 2 on an error.
+    Exit status: 0 when every checkable figure is consistent (and, with --reconstruction, given back by the
+    reconstruction), 1 when at least one is not, 2 on an error.
     """
     from analysis.checks import forensic_checks
     from analysis.spec.model import load_study, study_files
@@ -200,18 +204,41 @@ def check_cmd(
     specs = [f.spec for f in study_files().values()] if all_studies else [load_study(study_id)]
     checks = [c for spec in specs for c in forensic_checks(spec)]
     bad = [c for c in checks if c.verdict in ("inconsistent", "decision-inconsistent")]
+    rebuilt = _reconstruction_checks(specs) if reconstruction else []
+    missed = [row for row in rebuilt if row["status"] == "not reproduced"]
     if as_json:
-        _print_json([c.to_dict() for c in checks])
+        _print_json([c.to_dict() for c in checks] + rebuilt)
     else:
         for c in checks:
             note = f" ({c.note})" if c.note else ""
             typer.echo(f"{c.study_id:<4} {c.check:<18} {c.what}: published {c.published}; recomputed {c.recomputed} "
                        f"-> {c.verdict}{note}")
+        for row in rebuilt:
+            typer.echo(f"{row['study_id']:<4} {'reconstruction':<18} {row['what']}: published {row['published']}; "
+                       f"reconstructed {row['recomputed']} -> {row['status']}")
         unchecked = sum(c.verdict == "not checkable" for c in checks)
         typer.echo(f"{len(checks)} checks: {len(bad)} inconsistent, {unchecked} not checkable, "
                    f"{len(checks) - len(bad) - unchecked} consistent")
-    if bad:
+        if reconstruction:
+            typer.echo(f"{len(rebuilt)} figures of the reconstructions: {len(missed)} not reproduced")
+    if bad or missed:
         raise typer.Exit(1)
+
+
+def _reconstruction_checks(specs) -> list[dict]:
+    """Each published figure of each spec's reconstruction (built at the spec's seed), as ``check --json`` rows."""
+    from analysis.checks import reproduction_checks
+    from analysis.generate import build_dataset
+
+    rows = []
+    for spec in specs:
+        if not spec.builds_dataset:
+            continue
+        for c in reproduction_checks(spec, build_dataset(spec).frame):
+            rows.append({"study_id": spec.id, "check": "reconstruction", "what": c.figure, "published": c.published,
+                         "recomputed": c.reconstructed, "status": "reproduced" if c.ok else "not reproduced",
+                         "source": c.source})
+    return rows
 
 
 app.command("power")(power_cmd)

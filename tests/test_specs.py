@@ -91,18 +91,103 @@ def test_reported_associations_are_checked(tmp_path, old, new, message):
         parse_study_file(path)
 
 
-def test_an_assumed_group_size_is_listed_and_a_range_is_refused(tmp_path):
+S2_SIZES = ("n: {assume: 30, range: [20, 40], reason: only n1 + n2 = 60 printed}",
+            "n: {assume: 30, reason: n1 + n2 = 60}\n    total_with: {group: lbp, total: 60, reason: t(58) gives 60}")
+
+
+def _s2_with_assumed_sizes(text: str, sizes=S2_SIZES) -> str:
+    """S2 as if the paper printed only "t(58)": the split of its 60 people is assumed; U = 81 is dropped (it needs
+    the printed sizes)."""
+    assert text.count("n: {value: 30, source: abstract}") == 2
+    for size in sizes:
+        text = text.replace("n: {value: 30, source: abstract}", size, 1)
+    return text[:text.index("reported_tests:")] + text[text.index("notes:"):]
+
+
+def test_an_assumed_group_size_is_listed_and_drawn_with_the_size_tied_to_it(tmp_path):
+    import numpy as np
+
+    from analysis.generate import build_dataset
+    from analysis.spec.assumptions import draw_assumptions
     from analysis.spec.model import load_study, parse_study_file, study_files
 
     listed = [a for a in load_study("AC1").assumptions() if a["key"] == "n:athletes"]
-    assert listed and listed[0]["range"] == [1000.0, 1000.0] and "assumed, fixed" in listed[0]["what"]
-    text = study_files()["S2"].path.read_text()
-    assert "n: {value: 30" in text
+    assert listed and listed[0]["range"] == [1000.0, 1000.0]
     path = tmp_path / "S2.yaml"
-    path.write_text(text.replace("n: {value: 30, source: abstract}",
-                                 "n: {assume: 41, range: [20, 62], reason: not printed}", 1))
-    with pytest.raises(ValueError, match=r"groups\.lbp.*an assumed group size cannot be varied yet"):
+    path.write_text(_s2_with_assumed_sizes(study_files()["S2"].path.read_text()))
+    spec = parse_study_file(path).spec
+    listed = {a["key"]: a for a in spec.assumptions()}
+    assert listed["n:lbp"]["range"] == [20.0, 40.0]
+    assert listed["n:healthy"]["range"] == [20.0, 40.0] and "60 minus n of Chronic LBP" in listed["n:healthy"]["what"]
+    draws = draw_assumptions(spec, np.random.default_rng(1), 12)
+    sizes = [int(d["n:lbp"]) for d in draws]
+    assert len(set(sizes)) > 3 and all(20 <= n <= 40 for n in sizes)
+    for d in draws[:4]:
+        ds = build_dataset(spec, seed=3, overrides=d)
+        counts = ds.frame["group"].value_counts()
+        assert counts["lbp"] == d["n:lbp"] and counts["healthy"] == 60 - d["n:lbp"]
+        used = {a["key"]: a["value"] for a in ds.assumptions}
+        assert used == {"n:lbp": d["n:lbp"], "n:healthy": 60 - d["n:lbp"]}
+
+
+@pytest.mark.parametrize("sizes, message", [
+    (("n: {assume: 30, range: [20.5, 40], reason: r}", "n: {value: 30, source: abstract}"), "whole numbers"),
+    (("n: {assume: 30, range: [20, 59], reason: r}",
+      "n: {assume: 30, reason: r}\n    total_with: {group: lbp, total: 60, reason: r}"), "leaves fewer than 2"),
+    (("n: {assume: 30, range: [20, 40], reason: r}",
+      "n: {assume: 31, reason: r}\n    total_with: {group: lbp, total: 60, reason: r}"), "is not total 60 minus"),
+    (("n: {value: 30, source: abstract}",
+      "n: {assume: 30, reason: r}\n    total_with: {group: lbp, total: 60, reason: r}"), "whose n is assumed"),
+    (("n: {assume: 30, range: [20, 40], reason: r}",
+      "n: {value: 30, source: abstract}\n    total_with: {group: lbp, total: 60, reason: r}"), "this n is printed"),
+])
+def test_a_malformed_size_assumption_is_a_load_error_naming_the_field(tmp_path, sizes, message):
+    from analysis.spec.model import parse_study_file, study_files
+
+    path = tmp_path / "S2.yaml"
+    path.write_text(_s2_with_assumed_sizes(study_files()["S2"].path.read_text(), sizes))
+    with pytest.raises(InputError, match=message):
         parse_study_file(path)
+
+
+def test_a_drawn_size_keeps_each_assumed_correlation_inside_what_its_p_allows(tmp_path):
+    """S1's correlations are 'p < 0.05' at n = 60 (|r| >= 0.2542); at n = 40 a significant r needs
+    |r| >= 0.3120 (R 4.2, digits 10: t <- qt(.975, 38); t / sqrt(t^2 + 38) = 0.3120063687). Every draw keeps each r inside
+    the range its statement allows at the drawn n."""
+    import numpy as np
+
+    from analysis.spec.assumptions import draw_assumptions
+    from analysis.spec.constraints import critical_r
+    from analysis.spec.model import parse_study_file, study_files
+
+    assert critical_r(40) == pytest.approx(0.3120063687, abs=5e-11, rel=0)  # R printed 10 significant digits
+    text = study_files()["S1"].path.read_text()
+    assert "n: {value: 60, source: abstract}" in text
+    path = tmp_path / "S1.yaml"
+    path.write_text(text.replace("n: {value: 60, source: abstract}",
+                                 "n: {assume: 60, range: [40, 80], reason: not printed}", 1))
+    spec = parse_study_file(path).spec
+    draws = draw_assumptions(spec, np.random.default_rng(5), 30)
+    assert len({d["n:clbp"] for d in draws}) > 5
+    significant = [c for c in spec.correlations if c.r.is_assumption and c.significant]
+    assert len(significant) >= 5
+    for d in draws:
+        n = int(d["n:clbp"])
+        for c in significant:
+            assert abs(d[str(c.key)]) >= critical_r(n)
+
+
+def test_an_evidence_entry_varies_an_assumed_size_and_says_it_rests_on_it(isolated_data):
+    from analysis.claims.engine import run_evidence
+    from analysis.claims.model import load_claim
+
+    path = next((isolated_data / "studies").glob("S2-*.yaml"))
+    path.write_text(_s2_with_assumed_sizes(path.read_text()))
+    ev = next(e for e in load_claim("clbp-less-flexible").evidence if e.id == "s2-clbp-vs-healthy")
+    result = run_evidence(ev, causal_language=False, ensemble_draws=20)
+    assert result.ensemble["n:lbp"].nunique() > 3  # the size is drawn, draw by draw
+    assert result.basis.value == "assumed" and "moves with values the paper did not report" in result.basis_text
+    assert {a["key"] for a in result.dataset.assumptions} == {"n:lbp", "n:healthy"}
 
 
 def test_an_exact_p_without_a_sign_allows_either_sign_but_never_a_smaller_r():

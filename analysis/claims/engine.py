@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.checks.reproduce import Check, reproduction_checks
 from analysis.claims.basis import basis_of, pooled_synthesis_line, restated_verdict, stated_verdict, synthesis_line
 from analysis.claims.kinds import EvidenceKind, Outcome
 from analysis.claims.model import Claim, load_claim
@@ -59,6 +60,13 @@ class EvidenceResult:
     consistent_with: str | None = None
     #: On a user's data: rows read, used and left out (with the reasons).
     rows: RowReport | None = None
+    #: On a reconstruction: each published figure recomputed from it (see :mod:`analysis.checks.reproduce`).
+    reproduction: list[Check] = field(default_factory=list)
+
+    @property
+    def not_reproduced(self) -> list[Check]:
+        """The published figures the reconstruction does not give back (a result on it is not evidence)."""
+        return [c for c in self.reproduction if not c.ok]
 
     @property
     def primary(self) -> Estimate:
@@ -118,6 +126,8 @@ class ClaimResult:
                           "robustness": r.robustness.value, "robustness_text": r.robustness_text,
                           "basis": r.basis.value, "basis_text": r.basis_text,
                           "consistent_with": r.consistent_with,
+                          "not_reproduced": [{"figure": c.figure, "published": c.published,
+                                              "reconstructed": c.reconstructed} for c in r.not_reproduced],
                           **({"rows": r.rows.to_dict()} if r.rows is not None else {})}
                          for r in self.results],
             "pooled": [{"evidence_ids": p.evidence_ids, "verdict": p.verdict.category, "verdict_label": p.verdict.label,
@@ -215,13 +225,25 @@ def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = 
         text += (f" {excluded} of {excluded + len(ensemble)} draws were left out: no dataset with their assumed "
                  f"values reproduces the published figures.")
     basis, basis_text = basis_of(ev, study, ensemble, out)
+    reproduction = reproduction_checks(study.spec, dataset.frame)
+    missed = [c for c in reproduction if not c.ok]
+    if missed:
+        basis, basis_text = Basis.ASSUMED, not_reproduced_text(missed)
     consistent = None
     if basis is Basis.RESTATED:
         verdict = restated_verdict(ev, ensemble, out)
         consistent = ev.consistent_with(study.spec)
     verdict = observational_cap(verdict, causal_language, {study.spec.design})
     return EvidenceResult(ev, study, source, sha, out.estimates, verdict, robustness, text, ensemble, dataset,
-                          dataset.frame, outcome=out, basis=basis, basis_text=basis_text, consistent_with=consistent)
+                          dataset.frame, outcome=out, basis=basis, basis_text=basis_text, consistent_with=consistent,
+                          reproduction=reproduction)
+
+
+def not_reproduced_text(missed: list[Check]) -> str:
+    """Why a result on a reconstruction that misses published figures is not evidence, naming each figure."""
+    figures = "; ".join(f"{c.figure}: printed {c.published}, reconstructed {c.reconstructed}" for c in missed)
+    return (f"not reproduced: the reconstruction does not give back what the paper printed ({figures}), so it is not "
+            f"shaped like the study; a sensitivity analysis, not evidence")
 
 
 def load_evidence_frame(ev: EvidenceKind) -> tuple[pd.DataFrame, StudySpec]:

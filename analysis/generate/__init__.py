@@ -28,18 +28,23 @@ import numpy as np
 import pandas as pd
 
 from analysis.core.errors import ReconstructionError
-from analysis.generate.cohort import cohort_rows, reproduces_associations
+from analysis.generate.cohort import cohort_rows, reproduces_associations, reproduces_printed_odds_ratios
 from analysis.generate.continuous import correlation_matrix, draw_block, exact_scores, moments, within_bounds
 from analysis.generate.integer import sprite
 from analysis.generate.rates import rate_rows
 from analysis.generate.tables import table_rows
 from analysis.spec.assumptions import Slot, assumption_slots, value_of
 from analysis.spec.model import StudySpec
+from analysis.spec.parts.group import derived_sizes
 
 __all__ = ["Dataset", "build_dataset", "correlation_matrix", "exact_scores", "moments", "mann_whitney_u"]
 
 MAX_ATTEMPTS = 20_000
 MAX_COHORT_ATTEMPTS = 2_000  # each is a cohort draw plus a logistic fit per reported association (~1.5 ms)
+#: Further cohort draws tried for one that also gives back the printed odds ratios, once the associations hold.
+MAX_SIZE_ATTEMPTS = 5
+#: Cohort draws aimed at the printed odds ratios before the draws go on without aiming (see _cohort_frame).
+MAX_CALIBRATED_ATTEMPTS = 20
 SYNTHETIC_COLUMN = "data_origin"
 
 
@@ -125,10 +130,24 @@ def _group_frame(spec: StudySpec, rng: np.random.Generator, overrides: dict[str,
 
 
 def _cohort_frame(spec: StudySpec, rng: np.random.Generator, overrides: dict[str, float], max_attempts: int):
+    """The first cohort draw where every reported association holds and every printed OR comes back.
+
+    When the printed ORs do not come back within :data:`MAX_SIZE_ATTEMPTS` further draws, the first draw where the
+    associations hold is kept; when no draw aimed at the printed ORs lets the associations hold within
+    :data:`MAX_CALIBRATED_ATTEMPTS` (a printed OR and a printed significance the assumed values cannot both give),
+    the draws go on without aiming. Either way the reproduction table says which printed figure did not come back.
+    """
+    fallback = None
     for attempt in range(1, max_attempts + 1):
-        frame = cohort_rows(spec, rng, overrides)
+        frame = cohort_rows(spec, rng, overrides, calibrate=attempt <= MAX_CALIBRATED_ATTEMPTS or fallback is not None)
         if reproduces_associations(spec, frame):
-            return frame, attempt
+            if reproduces_printed_odds_ratios(spec, frame):
+                return frame, attempt
+            fallback = fallback or (frame, attempt)
+        if fallback is not None and attempt - fallback[1] >= MAX_SIZE_ATTEMPTS:
+            return fallback
+    if fallback is not None:
+        return fallback
     statements = "; ".join(a.statement(o.name) for o in spec.cohort.outcomes for a in o.reported)
     raise ReconstructionError(f"{spec.id}: no cohort in {max_attempts} draws reproduces the reported associations "
                      f"({statements}) with these assumed values; the assumptions may be inconsistent with the paper")
@@ -165,6 +184,7 @@ def build_dataset(spec: StudySpec, seed: int | None = None, overrides: dict[str,
     if not spec.builds_dataset:
         raise ReconstructionError(f"{spec.id}: no dataset can be built: {spec.dataset_reason}")
     overrides = overrides or {}
+    original, spec = spec, spec.with_sizes(overrides)
     seed = spec.seed if seed is None else int(seed)
     rng = np.random.default_rng(seed)
     attempts = 1
@@ -181,7 +201,9 @@ def build_dataset(spec: StudySpec, seed: int | None = None, overrides: dict[str,
     frame.insert(0, "participant", [f"{spec.id}-{i + 1:05d}" for i in range(len(frame))])
     frame[SYNTHETIC_COLUMN] = f"synthetic: shaped like {spec.short} ({spec.id})"
     return Dataset(frame=frame, study_id=spec.id, seed=seed,
-                   assumptions=_used_assumptions(assumption_slots(spec), overrides), attempts=attempts,
+                   assumptions=(_used_assumptions(assumption_slots(original), overrides)
+                                + derived_sizes(original, overrides)),
+                   attempts=attempts,
                    notes=_notes(spec))
 
 

@@ -3,9 +3,11 @@
 Who has an event is drawn by weighted sampling without replacement (the Gumbel top-k trick):
 exactly the published number of events, with each row's chance proportional to
 ``exp(sum log(OR_k) * (x_k - centre_k))``. With rare events this gives the assumed odds ratios
-approximately; the counts are exact. Where the paper states that a predictor was (or was not)
-significantly associated with an outcome, :func:`association_tests` tests it on the rows and the
-dataset builder redraws until every statement holds.
+approximately; the counts are exact. Where the paper printed an odds ratio, the tilt is calibrated
+(:func:`_calibrated_choice`) until the fitted odds ratio rounds to the printed one, or as close as the
+draw allows. Where the paper states that a predictor was (or was not) significantly associated with an
+outcome, :func:`association_tests` tests it on the rows and the dataset builder redraws until every
+statement holds.
 
 >>> import numpy as np
 >>> x = bounded_exact(np.random.default_rng(0), 482, mean=20.7, sd=3.0, low=16, high=34)
@@ -26,6 +28,7 @@ from analysis.generate.continuous import base_scores, base_shape
 from analysis.spec.assumptions import value_of
 from analysis.spec.model import StudySpec
 from analysis.spec.parts import ReportedAssociation
+from analysis.spec.parts.cohort import CohortOutcome
 from analysis.stats.batched import logistic_batch
 
 
@@ -43,8 +46,13 @@ def bounded_exact(rng: np.random.Generator, n: int, mean: float, sd: float, low:
     raise ReconstructionError(f"no {n} values with mean {mean:g} and SD {sd:g} fit in [{low}, {high}]")
 
 
-def cohort_rows(spec: StudySpec, rng: np.random.Generator, overrides: dict[str, float]) -> pd.DataFrame:
-    """One row per unit of the cohort: covariates, then each outcome (0/1) and any time-to-event column."""
+def cohort_rows(spec: StudySpec, rng: np.random.Generator, overrides: dict[str, float],
+                calibrate: bool = True) -> pd.DataFrame:
+    """One row per unit of the cohort: covariates, then each outcome (0/1) and any time-to-event column.
+
+    ``calibrate``: aim the printed odds ratios (:func:`_calibrated_choice`); without it, the tilt is the spec's
+    odds ratios as written.
+    """
     c = spec.cohort
     n = spec.n(c.group)
     frame = pd.DataFrame(index=range(n))
@@ -72,12 +80,13 @@ def cohort_rows(spec: StudySpec, rng: np.random.Generator, overrides: dict[str, 
         k = int(round(value_of(o.events, c.key(o.name, "events"), overrides)))
         if k > eligible.sum():
             raise ReconstructionError(f"{spec.id}: {k} {o.name} events but only {int(eligible.sum())} eligible rows")
-        eta = np.zeros(n)
-        for cov, q in o.odds_ratios.items():
-            log_or = math.log(value_of(q, c.key(o.name, "or", cov), overrides))
-            eta += log_or * (frame[cov].to_numpy(float) - c.centre.get(cov, centres.get(cov, 0.0)))
-        keys = np.where(eligible, eta + rng.gumbel(size=n), -np.inf)
-        chosen = np.argsort(-keys, kind="stable")[:k]
+        centred = {cov: frame[cov].to_numpy(float) - c.centre.get(cov, centres.get(cov, 0.0)) for cov in o.odds_ratios}
+        tilt = {cov: math.log(value_of(q, c.key(o.name, "or", cov), overrides)) for cov, q in o.odds_ratios.items()}
+        noise = np.where(eligible, rng.gumbel(size=n), -np.inf)
+        chosen = _top_k(centred, tilt, noise, k)
+        printed = {cov: q for cov, q in o.odds_ratios.items() if not q.is_assumption}
+        if printed and calibrate:
+            chosen = _calibrated_choice(frame, o, centred, tilt, noise, k, printed)
         values = np.zeros(n, dtype=int)
         values[chosen] = 1
         frame[o.name] = values
@@ -89,6 +98,168 @@ def cohort_rows(spec: StudySpec, rng: np.random.Generator, overrides: dict[str, 
     return frame
 
 
+#: Evaluations of the odds-ratio calibration per covariate and round (bracketing, then bisection of the tilt).
+CALIBRATION_STEPS = 24
+#: Rounds over the printed odds ratios (each adjusts one covariate's tilt with the others held).
+CALIBRATION_ROUNDS = 3
+
+
+def _top_k(centred: dict[str, np.ndarray], tilt: dict[str, float], noise: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` rows with the largest tilted Gumbel keys (ineligible rows carry -inf noise)."""
+    eta = np.zeros(len(noise))
+    for cov, log_or in tilt.items():
+        eta += log_or * centred[cov]
+    return np.argsort(-(eta + noise), kind="stable")[:k]
+
+
+def model_covariates(outcome: CohortOutcome, covariate: str) -> list[str]:
+    """The covariates of the logistic model a printed figure for ``covariate`` comes from: the covariate alone when
+    its reported association is unadjusted, else with every covariate that has an odds ratio on the outcome."""
+    assoc = next((a for a in outcome.reported if a.covariate == covariate), None)
+    adjusted = assoc.adjusted if assoc is not None else len(outcome.odds_ratios) > 1
+    return [covariate] + ([c for c in outcome.odds_ratios if c != covariate] if adjusted else [])
+
+
+def _design(frame: pd.DataFrame, outcome: CohortOutcome, covariates: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The rows a model of ``outcome`` is fitted on (those where ``among`` occurred) and its design matrix."""
+    keep = frame[outcome.among].to_numpy() == 1 if outcome.among else np.ones(len(frame), dtype=bool)
+    X = np.column_stack([np.ones(int(keep.sum()))] + [frame[c].to_numpy(float)[keep] for c in covariates])
+    return keep, X
+
+
+def _fit(frame: pd.DataFrame, outcome: CohortOutcome, y: np.ndarray, covariates: list[str]) -> tuple[float, float]:
+    """Log OR and Wald p of the first covariate in a logistic model of ``y`` (among ``outcome.among`` rows)."""
+    keep, X = _design(frame, outcome, covariates)
+    beta, se, ok = logistic_batch(X[None], y[keep][None].astype(float))
+    if not ok[0]:
+        return math.nan, math.nan
+    return float(beta[0, 1]), float(2 * norm.sf(abs(beta[0, 1] / se[0, 1])))
+
+
+def _influence(frame: pd.DataFrame, outcome: CohortOutcome, y: np.ndarray, covariate: str) -> np.ndarray:
+    """Per row, the first-order change of ``covariate``'s fitted log OR when that row's outcome goes from 0 to 1:
+    the covariate's row of the inverse Hessian times the row's predictors (one Newton step from the fit). Moving an
+    event from row i to row j changes the log OR by about ``u[j] - u[i]``. NaN outside the fitted rows."""
+    keep, X = _design(frame, outcome, model_covariates(outcome, covariate))
+    beta, _, ok = logistic_batch(X[None], y[keep][None].astype(float))
+    u = np.full(len(frame), np.nan)
+    if ok[0]:
+        mu = 0.5 + 0.5 * np.tanh(0.5 * (X @ beta[0]))
+        H = X.T @ (X * (mu * (1 - mu))[:, None])
+        u[keep] = X @ np.linalg.solve(H, np.eye(len(beta[0]))[1])
+    return u
+
+
+def _calibrated_choice(frame: pd.DataFrame, outcome: CohortOutcome, centred: dict[str, np.ndarray],
+                       tilt: dict[str, float], noise: np.ndarray, k: int, printed: dict) -> np.ndarray:
+    """Who has the event, with the tilt of each printed odds ratio moved until the fitted OR rounds to it.
+
+    The Gumbel noise stays fixed, so the fitted OR is a non-decreasing step function of a covariate's tilt (a larger
+    tilt only moves events towards higher values). Each covariate's tilt is bracketed and bisected in turn, the others
+    held, for a few rounds. It stops when every printed OR comes back at its printed rounding; otherwise it returns
+    the closest choice it met (the steps can jump over the printed value, and a binary covariate's OR takes only the
+    values its 2 x 2 counts allow), and the reproduction table says that the printed value did not come back.
+    """
+    tilt = dict(tilt)
+    best: list = [None, math.inf]
+
+    def evaluate() -> tuple[np.ndarray, dict[str, float], bool]:
+        chosen = _top_k(centred, tilt, noise, k)
+        y = np.zeros(len(frame))
+        y[chosen] = 1
+        gaps, matched = {}, True
+        for cov, q in printed.items():
+            fitted, _ = _fit(frame, outcome, y, model_covariates(outcome, cov))
+            gaps[cov] = math.log(q.value) - fitted if math.isfinite(fitted) else math.nan
+            matched &= math.isfinite(fitted) and round(math.exp(fitted), q.precision) == round(q.value, q.precision)
+        gap = max(abs(g) for g in gaps.values())
+        if gap < best[1]:
+            best[:] = [chosen, gap]
+        return chosen, gaps, matched
+
+    for _ in range(CALIBRATION_ROUNDS):
+        for cov in printed:
+            chosen, gaps, matched = evaluate()
+            if matched:
+                return chosen
+            if not math.isfinite(gaps[cov]):
+                break
+            low = high = tilt[cov]
+            step, direction = max(abs(gaps[cov]), 0.01), 1.0 if gaps[cov] > 0 else -1.0
+            for _ in range(CALIBRATION_STEPS // 2):  # bracket: walk the tilt until the gap changes sign
+                tilt[cov] += direction * step
+                chosen, moved, matched = evaluate()
+                if matched:
+                    return chosen
+                if not math.isfinite(moved[cov]) or (moved[cov] > 0) != (direction > 0):
+                    break
+                step *= 2
+            low, high = sorted((tilt[cov] - direction * step, tilt[cov]))
+            for _ in range(CALIBRATION_STEPS // 2):  # bisect inside the bracket
+                tilt[cov] = (low + high) / 2
+                chosen, moved, matched = evaluate()
+                if matched:
+                    return chosen
+                if not math.isfinite(moved[cov]):
+                    break
+                low, high = (tilt[cov], high) if moved[cov] > 0 else (low, tilt[cov])
+    chosen = best[0] if best[0] is not None else _top_k(centred, tilt, noise, k)
+    return _swapped_towards(frame, outcome, chosen, np.isfinite(noise), printed)
+
+
+#: Event moves tried after the tilt calibration, and the candidate moves refitted at each.
+MAX_SWAPS, SWAP_CANDIDATES = 12, 8
+
+
+def _swapped_towards(frame: pd.DataFrame, outcome: CohortOutcome, chosen: np.ndarray, eligible: np.ndarray,
+                     printed: dict) -> np.ndarray:
+    """Move single events from one row to another (the count stays exact) while that brings every printed OR
+    closer to its printed value: the tilt's steps can be coarser than the printed rounding, a single move is not.
+
+    Candidate moves are ranked by their first-order effect (:func:`_influence`) and the best few refitted.
+    """
+    y = np.zeros(len(frame))
+    y[chosen] = 1
+
+    def distance(values: np.ndarray) -> tuple[bool, float]:
+        gaps, matched = [], True
+        for cov, q in printed.items():
+            fitted, _ = _fit(frame, outcome, values, model_covariates(outcome, cov))
+            if not math.isfinite(fitted):
+                return False, math.inf
+            gaps.append(abs(math.log(q.value) - fitted))
+            matched &= round(math.exp(fitted), q.precision) == round(q.value, q.precision)
+        return matched, max(gaps)
+
+    matched, current = distance(y)
+    for _ in range(MAX_SWAPS):
+        if matched or not math.isfinite(current):
+            break
+        events = np.flatnonzero(y == 1)
+        others = np.flatnonzero((y == 0) & eligible)
+        if not len(events) or not len(others):
+            break
+        others = others[:: max(1, len(events) * len(others) // 4_000_000)]  # at most ~4M candidate moves
+        predicted = np.zeros((len(events), len(others)))
+        for cov, q in printed.items():
+            u = _influence(frame, outcome, y, cov)
+            fitted, _ = _fit(frame, outcome, y, model_covariates(outcome, cov))
+            predicted = np.maximum(predicted, np.abs(math.log(q.value) - fitted - (u[others][None, :] - u[events][:, None])))
+        predicted = np.where(np.isfinite(predicted), predicted, np.inf)
+        order = np.argsort(predicted, axis=None, kind="stable")[:SWAP_CANDIDATES]
+        trials = []
+        for flat in order:
+            i, j = np.unravel_index(flat, predicted.shape)
+            moved = y.copy()
+            moved[events[i]], moved[others[j]] = 0, 1
+            trials.append((*distance(moved), moved))
+        ok, gap, moved = min(trials, key=lambda t: (not t[0], t[1]))
+        if gap >= current and not ok:
+            break
+        y, matched, current = moved, ok, gap
+    return np.flatnonzero(y == 1)
+
+
 def association_tests(spec: StudySpec, frame: pd.DataFrame) -> list[tuple[str, ReportedAssociation, float, float]]:
     """Each reported association tested on ``frame``: (outcome, statement, log OR, Wald p).
 
@@ -98,18 +269,23 @@ def association_tests(spec: StudySpec, frame: pd.DataFrame) -> list[tuple[str, R
     """
     out = []
     for o in spec.cohort.outcomes if spec.cohort is not None else []:
-        rows = frame[frame[o.among] == 1] if o.among else frame
-        y = rows[o.name].to_numpy(float)
+        y = frame[o.name].to_numpy(float)
         for assoc in o.reported:
-            covariates = [assoc.covariate] + ([c for c in o.odds_ratios if c != assoc.covariate] if assoc.adjusted else [])
-            X = np.column_stack([np.ones(len(rows))] + [rows[c].to_numpy(float) for c in covariates])
-            beta, se, ok = logistic_batch(X[None], y[None])
-            if ok[0]:
-                log_or, p = float(beta[0, 1]), float(2 * norm.sf(abs(beta[0, 1] / se[0, 1])))
-            else:
-                log_or, p = math.nan, math.nan
+            log_or, p = _fit(frame, o, y, model_covariates(o, assoc.covariate))
             out.append((o.name, assoc, log_or, p))
     return out
+
+
+def reproduces_printed_odds_ratios(spec: StudySpec, frame: pd.DataFrame) -> bool:
+    """True when every odds ratio the paper printed comes back from ``frame`` at its printed rounding."""
+    for o in spec.cohort.outcomes if spec.cohort is not None else []:
+        y = frame[o.name].to_numpy(float)
+        for cov, q in o.odds_ratios.items():
+            if not q.is_assumption:
+                fitted, _ = _fit(frame, o, y, model_covariates(o, cov))
+                if not (math.isfinite(fitted) and round(math.exp(fitted), q.precision) == round(q.value, q.precision)):
+                    return False
+    return True
 
 
 def reproduces_associations(spec: StudySpec, frame: pd.DataFrame) -> bool:

@@ -19,7 +19,6 @@ from markupsafe import Markup
 
 from analysis import figures
 from analysis.checks import forensic_checks
-from analysis.checks.reproduce import reproduction_checks
 from analysis.claims.engine import ClaimResult, EvidenceResult
 from analysis.claims.synthesis import Basis
 from analysis.report.limits import design_limits
@@ -93,7 +92,7 @@ def study_sections(cr: ClaimResult) -> list[dict]:
     for r in cr.results:
         spec = r.study.spec
         if spec.id not in sections:
-            checks = reproduction_checks(spec, r.dataset.frame) if r.dataset is not None else []
+            checks = r.reproduction
             sections[spec.id] = {
                 "spec": spec, "study": r.study, "published": published_rows(spec), "forensics": forensic_checks(spec),
                 "assumptions": r.dataset.assumptions if r.dataset else [], "checks": checks,

@@ -86,12 +86,13 @@ def draw_assumptions(spec: StudySpec, rng: np.random.Generator, draws: int) -> l
 
     Bounds that come from a significance statement are open (the boundary has p = alpha
     exactly), so draws stay strictly inside them. Counts are drawn as whole numbers. Sets
-    whose correlation matrices are not positive definite are redrawn. An assumed group size is
-    fixed (its range is one value, see :class:`analysis.spec.parts.group.Group`) and not drawn. A
+    whose correlation matrices are not positive definite are redrawn. An assumed group size is drawn
+    as a whole number (a size tied to it by ``total_with`` follows), and a set whose assumed
+    correlations no longer agree with their printed significance at the drawn size is redrawn. A
     correlation printed with an exact p but no sign is drawn as |r| in its range with either sign.
     """
     every = assumption_slots(spec)
-    fixed = {s.key: float(s.value) for s in every if s.key.startswith("n:")}  # assumed group sizes: never varied
+    fixed = {s.key: float(s.value) for s in every if s.key.startswith("n:") and s.low == s.high}  # fixed sizes
     slots = [s for s in every if s.key not in fixed]
     if not slots:
         return [dict(fixed) for _ in range(draws)]
@@ -106,17 +107,28 @@ def draw_assumptions(spec: StudySpec, rng: np.random.Generator, draws: int) -> l
         tries += 1
         if tries > 200 * draws + 1000:
             raise ReconstructionError(f"{spec.id}: correlations / default_correlation: no positive-definite "
-                                      f"correlation matrix in {tries - 1} draws across the assumption ranges; narrow "
-                                      f"the ranges of the assumed correlations")
+                                      f"correlation matrix (whose assumed correlations agree with their printed "
+                                      f"significance at the drawn group sizes) in {tries - 1} draws across the "
+                                      f"assumption ranges; narrow the ranges of the assumed correlations or sizes")
         values = rng.uniform(lows + margin, highs - margin)
         values = np.where(is_count, np.round(values), values)
         if mirrored.any():  # a printed p without a sign: |r| in its range, each sign equally likely
             values = np.where(mirrored, values * rng.choice([-1.0, 1.0], size=values.shape), values)
         overrides = {**fixed, **{s.key: float(v) for s, v in zip(slots, values)}}
         if all(np.linalg.eigvalsh(correlation_matrix(spec, g, overrides))[0] > 1e-8
-               for g in spec.groups if len(spec.joint_variables(g)) > 1):
+               for g in spec.groups if len(spec.joint_variables(g)) > 1) and _statements_hold(spec, overrides):
             out.append(overrides)
     return out
+
+
+def _statements_hold(spec: StudySpec, overrides: dict[str, float]) -> bool:
+    """With a drawn group size, an assumed correlation must still agree with what the paper printed about it (its
+    significance, or its exact p) at that size: the admissible range was worked out at the spec's own n."""
+    sized = spec.with_sizes(overrides)
+    if sized is spec:
+        return True
+    return all(c.allows(value_of(c.r, c.key, overrides), sized.n(c.group))
+               for c in spec.correlations if c.r.is_assumption)
 
 
 def moments(spec: StudySpec, group: str, names: list[str], overrides: dict[str, float] | None = None

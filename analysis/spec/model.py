@@ -148,6 +148,22 @@ class StudySpec(Strict):
         """Sample size of a group."""
         return int(self.groups[group].n.point)
 
+    def with_sizes(self, overrides: dict[str, float] | None) -> "StudySpec":
+        """This spec with the assumed group sizes of ``overrides`` (keys ``n:GROUP``) in place, and every size tied
+        to one by ``total_with`` derived from it; the spec itself when no size is overridden."""
+        from analysis.spec.parts.group import size_key
+
+        sizes = {gid: int(overrides[str(size_key(gid))]) for gid, g in self.groups.items()
+                 if overrides and str(size_key(gid)) in overrides and g.n.is_assumption}
+        sizes.update({gid: g.total_with.total - sizes[g.total_with.group] for gid, g in self.groups.items()
+                      if g.total_with is not None and g.total_with.group in sizes})
+        sizes = {gid: n for gid, n in sizes.items() if n != self.n(gid)}
+        if not sizes:
+            return self
+        groups = {gid: g.model_copy(update={"n": g.n.model_copy(update={"assume": float(sizes[gid])})})
+                  if gid in sizes else g for gid, g in self.groups.items()}
+        return self.model_copy(update={"groups": groups})
+
     @property
     def total_n(self) -> int:
         """Sample size over all groups."""
@@ -186,9 +202,11 @@ class StudySpec(Strict):
     def assumptions(self) -> list[dict]:
         """Every assumed number, as records: what, value, range, reason (see :mod:`analysis.assumptions`)."""
         from analysis.spec.assumptions import assumption_slots
+        from analysis.spec.parts.group import derived_sizes
 
         return [dict(key=s.key, what=s.what, value=s.value, range=[s.low, s.high], reason=s.reason,
-                     **({"mirrored": True} if s.mirrored else {})) for s in assumption_slots(self)]
+                     **({"mirrored": True} if s.mirrored else {})) for s in assumption_slots(self)] + [
+            {k: v for k, v in d.items() if k != "spec_value"} for d in derived_sizes(self)]
 
 
 class StudyFile(BaseModel):

@@ -80,6 +80,8 @@ class CorrelationEvidence(EvidenceKind):
         spec = study.spec
         if self.group not in spec.groups or not {self.x, self.y} <= set(spec.joint_variables(self.group)):
             return None
+        if any(g.n.is_assumption for g in spec.groups.values()):
+            return None  # a drawn group size changes the shape of each draw: built one dataset at a time instead
         ens = correlation_ensemble(spec, self.group, draws=draws, seed=seed)
         names = ens["variables"]
         i, j = names.index(self.x), names.index(self.y)

@@ -27,7 +27,8 @@ test: $(STAMP) ## Run the whole test suite (unit, statistics vs R, CLI, reports,
 notebooks: $(STAMP) ## Run every notebook headless and export offline HTML (code hidden) into build/notebooks/
 	$(BIN)/hamstring-evidence notebooks --out build/notebooks
 
-bench: $(STAMP) ## Run the benchmarks (each compares against a named peer in the same run)
+bench: $(STAMP) ## Run the benchmarks (each against its peers in the same run, and this machine's limit)
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev,bench]"
 	$(BIN)/python benchmarks/run_all.py
 
 data: $(STAMP) ## Regenerate the example synthetic datasets under data/generated/ (built aside, swapped in; nothing deleted first)

@@ -28,7 +28,8 @@ def test_the_licence_file_matches_the_metadata():
 
 def test_environment_yml_mirrors_pyproject():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = dict(_split(r) for r in meta["dependencies"] + meta["optional-dependencies"]["dev"])
+    extras = meta["optional-dependencies"]
+    wanted = dict(_split(r) for r in meta["dependencies"] + extras["dev"] + extras["bench"])
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     listed = dict(_split(d) for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip")))
     assert listed == wanted

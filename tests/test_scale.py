@@ -180,3 +180,61 @@ def test_power_grid_cli_serial_and_parallel_agree(capsys):
         outputs.append(json.loads(capsys.readouterr().out))
     assert outputs[0] == outputs[1]
     assert outputs[0][1]["power"] > outputs[0][0]["power"]  # more athletes, more power
+
+
+def test_the_streamed_registry_counts_what_it_leaves_out_and_adds_batches_up(tmp_path, monkeypatch):
+    """Rows are read in batches (here 3 rows each, so batches have different dictionaries); missing ages, ages outside
+    the bands and missing injury types are counted, not dropped silently. Expected counts are by hand."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import analysis.datasets.injury_rates as rates
+
+    monkeypatch.setattr(rates, "STREAM_BATCH_ROWS", 3)
+    path = tmp_path / "registry.parquet"
+    ages = [18.0, None, 23.0, 16.0, 27.0, 45.0, 19.0, 31.0, 21.0]
+    injuries = ["none", "hamstring", None, "calf", "calf", "none", "hamstring", "none", "groin"]
+    pq.write_table(pa.table({"age": pa.array(ages, pa.float32()), "injury": pa.array(injuries)}), path, row_group_size=3)
+    table = rate_table_from_parquet(path, [17, 21, 25, 29, 40], NERVE_SUPPLY, "nerve")
+    assert table.attrs["left_out"] == {"no injury type": 1, "age missing or outside the bands": 3}  # None, 16, 45
+    exposure = table.groupby("age_step")["exposure"].first().to_dict()
+    assert exposure == {0: 2.0, 1: 1.0, 2: 1.0, 3: 1.0}  # 18 and 19; 21; 27; 31 (23 has no injury type)
+    cell = table.set_index(["age_step", "muscle"])["injuries"]
+    assert cell[(0, "hamstring")] == 1 and cell[(1, "groin")] == 1 and cell[(2, "calf")] == 1
+    assert int(table["injuries"].sum()) == 3
+
+
+def test_a_float32_age_at_an_edge_float32_cannot_hold_is_banded_as_in_float64(tmp_path):
+    """37.01 is not a float32: float32(37.01) = 37.0099983 < 37.01, so that age is below the edge in float64, and
+    the next float32 up is above it. The streamed reduction compares in the ages' own type and must agree."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    below = np.float32(37.01)
+    above = np.nextafter(below, np.float32(np.inf))
+    assert float(below) < 37.01 < float(above)
+    path = tmp_path / "edge.parquet"
+    pq.write_table(pa.table({"age": pa.array([below, above], pa.float32()), "injury": ["hamstring", "calf"]}), path)
+    table = rate_table_from_parquet(path, [17, 37.01, 40], NERVE_SUPPLY, "nerve")
+    assert table.groupby("age_step")["exposure"].first().to_dict() == {0: 1.0, 1: 1.0}
+
+
+@pytest.mark.slow
+def test_the_registry_reduction_on_a_dask_cluster_gives_the_same_table(tmp_path):
+    """The row groups of a registry reduced on a Dask cluster's workers give the table the local threads give."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from dask.distributed import LocalCluster
+
+    rng = np.random.default_rng(3)
+    n = 60_000
+    path = tmp_path / "registry.parquet"
+    injuries = pa.array(rng.choice(["none", "hamstring", "calf", "groin"], n, p=[0.97, 0.015, 0.01, 0.005]))
+    pq.write_table(pa.table({"age": rng.uniform(15, 42, n), "injury": injuries}), path, row_group_size=7_000)
+    local = rate_table_from_parquet(path, [17, 21, 25, 29, 33, 41], NERVE_SUPPLY, "nerve")
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        remote = rate_table_from_parquet(path, [17, 21, 25, 29, 33, 41], NERVE_SUPPLY, "nerve",
+                                         scheduler=cluster.scheduler_address)
+    assert remote.equals(local) and remote.attrs == local.attrs
+    assert local.attrs["left_out"]["age missing or outside the bands"] > 0  # ages 15-17 and 41-42 are counted

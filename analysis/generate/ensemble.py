@@ -21,22 +21,66 @@ import numpy as np
 from scipy import stats
 
 from analysis.core.errors import ReconstructionError
-from analysis.generate.continuous import base_shape, correlation_matrix, moments
-from analysis.spec.assumptions import draw_assumptions
+from analysis.generate.continuous import base_shape
+from analysis.spec.assumptions import correlation_matrices, draw_assumptions
 from analysis.spec.model import StudySpec
 
 
-def _batched_scores(rng: np.random.Generator, n: int, R: np.ndarray, shapes: list[list[tuple]]) -> np.ndarray:
-    """(B, n, p) scores with exact zero means, unit SDs and correlations R[b] in every dataset."""
+def _batched_scores(rng: np.random.Generator, n: int, R: np.ndarray, beta: np.ndarray, a: np.ndarray,
+                    b: np.ndarray) -> np.ndarray:
+    """(B, n, p) scores with exact zero means, unit SDs and correlations R[b] in every dataset.
+
+    ``beta`` (B, p) marks the columns drawn from a beta distribution with parameters ``a``, ``b`` (B, p); the others
+    are normal. Each variable's draws come from one call for all datasets."""
     B, p, _ = R.shape
-    Z = np.empty((B, n, p))
-    for b in range(B):  # shapes differ per draw only through beta parameters; the draws themselves are cheap
-        for k, shape in enumerate(shapes[b]):
-            Z[b, :, k] = rng.standard_normal(n) if shape[0] == "normal" else rng.beta(shape[1], shape[2], n)
+    Z = rng.standard_normal((B, n, p))  # one call; the beta columns are overwritten below
+    for k in np.flatnonzero(beta.any(axis=0)):
+        rows = beta[:, k]
+        Z[rows, :, k] = rng.beta(a[rows, k, None], b[rows, k, None], size=(int(rows.sum()), n))
     Z -= Z.mean(axis=1, keepdims=True)
-    S = np.einsum("bni,bnj->bij", Z, Z) / (n - 1)
+    S = (Z.transpose(0, 2, 1) @ Z) / (n - 1)
     white = np.linalg.solve(np.linalg.cholesky(S), Z.transpose(0, 2, 1)).transpose(0, 2, 1)
     return white @ np.linalg.cholesky(R).transpose(0, 2, 1)
+
+
+def _moments_of(spec: StudySpec, group: str, names: list[str], keys: list[str], values: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Target means and SDs (draws, p) of ``names``: a column of ``values`` where the slot is drawn, else the spec's
+    (reported, assumed or converted) value; :func:`analysis.spec.assumptions.moments` for many draws at once."""
+    column = {k: c for c, k in enumerate(keys)}
+    out = []
+    for stat in ("mean", "sd"):
+        cols = []
+        for v in names:
+            s = spec.summary(group, v)
+            q = getattr(s, stat)
+            c = column.get(str(s.key(stat))) if q is not None else None
+            fixed = float(q.point) if q is not None else (s.target_mean if stat == "mean" else s.target_sd)
+            cols.append(values[:, c] if c is not None else np.full(len(values), fixed))
+        out.append(np.stack(cols, axis=1))
+    return out[0], out[1]
+
+
+def _shapes(spec: StudySpec, names: list[str], means: np.ndarray, sds: np.ndarray):
+    """:func:`analysis.generate.continuous.base_shape` for every draw and variable at once: which columns are beta,
+    and their parameters (method of moments between the bounds)."""
+    beta = np.zeros(means.shape, dtype=bool)
+    a, b = np.ones(means.shape), np.ones(means.shape)
+    for k, v in enumerate(names):
+        bounds = spec.variables[v].bounds
+        if bounds is None:
+            continue
+        low, high = bounds
+        near = np.minimum(means[:, k] - low, high - means[:, k]) < 3 * sds[:, k]
+        m, var = (means[:, k] - low) / (high - low), (sds[:, k] / (high - low)) ** 2
+        size = m * (1 - m) / var - 1
+        bad = near & (size <= 0)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            base_shape(float(means[i, k]), float(sds[i, k]), bounds)  # raises, naming the impossible SD
+        beta[:, k] = near
+        a[:, k], b[:, k] = np.where(near, m * size, 1.0), np.where(near, (1 - m) * size, 1.0)
+    return beta, a, b
 
 
 def correlation_ensemble(spec: StudySpec, group: str, draws: int = 1000, seed: int = 1, level: float = 0.95,
@@ -53,12 +97,11 @@ def correlation_ensemble(spec: StudySpec, group: str, draws: int = 1000, seed: i
     names = spec.joint_variables(group)
     n = spec.n(group)
     overrides = draw_assumptions(spec, rng, draws)
-    R = np.stack([correlation_matrix(spec, group, o) for o in overrides])
-    mom = [moments(spec, group, names, o) for o in overrides]
-    means = np.stack([m for m, _ in mom])
-    sds = np.stack([s for _, s in mom])
-    shapes = [[base_shape(mu, sd, spec.variables[v].bounds) for v, mu, sd in zip(names, means[b], sds[b])]
-              for b in range(draws)]
+    keys = list(overrides[0]) if overrides else []
+    values = np.array([[o[k] for k in keys] for o in overrides], dtype=float).reshape(draws, len(keys))
+    R = correlation_matrices(spec, group, keys, values)
+    means, sds = _moments_of(spec, group, names, keys, values)
+    beta, a, b = _shapes(spec, names, means, sds)
     lows = np.array([spec.variables[v].bounds[0] if spec.variables[v].bounds else -np.inf for v in names])
     highs = np.array([spec.variables[v].bounds[1] if spec.variables[v].bounds else np.inf for v in names])
     data = np.empty((draws, n, len(names)))
@@ -69,21 +112,30 @@ def correlation_ensemble(spec: StudySpec, group: str, draws: int = 1000, seed: i
         if rounds > max_rounds:
             raise ReconstructionError(f"{spec.id}: {todo.size} draws found no dataset within the bounds in "
                                       f"{max_rounds} rounds")
-        X = means[todo, None, :] + _batched_scores(rng, n, R[todo], [shapes[b] for b in todo]) * sds[todo, None, :]
+        X = means[todo, None, :] + _batched_scores(rng, n, R[todo], beta[todo], a[todo], b[todo]) * sds[todo, None, :]
         ok = ((X >= lows) & (X <= highs)).all(axis=(1, 2))
         data[todo[ok]] = X[ok]
         todo = todo[~ok]
     centred = data - data.mean(axis=1, keepdims=True)
-    cov = np.einsum("bni,bnj->bij", centred, centred)
+    cov = centred.transpose(0, 2, 1) @ centred
     scale = np.sqrt(np.einsum("bii->bi", cov))
     r = np.clip(cov / scale[:, :, None] / scale[:, None, :], -1.0, 1.0)
     r[:, np.arange(len(names)), np.arange(len(names))] = 1.0
     z = stats.norm.ppf(0.5 + level / 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fz = np.arctanh(np.clip(r, -1 + 1e-15, 1 - 1e-15))
-        t = r * np.sqrt((n - 2) / (1 - r**2))
+    upper = np.triu_indices(len(names), 1)  # each pair once; the lower triangle mirrors it
+    pairs = r[:, upper[0], upper[1]]
+    fz = np.arctanh(np.clip(pairs, -1 + 1e-15, 1 - 1e-15))
+    t = pairs * np.sqrt((n - 2) / (1 - np.minimum(pairs**2, 1 - 1e-15)))
     half = z / np.sqrt(n - 3)
-    eye = np.eye(len(names), dtype=bool)
     return {"variables": names, "overrides": overrides, "r": r,
-            "ci_low": np.where(eye, 1.0, np.tanh(fz - half)), "ci_high": np.where(eye, 1.0, np.tanh(fz + half)),
-            "p": np.where(eye, 0.0, 2 * stats.t.sf(np.abs(t), n - 2)), "data": data, "rounds": rounds}
+            "ci_low": _symmetric(np.tanh(fz - half), upper, 1.0), "ci_high": _symmetric(np.tanh(fz + half), upper, 1.0),
+            "p": _symmetric(2 * stats.t.sf(np.abs(t), n - 2), upper, 0.0), "data": data, "rounds": rounds}
+
+
+def _symmetric(pairs: np.ndarray, upper: tuple[np.ndarray, np.ndarray], diagonal: float) -> np.ndarray:
+    """(draws, p, p) matrices from each draw's upper-triangle values, mirrored, with ``diagonal`` on the diagonal."""
+    p = int(upper[0].max()) + 2 if len(upper[0]) else 1
+    out = np.full((len(pairs), p, p), diagonal)
+    out[:, upper[0], upper[1]] = pairs
+    out[:, upper[1], upper[0]] = pairs
+    return out

@@ -101,24 +101,49 @@ def draw_assumptions(spec: StudySpec, rng: np.random.Generator, draws: int) -> l
     margin = np.where(highs > lows, 1e-6 * (highs - lows), 0.0)
     is_count = np.array([s.whole for s in slots])
     mirrored = np.array([s.mirrored for s in slots])
+    keys = [s.key for s in slots]
+    joint_groups = [g for g in spec.groups if len(spec.joint_variables(g)) > 1]
+    sizes_drawn = any(k.startswith("n:") for k in keys)
+    limit = 200 * draws + 1000
     out: list[dict[str, float]] = []
     tries = 0
     while len(out) < draws:
-        tries += 1
-        if tries > 200 * draws + 1000:
+        if tries >= limit:
             raise ReconstructionError(f"{spec.id}: correlations / default_correlation: no positive-definite "
                                       f"correlation matrix (whose assumed correlations agree with their printed "
-                                      f"significance at the drawn group sizes) in {tries - 1} draws across the "
+                                      f"significance at the drawn group sizes) in {tries} draws across the "
                                       f"assumption ranges; narrow the ranges of the assumed correlations or sizes")
-        values = rng.uniform(lows + margin, highs - margin)
+        # as many sets as are still needed, in one call: the same random stream as drawing them one by one (sign
+        # choices for mirrored slots interleave with the values, so those sets are drawn one at a time)
+        need = min(1 if mirrored.any() else draws - len(out), limit - tries)
+        tries += need
+        values = rng.uniform(lows + margin, highs - margin, size=(need, len(slots)))
         values = np.where(is_count, np.round(values), values)
         if mirrored.any():  # a printed p without a sign: |r| in its range, each sign equally likely
             values = np.where(mirrored, values * rng.choice([-1.0, 1.0], size=values.shape), values)
-        overrides = {**fixed, **{s.key: float(v) for s, v in zip(slots, values)}}
-        if all(np.linalg.eigvalsh(correlation_matrix(spec, g, overrides))[0] > 1e-8
-               for g in spec.groups if len(spec.joint_variables(g)) > 1) and _statements_hold(spec, overrides):
-            out.append(overrides)
+        positive = np.ones(need, dtype=bool)
+        for g in joint_groups:
+            positive &= np.linalg.eigvalsh(correlation_matrices(spec, g, keys, values, fixed))[:, 0] > 1e-8
+        for row in values[positive]:
+            overrides = {**fixed, **{k: float(v) for k, v in zip(keys, row)}}
+            if not sizes_drawn or _statements_hold(spec, overrides):
+                out.append(overrides)
     return out
+
+
+def correlation_matrices(spec: StudySpec, group: str, keys: list[str], values: np.ndarray,
+                         fixed: dict[str, float] | None = None) -> np.ndarray:
+    """:func:`correlation_matrix` for many sets of assumed values at once: ``values`` is (sets, len(keys)), one
+    column per slot key; the result is (sets, p, p)."""
+    base = correlation_matrix(spec, group, fixed)
+    names = spec.joint_variables(group)
+    column = {k: c for c, k in enumerate(keys)}
+    R = np.repeat(base[None], len(values), axis=0)
+    for i, j in combinations(range(len(names)), 2):
+        c = column.get(str(correlation_key(group, names[i], names[j])))
+        if c is not None:
+            R[:, i, j] = R[:, j, i] = values[:, c]
+    return R
 
 
 def _statements_hold(spec: StudySpec, overrides: dict[str, float]) -> bool:

@@ -14,17 +14,22 @@
 | multiplicity | ``adjust`` |
 """
 
-from analysis.stats.correlation import correlation_from_summary, partial, pearson, spearman
-from analysis.stats.equivalence import tost
-from analysis.stats.groups import cohens_d, hedges_g, mann_whitney, student_t, welch_t
-from analysis.stats.mediation import mediation
-from analysis.stats.meta import meta_analysis
-from analysis.stats.multiplicity import adjust
-from analysis.stats.power import detectable_correlation, detectable_difference, power_correlation, power_two_groups
-from analysis.stats.regression import logistic, negative_binomial, ols, poisson
-from analysis.stats.survival import cox, kaplan_meier, km_median
-from analysis.stats.tables import chi_square, fisher_exact, odds_ratio_woolf, risk_ratio
-from analysis.stats.trials import ancova, mixed_model
+import importlib
+from pathlib import Path
+
+#: Where each public function lives: the submodule is imported on first use (PEP 562), so that a caller of one
+#: family (say ``poisson``) does not pay for the others' imports (pingouin, lifelines, matplotlib).
+_HOME = {
+    "correlation_from_summary": "correlation", "partial": "correlation", "pearson": "correlation",
+    "spearman": "correlation", "tost": "equivalence", "cohens_d": "groups", "hedges_g": "groups",
+    "mann_whitney": "groups", "student_t": "groups", "welch_t": "groups", "mediation": "mediation",
+    "meta_analysis": "meta", "adjust": "multiplicity", "detectable_correlation": "power",
+    "detectable_difference": "power", "power_correlation": "power", "power_two_groups": "power",
+    "logistic": "regression", "negative_binomial": "regression", "ols": "regression", "poisson": "regression",
+    "cox": "survival", "kaplan_meier": "survival", "km_median": "survival", "chi_square": "tables",
+    "fisher_exact": "tables", "odds_ratio_woolf": "tables", "risk_ratio": "tables", "ancova": "trials",
+    "mixed_model": "trials",
+}
 
 __all__ = [
     "pearson", "spearman", "partial", "correlation_from_summary",
@@ -34,3 +39,19 @@ __all__ = [
     "cox", "kaplan_meier", "km_median", "ancova", "mixed_model", "mediation", "meta_analysis",
     "power_correlation", "detectable_correlation", "power_two_groups", "detectable_difference", "adjust",
 ]
+
+
+def __getattr__(name: str):
+    """A public function (from its submodule), or a submodule itself (``stats.tables``), imported on first use."""
+    if name in _HOME:
+        value = getattr(importlib.import_module(f"analysis.stats.{_HOME[name]}"), name)
+    elif not name.startswith("__") and (Path(__file__).parent / f"{name}.py").exists():
+        value = importlib.import_module(f"analysis.stats.{name}")
+    else:
+        raise AttributeError(f"module 'analysis.stats' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

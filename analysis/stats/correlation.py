@@ -17,11 +17,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pingouin
 from scipy import stats
 
 from analysis.core.results import Estimate
 from analysis.stats._checks import paired
+from analysis.stats._lazy import pingouin
 
 
 def fisher_z_ci(r: float, n: int, level: float = 0.95, se_scale: float = 1.0) -> tuple[float, float]:
@@ -73,7 +73,7 @@ def pearson(x, y, level: float = 0.95, names: tuple[str, str] = ("x", "y")) -> E
         test="Pearson correlation", term=f"{names[0]}, {names[1]}", estimate=r, estimate_type="r",
         ci_low=low, ci_high=high, ci_level=level, ci_method="Fisher z",
         statistic=t, statistic_name="t", df=df, p=float(res.pvalue),
-        bf10=float(pingouin.bayesfactor_pearson(r, n, kappa=1.0)), n=n, n_dropped=dropped,
+        bf10=float(pingouin().bayesfactor_pearson(r, n, kappa=1.0)), n=n, n_dropped=dropped,
         method="Pearson product-moment correlation; t test on n - 2 df; BF10 by Ly et al. (2016), kappa = 1",
     )
 
@@ -121,7 +121,7 @@ def correlation_from_summary(r: float, n: int, level: float = 0.95, term: str = 
     return Estimate(
         test="Pearson correlation", term=term, estimate=r, estimate_type="r", ci_low=low, ci_high=high,
         ci_level=level, ci_method="Fisher z", statistic=t, statistic_name="t", df=df,
-        p=float(2 * stats.t.sf(abs(t), df)), bf10=float(pingouin.bayesfactor_pearson(r, n, kappa=1.0)), n=n,
+        p=float(2 * stats.t.sf(abs(t), df)), bf10=float(pingouin().bayesfactor_pearson(r, n, kappa=1.0)), n=n,
         method="Pearson correlation from reported r and n; t test on n - 2 df; BF10 by Ly et al. (2016), kappa = 1",
     )
 
@@ -156,3 +156,4 @@ def partial(data, x: str, y: str, covariates: list[str], level: float = 0.95) ->
                     ci_high=math.tanh(math.atanh(r) + half), ci_level=level, ci_method="Fisher z",
                     statistic=t, statistic_name="t", df=df, p=float(2 * stats.t.sf(abs(t), df)), n=n,
                     n_dropped=dropped, method=f"Partial Pearson correlation controlling for {', '.join(covariates)}")
+

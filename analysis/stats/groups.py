@@ -18,12 +18,12 @@ from fractions import Fraction
 from functools import lru_cache
 
 import numpy as np
-import pingouin
 from scipy import optimize, stats
 
 from analysis.core.errors import AnalysisError
 from analysis.core.results import Estimate
 from analysis.stats._checks import group
+from analysis.stats._lazy import pingouin
 
 EXACT_WILCOX_MAX_N = 50  # R's default: exact when both groups < 50 and no ties
 
@@ -74,7 +74,7 @@ def student_t(a, b, level: float = 0.95, names: tuple[str, str] = ("a", "b"), r_
     ci = res.confidence_interval(level)
     bf_note = f"BF10 JZS, Cauchy prior scale {r_scale:.3f}"
     try:
-        bf = float(pingouin.bayesfactor_ttest(float(res.statistic), x.size, y.size, r=r_scale))
+        bf = float(pingouin().bayesfactor_ttest(float(res.statistic), x.size, y.size, r=r_scale))
     except (ZeroDivisionError, OverflowError):  # the JZS integral underflows for very large |t| and n
         bf = None
         bf_note = f"BF10 not computed: the JZS integral underflows at t = {float(res.statistic):.3g}, n = {x.size + y.size}"
@@ -313,3 +313,4 @@ def hedges_g(a, b, level: float = 0.95, names: tuple[str, str] = ("a", "b")) -> 
         method="Hedges' g: standardised mean difference with pooled SD and exact small-sample correction J",
         extra={"cohens_d_pooled": float(d), "J": j},
     )
+

@@ -49,7 +49,10 @@ def data_build(
     study = load_study_file(study_id)
     if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
         raise InputError(out, "--out", f"must end in .csv or .parquet, got {out.suffix or '(no extension)'!r}")
-    dataset = build_dataset(study.spec, seed=seed)
+    try:
+        dataset = build_dataset(study.spec, seed=seed)
+    except (ValueError, ArithmeticError) as exc:
+        raise InputError(study.path, "dataset", f"could not be built: {exc}") from None
     if out is None:
         out = base / study.spec.id / default_file_name(dataset, study)
     write_dataset(dataset, study, out)

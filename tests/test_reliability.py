@@ -38,6 +38,42 @@ def test_jobs_are_capped_at_the_cores():
     assert _checked_jobs(1000) == cores and _checked_jobs(-1) == cores and _checked_jobs(1) == 1
 
 
+def test_a_claim_naming_a_column_its_study_lacks_is_an_input_error(capsys, isolated_data):
+    """Was a bare "error: no_such_var" (a KeyError from inside the analysis)."""
+    path = isolated_data / "claims" / "07-clbp-less-flexible.yaml"
+    text = path.read_text()
+    assert "variable: ake_tightness, groups: [lbp, healthy]" in text
+    path.write_text(text.replace("variable: ake_tightness, groups: [lbp, healthy]",
+                                 "variable: no_such_var, groups: [lbp, healthy]", 1))
+    code, out, err = run(capsys, "analyze", "clbp-less-flexible")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert ("evidence s2-clbp-vs-healthy: variable: 'no_such_var' is not a column of S2's reconstruction; it has: "
+            "group, ake_tightness") in err
+
+
+def test_a_spec_no_dataset_can_follow_is_named_by_its_file(capsys, isolated_data):
+    """Generator errors named the study id only; both `data build` and `analyze` now name the spec file."""
+    path = next((isolated_data / "studies").glob("S2-*.yaml"))
+    text = path.read_text()
+    assert "sd: {value: 9.70, source: abstract, decimals: 2}" in text
+    path.write_text(text.replace("sd: {value: 9.70, source: abstract, decimals: 2}", "sd: {value: 60.0, source: abstract}"))
+    for args in (("data", "build", "S2", "--out", str(isolated_data / "s2.csv")), ("analyze", "clbp-less-flexible")):
+        code, _, err = run(capsys, *args)
+        assert code == 2 and f"{path}: " in err and "an SD of 60 is impossible for values in [0, 90]" in err, args
+    assert not (isolated_data / "s2.csv").exists()
+
+
+def test_an_encrypted_workbook_is_named_for_what_it_is(capsys, tmp_path):
+    """Excel saves a password-protected .xlsx as an OLE2 compound file (signature D0 CF 11 E0 A1 B1 1A E1, the
+    [MS-CFB] header); pandas then blamed a missing optional package ("Import python-calamine failed")."""
+    path = tmp_path / "clinic.xlsx"
+    path.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504))
+    code, out, err = run(capsys, "analyze", "clbp-less-flexible", "--data", str(path))
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert "clinic.xlsx: (file): is not an .xlsx workbook but an OLE2 compound file: a password-protected" in err
+    assert "calamine" not in err
+
+
 def test_a_folder_and_a_symlink_loop_are_named_for_what_they_are(capsys, tmp_path):
     (tmp_path / "folder.csv").mkdir()
     (tmp_path / "a.csv").symlink_to(tmp_path / "b.csv")

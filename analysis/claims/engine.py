@@ -32,7 +32,7 @@ from analysis.core.errors import InputError, ReconstructionError
 from analysis.core.results import Estimate
 from analysis.datasets.loaders import file_sha256, read_table, schema_for, validate
 from analysis.datasets.mapping import Mapping, RowReport, select_rows
-from analysis.generate import Dataset, build_dataset
+from analysis.generate import SYNTHETIC_COLUMN, Dataset, build_dataset
 from analysis.spec.assumptions import assumption_slots, draw_assumptions
 from analysis.spec.model import StudyFile, StudySpec, load_study_file
 from analysis.stats import meta_analysis
@@ -208,8 +208,14 @@ def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = 
                               verdict, Robustness.PUBLISHED_ESTIMATE,
                               "No dataset: the published figures are judged directly.", outcome=out,
                               basis=basis, basis_text=basis_text, consistent_with=consistent)
-    dataset = _dataset(study, seed)
-    out = ev.run(dataset.frame, study.spec)
+    try:
+        dataset = _dataset(study, seed)
+    except ReconstructionError as exc:  # the spec's own values: an error in the spec file, named as such
+        raise InputError(study.path, "(reconstruction)", str(exc)) from None
+    try:
+        out = ev.run(dataset.frame, study.spec)
+    except KeyError as exc:  # a column the entry names and the reconstruction lacks
+        raise _missing_column(ev, study.spec, dataset.frame, exc.args[0] if exc.args else "?") from None
     sha = _frame_sha256(dataset.frame)
     source = f"synthetic, shaped like {study.spec.short} ({study.spec.id}), seed {dataset.seed}"
     out.estimates = [e.with_source(source, sha) for e in out.estimates]
@@ -237,6 +243,16 @@ def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = 
     return EvidenceResult(ev, study, source, sha, out.estimates, verdict, robustness, text, ensemble, dataset,
                           dataset.frame, outcome=out, basis=basis, basis_text=basis_text, consistent_with=consistent,
                           reproduction=reproduction)
+
+
+def _missing_column(ev: EvidenceKind, spec: StudySpec, frame: pd.DataFrame, column) -> InputError:
+    """An evidence entry that names a column its study's reconstruction does not have: an input error naming the
+    entry, the field and the columns there are (not a bare KeyError from deep inside an analysis)."""
+    field = next((name for name, value in ev.model_dump().items()
+                  if value == column or (isinstance(value, list) and column in value)), "columns")
+    have = ", ".join(c for c in frame.columns if c not in ("participant", SYNTHETIC_COLUMN))
+    return InputError(f"evidence {ev.id}", field, f"{column!r} is not a column of {spec.id}'s reconstruction; it has: "
+                                                  f"{have}")
 
 
 def not_reproduced_text(missed: list[Check]) -> str:

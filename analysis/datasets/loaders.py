@@ -24,6 +24,8 @@ from analysis.core.errors import InputError
 from analysis.datasets.schema import study_table_schema, to_pandera
 from analysis.spec.model import StudySpec
 
+#: The first bytes of an OLE2 compound file: what Excel writes for a password-protected workbook (and for .xls).
+OLE2_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")
 READERS = {".csv": pd.read_csv, ".xlsx": pd.read_excel, ".xls": pd.read_excel, ".parquet": pd.read_parquet}
 MAX_PROBLEMS_SHOWN = 8
 
@@ -46,6 +48,12 @@ def read_table(path: str | Path) -> pd.DataFrame:
             problem = "is a loop of symbolic links" if exc.errno == 40 else "does not exist"
             raise InputError(path, "(file)", problem) from None
         raise InputError(path, "(file)", "is a folder, not a file" if path.is_dir() else "is not a regular file")
+    if path.suffix.lower() == ".xlsx":
+        with open(path, "rb") as handle:
+            if handle.read(8) == OLE2_SIGNATURE:
+                raise InputError(path, "(file)", "is not an .xlsx workbook but an OLE2 compound file: a password-"
+                                                 "protected (encrypted) workbook, or an old .xls renamed; save it "
+                                                 "without a password as .xlsx or .csv")
     offset = 0
     if reader is pd.read_csv:
         with open(path, encoding="utf-8", errors="replace") as handle:

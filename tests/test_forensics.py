@@ -87,7 +87,7 @@ def test_grimmer_rejects_parity_impossible_sd():
 
 def test_max_sd_closed_form():
     # n values split between 0 and 10 with mean 5: SD = sqrt(n/(n-1)) * 5
-    assert max_sd(5.0, 0, 10, 10) == pytest.approx(5 * (10 / 9) ** 0.5)
+    assert max_sd(5.0, 0, 10, 10) == pytest.approx(5 * (10 / 9) ** 0.5, rel=1e-12, abs=0)  # one closed form, two roundings
 
 
 # --- checks on the project's own specs ------------------------------------------------------------

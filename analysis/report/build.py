@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import platform
 import re
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -47,6 +48,7 @@ RULE = VERDICT_RULE + " " + SYNTHESIS_RULE
 SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
+@lru_cache(maxsize=1)
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("analysis.report", "templates"), autoescape=select_autoescape(["j2", "html"]),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -70,6 +72,7 @@ def short_number(value: float | None, places: int = 4) -> str:
     return "NA" if value is None else plain_number(value, places)
 
 
+@lru_cache(maxsize=1)
 def versions() -> dict[str, str]:
     """Versions of Python and the packages that shape a report's numbers and figures."""
     out = {"python": platform.python_version()}
@@ -83,9 +86,12 @@ def _page_context(cr: ClaimResult) -> dict:
             "command": f"hamstring-evidence report --claim {cr.claim.id}"}
 
 
-def _run(args) -> tuple[ClaimResult, str]:
-    claim, draws = args
-    return cached_run_claim(claim, ensemble_draws=draws)
+def _run(args) -> tuple[ClaimResult, str, bytes | None]:
+    """One claim's result and, when its page is wanted, the page: rendered where the claim ran, so that with
+    ``--jobs`` the figures (about half of a cold run) are drawn in parallel too."""
+    claim, draws, render = args
+    cr, key = cached_run_claim(claim, ensemble_draws=draws)
+    return cr, key, (_claim_page(_env(), cr, key, versions()) if render else None)
 
 
 def _claim_page(env: Environment, cr: ClaimResult, key: str, package_versions: dict) -> bytes:
@@ -130,19 +136,18 @@ def build_reports(out: str | Path = "reports", claim_ids: list[str] | None = Non
     package_versions = versions()
     pages: dict[str, bytes] = {}
     with Progress(disable=not show_progress, transient=False) as progress:
-        task = progress.add_task("analyses", total=2 * len(claims) + 1)
+        task = progress.add_task("analyses and pages", total=len(claims) + 1)
 
         def ran(_) -> None:
             progress.advance(task)
 
-        runs = parallel_map(_run, [(c, ensemble_draws) for c in claims.values()], jobs=jobs, scheduler=scheduler,
-                            on_result=ran)
-        results = [cr for cr, _ in runs]
-        for claim, (cr, key) in zip(claims.values(), runs):
-            progress.update(task, description=f"page {claim.id}")
-            if claim_ids is None or claim.id in claim_ids:
-                pages[f"{claim.id}.html"] = _claim_page(env, cr, key, package_versions)
-            progress.advance(task)
+        wanted = [claim_ids is None or c.id in claim_ids for c in claims.values()]
+        runs = parallel_map(_run, [(c, ensemble_draws, w) for c, w in zip(claims.values(), wanted)], jobs=jobs,
+                            scheduler=scheduler, on_result=ran)
+        results = [cr for cr, _, _ in runs]
+        for claim, (_, _, page) in zip(claims.values(), runs):
+            if page is not None:
+                pages[f"{claim.id}.html"] = page
         progress.update(task, description="index")
         rows = forest_rows(results)
         summary = Markup(figures.forest(rows)) if len(rows) else None

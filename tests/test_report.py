@@ -264,3 +264,12 @@ def test_the_committed_index_keeps_untestable_claims_to_a_short_row_each():
     for claim_id in untestable:
         assert sum(f'href="{claim_id}.html"' in row for row in rows) == 1, claim_id
     assert len(re.findall(r'<td data-label="Claim">', index)) == len(claims)  # one row per claim
+
+
+def test_pages_are_the_same_whatever_the_parallelism(small_data, tmp_path):
+    """Claims and their pages run in worker processes with --jobs (the pages drawn where their claim ran); the bytes
+    must not depend on it."""
+    one = build_reports(tmp_path / "one" / "reports", ensemble_draws=6, jobs=1).parent
+    two = build_reports(tmp_path / "two" / "reports", ensemble_draws=6, jobs=2).parent
+    pages = {p.name: p.read_bytes() for p in one.iterdir()}
+    assert len(pages) >= 4 and pages == {p.name: p.read_bytes() for p in two.iterdir()}

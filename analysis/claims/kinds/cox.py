@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
+import pandas as pd
 from pydantic import model_validator
+from scipy import stats as sps
 
 from analysis import stats
 from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, log_scale, register, term
+from analysis.core.results import Estimate
 
 
 @register
@@ -48,6 +51,38 @@ class CoxEvidence(EvidenceKind):
         primary = term(records, self.covariate)
         return Outcome([primary, *[e for e in records if e is not primary]], log_scale(primary), self.scale,
                        self.judged_sesoi)
+
+    def run_batch(self, frames: list[pd.DataFrame], spec) -> list[Outcome] | None:
+        """The ensemble's Cox fits on arrays (:func:`analysis.stats.survival.cox_efron`, about 1.5 ms a fit instead
+        of 70 ms through the formula layer); the log HR of ``covariate`` and its Wald SE equal :meth:`run`'s (tested).
+        A dataset the array path cannot take as it is (missing or non-numeric values, no events, a time that is not
+        positive) or a fit that does not settle is run by :meth:`run`, so every draw gets exactly the per-dataset
+        verdict (or error)."""
+        from analysis.stats.survival import cox_efron
+
+        columns = [self.covariate, *self.adjust]
+        needed = [self.time, self.outcome, *columns]
+        z95 = sps.norm.ppf(0.975)
+        out = []
+        for frame in frames:
+            rows = self.prepare(frame)
+            usable = (set(needed) <= set(rows.columns) and len(rows) >= 5 and not rows[needed].isna().any().any()
+                      and all(pd.api.types.is_numeric_dtype(rows[c]) for c in needed)
+                      and set(rows[self.outcome].unique()) <= {0, 1} and rows[self.outcome].sum() > 0
+                      and (rows[self.time] > 0).all())
+            beta, se, converged = (cox_efron(rows[self.time].to_numpy(float), rows[self.outcome].to_numpy(int),
+                                             rows[columns].to_numpy(float)) if usable else (None, None, False))
+            if not converged:
+                out.append(self.run(frame, spec))
+                continue
+            centre, s = float(beta[0]), float(se[0])
+            judged = Estimate(test="Cox proportional hazards", term=self.covariate, estimate=centre,
+                              ci_low=centre - z95 * s, ci_high=centre + z95 * s, ci_method="Wald z",
+                              estimate_type="log hazard ratio", n=len(rows), se=s, converged=True,
+                              method="Cox proportional hazards, Efron ties, Newton-Raphson on arrays (assumption "
+                                     "ensemble); Wald CIs")
+            out.append(Outcome([], judged, self.scale, self.judged_sesoi))
+        return out
 
     def figures(self, result, synthetic: str) -> list[Figure]:
         from analysis import figures

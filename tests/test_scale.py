@@ -51,6 +51,23 @@ def test_batched_logistic_equals_statsmodels():
         np.testing.assert_allclose(se[b], fit.bse, rtol=1e-6)
 
 
+def test_single_logistic_fit_equals_statsmodels_and_flags_separation():
+    """logistic_fit (the redraw loop's single fits) against statsmodels Logit, the independent reference, at the
+    tolerances the batched fit is held to; a separated outcome is not converged, as in logistic_batch."""
+    from analysis.stats.batched import logistic_fit
+
+    X, y = simulate_cohorts(300, -1.5, 0.05, 1.0, sims=12, seed=4)
+    for b in range(12):
+        beta, se, ok = logistic_fit(X[b], y[b])
+        fit = sm.Logit(y[b], X[b]).fit(disp=0, tol=1e-12, maxiter=100)
+        assert ok
+        np.testing.assert_allclose(beta, fit.params, rtol=1e-7, atol=1e-9)  # two Newton fits, both to ~1e-10 steps
+        np.testing.assert_allclose(se, fit.bse, rtol=1e-6, atol=0)
+    separated = (np.asarray(X[0])[:, 1] > 0).astype(float)
+    beta, se, ok = logistic_fit(X[0], separated)
+    assert not ok and np.isnan(se).all() and not logistic_batch(X[:1], separated[None])[2][0]
+
+
 def test_batched_logistic_chunks_and_flags_separation():
     X, y = simulate_cohorts(120, -1.0, 0.05, 1.0, sims=7, seed=9)
     X = np.array(X)  # an ordinary (B, n, p) array, not the predictor-major view simulate_cohorts returns

@@ -216,7 +216,7 @@ def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = 
         out = ev.run(dataset.frame, study.spec)
     except KeyError as exc:  # a column the entry names and the reconstruction lacks
         raise _missing_column(ev, study.spec, dataset.frame, exc.args[0] if exc.args else "?") from None
-    sha = _frame_sha256(dataset.frame)
+    sha = dataset.sha256
     source = f"synthetic, shaped like {study.spec.short} ({study.spec.id}), seed {dataset.seed}"
     out.estimates = [e.with_source(source, sha) for e in out.estimates]
     draws = ev.ensemble_draws if ev.ensemble_draws is not None else ensemble_draws

@@ -22,7 +22,9 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -58,6 +60,12 @@ class Dataset:
     assumptions: list[dict]
     attempts: int
     notes: list[str] = field(default_factory=list)
+
+    @cached_property
+    def sha256(self) -> str:
+        """sha256 of the dataset as CSV (no index): what a result says it was computed on. Computed once per dataset
+        (several evidence entries share one, and a large one takes a while to write out)."""
+        return hashlib.sha256(self.frame.to_csv(index=False).encode()).hexdigest()
 
 
 def mann_whitney_u(a: np.ndarray, b: np.ndarray) -> float:

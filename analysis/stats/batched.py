@@ -94,6 +94,40 @@ def logistic_batch(X: np.ndarray, y: np.ndarray, max_iter: int = 50, tol: float 
     return beta, se, converged & np.isfinite(se).all(axis=1)
 
 
+def logistic_fit(X: np.ndarray, y: np.ndarray, max_iter: int = 50, tol: float = 1e-10, max_abs: float = 30.0):
+    """One logistic regression, X (n, p) with an intercept column first: :func:`logistic_batch` for B = 1 without
+    the batch machinery (a reconstruction's redraw loop fits thousands of single small models, where that machinery
+    was most of the time). The same Newton iteration, start, stopping rule and divergence rule; equal to
+    :func:`logistic_batch` to its tolerance (tested).
+
+    >>> X, y = simulate_cohorts(300, -1.0, 0.05, 1.0, sims=1, seed=2)
+    >>> beta, se, ok = logistic_fit(X[0], y[0])
+    >>> bool(ok), bool(np.allclose(beta, logistic_batch(X, y)[0][0], rtol=1e-8, atol=0))
+    (True, True)
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    beta = np.zeros(X.shape[1])
+    ybar = min(max(float(y.mean()), 1e-6), 1 - 1e-6)
+    beta[0] = np.log(ybar / (1 - ybar))
+    ridge = 1e-12 * np.eye(X.shape[1])
+    converged = False
+    H = np.eye(X.shape[1])
+    for _ in range(max_iter):
+        mu = _sigmoid(X @ beta)
+        H = X.T @ (X * (mu * (1 - mu))[:, None])
+        step = np.linalg.solve(H + ridge, X.T @ (y - mu))
+        proposed = beta + step
+        if not np.isfinite(proposed).all() or np.abs(proposed).max() > max_abs:
+            return beta, np.full(X.shape[1], np.nan), False
+        beta = proposed
+        if np.abs(step).max() < tol:
+            converged = True
+            break
+    se = np.sqrt(np.diag(np.linalg.inv(H + ridge)))  # the Hessian of the last step: at the optimum
+    return beta, se, converged and bool(np.isfinite(se).all())
+
+
 def simulate_cohorts(n: int, intercept: float, log_or_age: float, log_or_prior: float, sims: int, seed: int = 1,
                      age_sd: float = 4.0, prior_prevalence: float = 0.2):
     """``sims`` cohorts of ``n`` athletes: age, previous injury (0/1), recurrence (0/1) from the logistic model.

@@ -97,13 +97,13 @@ def claims_list(as_json: JsonFlag = False, jobs: JobsOption = 1, scheduler: Sche
 @studies_app.command("list")
 def studies_list(as_json: JsonFlag = False) -> None:
     """List the study specs."""
-    from analysis.spec.model import _natural, study_files
+    from analysis.spec.model import study_files, study_sort_key
 
     files = study_files()
     rows = [{"study_id": f.spec.id, "short": f.spec.short, "design": f.spec.design, "n": f.spec.total_n,
              "assumptions": len(f.spec.assumptions()), "dataset": f.spec.builds_dataset,
              "figures_only_reason": f.spec.dataset_reason, "file": f.path.name}
-            for _, f in sorted(files.items(), key=lambda kv: _natural(kv[0]))]
+            for _, f in sorted(files.items(), key=lambda kv: study_sort_key(kv[0]))]
     if as_json:
         _print_json(rows)
         return

@@ -17,9 +17,9 @@ BUILDABLE = [sid for sid, f in FILES.items() if f.spec.builds_dataset]
 
 def test_every_cited_study_has_a_spec():
     numbered = [s for s in FILES if s.startswith("S")]
-    # every numbered study of published-numbers.md (S1-S21) and more-evidence.md (S22-S48), and no other; S21 groups
-    # four reviews, each its own spec with its own citation (S21 Green 2020, S21b-d)
-    assert set(numbered) == {f"S{i}" for i in range(1, 49)} | {"S21b", "S21c", "S21d"}
+    # every numbered study of published-numbers.md (S1-S21) and more-evidence.md (S22-S48), and no other; S12 groups
+    # three trials and S21 four reviews, each paper its own spec with its own citation (S12b-c, S21b-d)
+    assert set(numbered) == {f"S{i}" for i in range(1, 49)} | {"S12b", "S12c", "S21b", "S21c", "S21d"}
     order = [(int(s[1:].rstrip("bcd")), s[-1] if s[-1].isalpha() else "") for s in numbered]
     assert order == sorted(order)  # listed in their natural order
     assert "AC1" in FILES  # the athlete cohort family (composite of S13-S21)
@@ -130,12 +130,15 @@ def test_non_positive_definite_target_matrix_is_rejected(r):
         build_dataset(spec)
 
 
-def test_each_of_s21s_four_reviews_is_its_own_study_with_its_own_citation():
-    """published-numbers.md groups four reviews as S21; a reader must be able to follow each reference (#17)."""
+def test_each_grouped_paper_is_its_own_study_with_its_own_citation():
+    """published-numbers.md groups three trials as S12 and four reviews as S21; a reader must be able to follow each
+    reference (#17)."""
     expected = {"S21": ("Green B", 2020), "S21b": ("de Visser HM", 2012), "S21c": ("Ekstrand J", 2011),
-                "S21d": ("Zein MI", 2024)}
+                "S21d": ("Zein MI", 2024), "S12": ("Kim SW", 2024), "S12b": ("Plandowska M", 2024),
+                "S12c": ("Hatefi M", 2021)}
     for sid, (author, year) in expected.items():
         citation = FILES[sid].spec.citation
         assert citation.authors.startswith(author) and ";" not in citation.authors and citation.year == year, sid
     assert FILES["S21"].spec.citation.doi == "10.1136/bjsports-2019-100983"
-    assert all(FILES[s].spec.citation.doi is None for s in ("S21b", "S21c", "S21d"))  # none printed in the record
+    assert all(FILES[s].spec.citation.doi is None for s in ("S21b", "S21c", "S21d", "S12", "S12b", "S12c"))  # none printed
+    assert not [s for s, f in FILES.items() if ";" in f.spec.citation.authors and not f.spec.composite]

@@ -22,7 +22,7 @@ from analysis.checks import forensic_checks
 from analysis.claims.engine import ClaimResult, EvidenceResult
 from analysis.claims.synthesis import Basis
 from analysis.report.limits import design_limits
-from analysis.spec.model import StudySpec
+from analysis.spec.model import StudySpec, study_sort_key
 
 
 def published_rows(spec: StudySpec) -> list[dict]:
@@ -266,7 +266,7 @@ def strength(cr: ClaimResult) -> str:
     if not cr.results:
         return "No data bear on it."
     designs = sorted({r.study.spec.design for r in cr.results})
-    studies = sorted({r.study.spec.id for r in cr.results}, key=lambda s: (len(s), s))
+    studies = sorted({r.study.spec.id for r in cr.results}, key=study_sort_key)
     tests = len(cr.results)
     text = (f"{len(studies)} stud{'ies' if len(studies) != 1 else 'y'} ({', '.join(studies)}; {', '.join(designs)}), "
             f"{tests} test{'s' if tests != 1 else ''}")

@@ -273,14 +273,14 @@ def study_files() -> dict[str, StudyFile]:
             other = found[loaded.spec.id].path.name
             raise InputError(path, "id", f"duplicate study id {loaded.spec.id!r} (also in {other})")
         found[loaded.spec.id] = loaded
-    return dict(sorted(found.items(), key=lambda kv: _natural(kv[0])))
+    return dict(sorted(found.items(), key=lambda kv: study_sort_key(kv[0])))
 
 
 def load_study_file(study_id: str) -> StudyFile:
     """Load a spec by id, with its path and hash."""
     files = study_files()
     if study_id not in files:
-        known = ", ".join(sorted(files, key=_natural)) or "none"
+        known = ", ".join(sorted(files, key=study_sort_key)) or "none"
         raise InputError("study", "STUDY_ID", f"unknown study {study_id!r}; known: {known}")
     return files[study_id]
 
@@ -290,6 +290,11 @@ def load_study(study_id: str) -> StudySpec:
     return load_study_file(study_id).spec
 
 
-def _natural(study_id: str):
+def study_sort_key(study_id: str):
+    """Study ids in their natural order: S2 before S12, S12 before S12b, S12c before S13; AC1 by its number.
+
+    >>> sorted(["S13", "S12b", "S2", "S12", "S21d"], key=study_sort_key)
+    ['S2', 'S12', 'S12b', 'S13', 'S21d']
+    """
     digits = "".join(ch for ch in study_id if ch.isdigit())
     return (int(digits) if digits else 0, study_id)

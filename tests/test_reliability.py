@@ -63,6 +63,41 @@ def test_a_spec_no_dataset_can_follow_is_named_by_its_file(capsys, isolated_data
     assert not (isolated_data / "s2.csv").exists()
 
 
+def _two_groups(n: int = 20):
+    import numpy as np
+    import pandas as pd
+
+    return pd.DataFrame({"group": ["lbp"] * n + ["healthy"] * n,
+                         "ake_tightness": np.r_[np.linspace(20, 40, n), np.linspace(5, 25, n)]})
+
+
+def test_a_true_false_column_is_not_taken_as_degrees(capsys, tmp_path):
+    """A boolean Parquet column was coerced to 0/1 and analysed as degrees of knee extension."""
+    frame = _two_groups()
+    frame["ake_tightness"] = [True, False] * 20
+    path = tmp_path / "clinic.parquet"
+    frame.to_parquet(path)
+    code, out, err = run(capsys, "analyze", "clbp-less-flexible", "--data", str(path))
+    assert code == 2 and out == "" and "clinic.parquet: ake_tightness: holds true/false values" in err
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_duplicated_column_is_an_error_not_silently_renamed(capsys, tmp_path, suffix):
+    """pandas reads a repeated header as ake_tightness and ake_tightness.1 and the analysis used the first."""
+    frame = _two_groups()
+    frame.insert(2, "copy", frame["ake_tightness"] + 1)
+    path = tmp_path / f"clinic{suffix}"
+    header = ["group", "ake_tightness", "ake_tightness"]
+    if suffix == ".csv":
+        frame.to_csv(path, index=False, header=header)
+    else:
+        frame.to_excel(path, index=False, header=header)
+    code, out, err = run(capsys, "analyze", "clbp-less-flexible", "--data", str(path))
+    assert code == 2 and out == "" and f"clinic{suffix}: ake_tightness: the header names this column more than once" in err
+    frame.to_csv(tmp_path / "fine.csv", index=False)  # the same data with distinct names is read as usual
+    assert run(capsys, "analyze", "clbp-less-flexible", "--data", str(tmp_path / "fine.csv"))[0] == 0
+
+
 def test_an_encrypted_workbook_is_named_for_what_it_is(capsys, tmp_path):
     """Excel saves a password-protected .xlsx as an OLE2 compound file (signature D0 CF 11 E0 A1 B1 1A E1, the
     [MS-CFB] header); pandas then blamed a missing optional package ("Import python-calamine failed")."""
@@ -161,3 +196,22 @@ def test_data_build_never_overwrites_a_foreign_datapackage(capsys, tmp_path):
     code, _, _ = run(capsys, "data", "build", "S2", "--out", str(tmp_path / "own" / "mine.csv"))
     code2, _, _ = run(capsys, "data", "build", "S2", "--out", str(tmp_path / "own" / "mine.csv"))  # its own: rewritten
     assert code == code2 == 0
+
+
+def test_inf_or_text_in_a_cohort_column_is_an_input_error(capsys, tmp_path):
+    """Cohort covariates and outcomes are not study variables, so nothing checked them: inf reached statsmodels and
+    ended as an internal error (exit 1)."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"age": rng.normal(24, 4, 300), "prior_hamstring_12m": rng.integers(0, 2, 300),
+                          "hamstring_injury": rng.integers(0, 2, 300)})
+    frame["age"] = frame["age"].astype(object)
+    frame.loc[5, "age"] = np.inf
+    frame.loc[9, "age"] = "twenty"
+    path = tmp_path / "squad.csv"
+    frame.to_csv(path, index=False)
+    code, out, err = run(capsys, "analyze", "older-athletes-more-strains", "--data", str(path))
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert "squad.csv: age: 2 problem(s): age: row 7: 'inf' is not a finite number; age: row 11: 'twenty'" in err

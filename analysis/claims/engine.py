@@ -30,7 +30,7 @@ from analysis.claims.verdicts import Robustness, Verdict, across_assumptions, ju
 from analysis.core.defaults import DEFAULT_ENSEMBLE_DRAWS
 from analysis.core.errors import InputError, ReconstructionError
 from analysis.core.results import Estimate
-from analysis.datasets.loaders import file_sha256, read_table, schema_for, validate
+from analysis.datasets.loaders import file_sha256, finite_numbers, read_table, schema_for, validate
 from analysis.datasets.mapping import Mapping, RowReport, select_rows
 from analysis.generate import SYNTHETIC_COLUMN, Dataset, build_dataset
 from analysis.spec.assumptions import assumption_slots, draw_assumptions
@@ -366,6 +366,8 @@ def _run_on_user_data(claim: Claim, data: str | Path | pd.DataFrame, mapping: Ma
         rows, rows_report = select_rows(frame, source, ev.required_columns(), ev.used_levels(), known, mapping,
                                         subset=ev.subset())
         checked = validate(rows, schema_for(study.spec, numeric, None), source)
+        others = [c for c in ev.columns() if c not in numeric and c not in ev.used_levels()]
+        checked = finite_numbers(checked, others, source)
         out = ev.run(checked, study.spec)
         out.estimates = [e.with_source(label, sha) for e in out.estimates]
         verdict = observational_cap(judge_outcome(out, ev), claim.causal_language, {study.spec.design})

@@ -14,9 +14,11 @@ Examples
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -67,8 +69,27 @@ def read_table(path: str | Path) -> pd.DataFrame:
         raise InputError(path, "(file)", f"cannot be read as {path.suffix}: {str(exc).splitlines()[0]}") from None
     if frame.empty:
         raise InputError(path, "(file)", "has no rows")
+    duplicated = _duplicated_headers(path, reader, offset)
+    if duplicated:
+        raise InputError(path, ",".join(duplicated), "the header names this column more than once (pandas would "
+                                                     "silently rename the second copy); keep one")
     frame.attrs["line_offset"] = offset  # leading comment lines, so that row numbers match the file
     return frame
+
+
+def _duplicated_headers(path: Path, reader, offset: int) -> list[str]:
+    """Column names that the file's header repeats (CSV and Excel; a Parquet schema cannot repeat a name)."""
+    if reader is pd.read_csv:
+        with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+            for _ in range(offset):
+                handle.readline()
+            header = next(csv.reader(handle), [])
+    elif reader is pd.read_excel:
+        header = [str(v) for v in pd.read_excel(path, header=None, nrows=1).iloc[0].tolist()]
+    else:
+        return []
+    names = [h.strip() for h in header]
+    return sorted({n for n in names if n and names.count(n) > 1})
 
 
 def schema_for(spec: StudySpec, columns: list[str], groups: list[str] | None = None) -> pa.DataFrameSchema:
@@ -91,6 +112,9 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, source: str | Path
     for name, column in schema.columns.items():
         if name not in checked.columns or str(column.dtype) not in ("float64", "int64"):
             continue
+        if str(column.dtype) == "float64" and pd.api.types.is_bool_dtype(checked[name]):
+            raise InputError(source, name, "holds true/false values, not measurements on the scale (is it the right "
+                                           "column?)")
         if checked[name].isna().all():
             continue
         coerced = pd.to_numeric(checked[name], errors="coerce")
@@ -114,6 +138,41 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, source: str | Path
         more = f"; and {len(problems) - MAX_PROBLEMS_SHOWN} more" if len(problems) > MAX_PROBLEMS_SHOWN else ""
         raise InputError(source, columns, f"{len(problems)} problem(s): {shown}{more}")
     return checked
+
+
+def finite_numbers(frame: pd.DataFrame, columns: list[str], source: str | Path) -> pd.DataFrame:
+    """Check the ``columns`` of ``frame`` that no study variable describes (cohort covariates, outcomes, times): in a
+    column that is mostly numbers, a cell that is not a number, or is infinite, is one InputError listing every such
+    cell, with rows numbered as in the file. Missing cells stay missing (the analysis's own rule decides), a column
+    of labels (yes/no) is left to the analysis, and numbers written as text become numbers."""
+    first = 2 + frame.attrs.get("line_offset", 0)
+    checked = frame.copy()
+    problems: list[str] = []
+    for name in columns:
+        if name not in checked.columns:
+            continue
+        if pd.api.types.is_bool_dtype(checked[name]):
+            continue  # true/false: 0/1 to the analysis
+        coerced = pd.to_numeric(checked[name], errors="coerce").astype(float)
+        present = int(checked[name].notna().sum())
+        if present and coerced.notna().sum() < present / 2:
+            continue  # a column of labels (yes/no, a table's levels): the analysis reads it as such
+        bad = (coerced.isna() & checked[name].notna()) | np.isinf(coerced)
+        problems += [f"{name}: row {label + first}: {_cell(checked.at[label, name])} is not a finite number"
+                     for label in checked.index[bad.to_numpy()]]
+        if not pd.api.types.is_numeric_dtype(checked[name]):
+            checked[name] = coerced  # numbers written as text (e.g. from Excel) become numbers
+    if problems:
+        more = f"; and {len(problems) - MAX_PROBLEMS_SHOWN} more" if len(problems) > MAX_PROBLEMS_SHOWN else ""
+        columns_named = ",".join(dict.fromkeys(p.split(":")[0] for p in problems))
+        raise InputError(source, columns_named,
+                         f"{len(problems)} problem(s): {'; '.join(problems[:MAX_PROBLEMS_SHOWN])}{more}")
+    return checked
+
+
+def _cell(value) -> str:
+    """A cell as a user wrote it: numbers plainly (inf, not np.float64(inf)), text quoted."""
+    return format(float(value), "g") if isinstance(value, (int, float, np.number)) else repr(value)
 
 
 def _describe(check: str) -> str:

@@ -55,7 +55,13 @@ def data_build(
         raise InputError(study.path, "dataset", f"could not be built: {exc}") from None
     if out is None:
         out = base / study.spec.id / default_file_name(dataset, study)
-    write_dataset(dataset, study, out)
+    ancestor = next((a for a in Path(out).absolute().parents if a.exists()), None)
+    if ancestor is not None and not ancestor.is_dir():
+        raise InputError(out, "--out", f"{ancestor} is not a folder (nothing was changed)")
+    try:
+        write_dataset(dataset, study, out)
+    except OSError as exc:  # a folder that cannot exist or be written (/proc, a file used as a folder, read-only)
+        raise InputError(out, "--out", f"cannot be written: {exc.strerror or exc} (nothing was changed)") from None
     typer.echo(f"wrote {out} (synthetic, shaped like {study.spec.short}; seed {dataset.seed})")
 
 

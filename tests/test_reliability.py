@@ -215,3 +215,11 @@ def test_inf_or_text_in_a_cohort_column_is_an_input_error(capsys, tmp_path):
     code, out, err = run(capsys, "analyze", "older-athletes-more-strains", "--data", str(path))
     assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
     assert "squad.csv: age: 2 problem(s): age: row 7: 'inf' is not a finite number; age: row 11: 'twenty'" in err
+
+
+@pytest.mark.parametrize("target, message", [("/proc/x.csv", "cannot be written"),
+                                             ("/dev/null/x.csv", "/dev/null is not a folder")])
+def test_data_build_into_a_place_that_cannot_hold_it_is_an_input_error(capsys, target, message):
+    """Was an internal error (exit 1) naming a temporary file."""
+    code, out, err = run(capsys, "data", "build", "S2", "--out", target)
+    assert code == 2 and f"{target}: --out: " in err and message in err and "internal error" not in err

@@ -1,10 +1,11 @@
 """Put rendered report pages in place safely: all or nothing, one writer at a time, never over other files.
 
-Pages are written into a staging folder beside the output and swapped in with two renames only when every page
-is there. The output must be a folder of report pages (``*.html`` files) or not exist: a file, a symbolic link or
-a folder holding anything else is refused, so ``--out`` can never destroy unrelated data. A lock file in the
-temporary folder keeps two runs from writing at once. A run killed between the two renames leaves ``.NAME.old``;
-the next run puts it back first. Staging folders left by killed runs are removed by the next run.
+Pages are written into a staging folder beside the output and swapped in only when every page is there: in one
+atomic exchange where the system can (Linux renameat2), so the output is never missing, else with two renames.
+The output must be a folder of report pages (``*.html`` files) or not exist: a file, a symbolic link or a folder
+holding anything else is refused, so ``--out`` can never destroy unrelated data. A lock file in the temporary
+folder keeps two runs from writing at once. A run killed between the two renames (where they are needed) leaves
+``.NAME.old``; the next run puts it back first. Staging folders left by killed runs are removed by the next run.
 
 This module imports nothing heavy: a warm ``report`` from the cache publishes through it without the analysis
 stack.

@@ -13,7 +13,6 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -32,7 +31,7 @@ from analysis.core.errors import InputError, ReconstructionError
 from analysis.core.results import Estimate
 from analysis.datasets.loaders import file_sha256, finite_numbers, read_table, schema_for, validate
 from analysis.datasets.mapping import Mapping, RowReport, select_rows
-from analysis.generate import SYNTHETIC_COLUMN, Dataset, build_dataset
+from analysis.generate import SYNTHETIC_COLUMN, Dataset, build_dataset, frame_sha256
 from analysis.spec.assumptions import assumption_slots, draw_assumptions
 from analysis.spec.model import StudyFile, StudySpec, load_study_file
 from analysis.stats import meta_analysis
@@ -137,10 +136,6 @@ class ClaimResult:
 
 
 # --- evidence ----------------------------------------------------------------------
-def _frame_sha256(frame: pd.DataFrame) -> str:
-    return hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()
-
-
 def judge_outcome(outcome: Outcome, ev: EvidenceKind) -> Verdict:
     """The verdict rule applied to an analysis's judged effect (inconclusive when there is none to judge)."""
     if outcome.judged is None:
@@ -346,7 +341,7 @@ def _run_on_user_data(claim: Claim, data: str | Path | pd.DataFrame, mapping: Ma
     if isinstance(data, pd.DataFrame):
         frame = data.reset_index(drop=True)
         frame.attrs["line_offset"] = -2  # messages then count rows from 0, as the DataFrame's positions
-        source, sha = "the DataFrame given", _frame_sha256(frame)
+        source, sha = "the DataFrame given", frame_sha256(frame)
     else:
         path = Path(data)
         source, frame, sha = path, read_table(path), file_sha256(path)

@@ -63,17 +63,21 @@ def rate_table_from_arrays(age: np.ndarray, injury_codes: np.ndarray, injury_nam
 
     Rows whose age is missing or outside the bands are left out and counted: ``table.attrs["left_out"]``.
     """
-    counts, left_out = _band_counts(age, injury_codes, len(injury_names), age_bands)
-    table = rate_table_from_counts(counts, counts.sum(axis=1), injury_names, age_bands, levels, factor)
-    table.attrs["left_out"] = left_out
+    age = np.asarray(age, dtype=float)
+    cells = _cell_counts(age, np.asarray(injury_codes), len(injury_names), _edges_for(age.dtype, age_bands))
+    return _rate_table(cells, injury_names, age_bands, levels, factor, no_injury=0)
+
+
+def _rate_table(by_position: np.ndarray, names: list[str], age_bands: list[float], levels: dict[str, str],
+                factor: str, no_injury: int) -> pd.DataFrame:
+    """The rate table from counts per (position among the edges) x injury name (see :func:`_cell_counts`), with the
+    rows left out (below or above the bands, no age, no injury type) counted in ``attrs["left_out"]``."""
+    bands = len(age_bands) - 1
+    totals = by_position[1:bands + 1]
+    table = rate_table_from_counts(totals, totals.sum(axis=1), names, age_bands, levels, factor)
+    outside = int(by_position[0].sum() + by_position[bands + 1].sum())
+    table.attrs["left_out"] = {"no injury type": no_injury, "age missing or outside the bands": outside}
     return table
-
-
-def _band_counts(age: np.ndarray, codes: np.ndarray, k: int, age_bands: list[float]) -> tuple[np.ndarray, int]:
-    """Rows per age band x injury code (bands x k), and how many rows fell outside the bands (or had no age)."""
-    step, inside = age_steps(age, age_bands)
-    counts = np.bincount(step[inside] * k + codes[inside], minlength=(len(age_bands) - 1) * k)
-    return counts.reshape(len(age_bands) - 1, k), int(len(age) - inside.sum())
 
 
 #: Rows per Parquet batch of the streamed reduction: about 1.3 MB of the two columns, so memory stays bounded
@@ -171,11 +175,6 @@ def rate_table_from_parquet(path: str | Path, age_bands: list[float], levels: di
             if name not in cells:
                 names.append(name)
             cells[name] = cells.get(name, 0) + counts
-    bands = len(age_bands) - 1
     by_position = (np.stack([cells[name] for name in names], axis=1) if names
-                   else np.zeros((bands + 2, 0), dtype=np.int64))
-    totals = by_position[1:bands + 1]
-    table = rate_table_from_counts(totals, totals.sum(axis=1), names, age_bands, levels, factor)
-    outside = int(by_position[0].sum() + by_position[bands + 1].sum())
-    table.attrs["left_out"] = {"no injury type": sum(n for _, n in parts), "age missing or outside the bands": outside}
-    return table
+                   else np.zeros((len(age_bands) + 1, 0), dtype=np.int64))
+    return _rate_table(by_position, names, age_bands, levels, factor, no_injury=sum(n for _, n in parts))

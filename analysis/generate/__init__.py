@@ -63,9 +63,14 @@ class Dataset:
 
     @cached_property
     def sha256(self) -> str:
-        """sha256 of the dataset as CSV (no index): what a result says it was computed on. Computed once per dataset
-        (several evidence entries share one, and a large one takes a while to write out)."""
-        return hashlib.sha256(self.frame.to_csv(index=False).encode()).hexdigest()
+        """:func:`frame_sha256` of the dataset, computed once (several evidence entries share a dataset, and a large
+        one takes a while to write out)."""
+        return frame_sha256(self.frame)
+
+
+def frame_sha256(frame: pd.DataFrame) -> str:
+    """sha256 of a table as CSV (no index): what a result says it was computed on."""
+    return hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()
 
 
 def mann_whitney_u(a: np.ndarray, b: np.ndarray) -> float:

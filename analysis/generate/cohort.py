@@ -136,18 +136,32 @@ def _fit(frame: pd.DataFrame, outcome: CohortOutcome, y: np.ndarray, covariates:
     return float(beta[1]), float(2 * norm.sf(abs(beta[1] / se[1])))
 
 
-def _influence(frame: pd.DataFrame, outcome: CohortOutcome, y: np.ndarray, covariate: str) -> np.ndarray:
-    """Per row, the first-order change of ``covariate``'s fitted log OR when that row's outcome goes from 0 to 1:
-    the covariate's row of the inverse Hessian times the row's predictors (one Newton step from the fit). Moving an
-    event from row i to row j changes the log OR by about ``u[j] - u[i]``. NaN outside the fitted rows."""
+def _influence(frame: pd.DataFrame, outcome: CohortOutcome, y: np.ndarray, covariate: str) -> tuple[float, np.ndarray]:
+    """``covariate``'s fitted log OR, and per row the first-order change of it when that row's outcome goes from 0
+    to 1: the covariate's row of the inverse Hessian times the row's predictors (one Newton step from the fit).
+    Moving an event from row i to row j changes the log OR by about ``u[j] - u[i]``. NaN outside the fitted rows
+    (and everywhere when the fit does not converge)."""
     keep, X = _design(frame, outcome, model_covariates(outcome, covariate))
     beta, _, ok = logistic_fit(X, y[keep])
     u = np.full(len(frame), np.nan)
-    if ok:
-        mu = 0.5 + 0.5 * np.tanh(0.5 * (X @ beta))
-        H = X.T @ (X * (mu * (1 - mu))[:, None])
-        u[keep] = X @ np.linalg.solve(H, np.eye(len(beta))[1])
-    return u
+    if not ok:
+        return math.nan, u
+    mu = 0.5 + 0.5 * np.tanh(0.5 * (X @ beta))
+    H = X.T @ (X * (mu * (1 - mu))[:, None])
+    u[keep] = X @ np.linalg.solve(H, np.eye(len(beta))[1])
+    return float(beta[1]), u
+
+
+def _printed_gaps(frame: pd.DataFrame, outcome: CohortOutcome, y: np.ndarray, printed: dict
+                  ) -> tuple[dict[str, float], bool]:
+    """For each printed odds ratio: log(printed) minus the log OR fitted on ``y`` in the paper's model (NaN when the
+    fit does not converge), and whether every one comes back at its printed rounding."""
+    gaps, matched = {}, True
+    for cov, q in printed.items():
+        fitted, _ = _fit(frame, outcome, y, model_covariates(outcome, cov))
+        gaps[cov] = math.log(q.value) - fitted if math.isfinite(fitted) else math.nan
+        matched &= math.isfinite(fitted) and round(math.exp(fitted), q.precision) == round(q.value, q.precision)
+    return gaps, matched
 
 
 def _calibrated_choice(frame: pd.DataFrame, outcome: CohortOutcome, centred: dict[str, np.ndarray],
@@ -167,11 +181,7 @@ def _calibrated_choice(frame: pd.DataFrame, outcome: CohortOutcome, centred: dic
         chosen = _top_k(centred, tilt, noise, k)
         y = np.zeros(len(frame))
         y[chosen] = 1
-        gaps, matched = {}, True
-        for cov, q in printed.items():
-            fitted, _ = _fit(frame, outcome, y, model_covariates(outcome, cov))
-            gaps[cov] = math.log(q.value) - fitted if math.isfinite(fitted) else math.nan
-            matched &= math.isfinite(fitted) and round(math.exp(fitted), q.precision) == round(q.value, q.precision)
+        gaps, matched = _printed_gaps(frame, outcome, y, printed)
         gap = max(abs(g) for g in gaps.values())
         if gap < best[1]:
             best[:] = [chosen, gap]
@@ -184,7 +194,6 @@ def _calibrated_choice(frame: pd.DataFrame, outcome: CohortOutcome, centred: dic
                 return chosen
             if not math.isfinite(gaps[cov]):
                 break
-            low = high = tilt[cov]
             step, direction = max(abs(gaps[cov]), 0.01), 1.0 if gaps[cov] > 0 else -1.0
             for _ in range(CALIBRATION_STEPS // 2):  # bracket: walk the tilt until the gap changes sign
                 tilt[cov] += direction * step
@@ -222,14 +231,9 @@ def _swapped_towards(frame: pd.DataFrame, outcome: CohortOutcome, chosen: np.nda
     y[chosen] = 1
 
     def distance(values: np.ndarray) -> tuple[bool, float]:
-        gaps, matched = [], True
-        for cov, q in printed.items():
-            fitted, _ = _fit(frame, outcome, values, model_covariates(outcome, cov))
-            if not math.isfinite(fitted):
-                return False, math.inf
-            gaps.append(abs(math.log(q.value) - fitted))
-            matched &= round(math.exp(fitted), q.precision) == round(q.value, q.precision)
-        return matched, max(gaps)
+        gaps, matched = _printed_gaps(frame, outcome, values, printed)
+        sizes = [abs(g) for g in gaps.values()]
+        return matched, max(sizes) if all(math.isfinite(g) for g in sizes) else math.inf
 
     matched, current = distance(y)
     for _ in range(MAX_SWAPS):
@@ -242,8 +246,7 @@ def _swapped_towards(frame: pd.DataFrame, outcome: CohortOutcome, chosen: np.nda
         others = others[:: max(1, len(events) * len(others) // 4_000_000)]  # at most ~4M candidate moves
         predicted = np.zeros((len(events), len(others)))
         for cov, q in printed.items():
-            u = _influence(frame, outcome, y, cov)
-            fitted, _ = _fit(frame, outcome, y, model_covariates(outcome, cov))
+            fitted, u = _influence(frame, outcome, y, cov)
             predicted = np.maximum(predicted, np.abs(math.log(q.value) - fitted - (u[others][None, :] - u[events][:, None])))
         predicted = np.where(np.isfinite(predicted), predicted, np.inf)
         order = np.argsort(predicted, axis=None, kind="stable")[:SWAP_CANDIDATES]
@@ -279,12 +282,9 @@ def association_tests(spec: StudySpec, frame: pd.DataFrame) -> list[tuple[str, R
 def reproduces_printed_odds_ratios(spec: StudySpec, frame: pd.DataFrame) -> bool:
     """True when every odds ratio the paper printed comes back from ``frame`` at its printed rounding."""
     for o in spec.cohort.outcomes if spec.cohort is not None else []:
-        y = frame[o.name].to_numpy(float)
-        for cov, q in o.odds_ratios.items():
-            if not q.is_assumption:
-                fitted, _ = _fit(frame, o, y, model_covariates(o, cov))
-                if not (math.isfinite(fitted) and round(math.exp(fitted), q.precision) == round(q.value, q.precision)):
-                    return False
+        printed = {cov: q for cov, q in o.odds_ratios.items() if not q.is_assumption}
+        if printed and not _printed_gaps(frame, o, frame[o.name].to_numpy(float), printed)[1]:
+            return False
     return True
 
 

@@ -22,7 +22,7 @@ from scipy import stats
 
 from analysis.core.errors import ReconstructionError
 from analysis.generate.continuous import base_shape
-from analysis.spec.assumptions import correlation_matrices, draw_assumptions
+from analysis.spec.assumptions import correlation_matrices, draw_assumptions, moments_matrix
 from analysis.spec.model import StudySpec
 
 
@@ -41,24 +41,6 @@ def _batched_scores(rng: np.random.Generator, n: int, R: np.ndarray, beta: np.nd
     S = (Z.transpose(0, 2, 1) @ Z) / (n - 1)
     white = np.linalg.solve(np.linalg.cholesky(S), Z.transpose(0, 2, 1)).transpose(0, 2, 1)
     return white @ np.linalg.cholesky(R).transpose(0, 2, 1)
-
-
-def _moments_of(spec: StudySpec, group: str, names: list[str], keys: list[str], values: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray]:
-    """Target means and SDs (draws, p) of ``names``: a column of ``values`` where the slot is drawn, else the spec's
-    (reported, assumed or converted) value; :func:`analysis.spec.assumptions.moments` for many draws at once."""
-    column = {k: c for c, k in enumerate(keys)}
-    out = []
-    for stat in ("mean", "sd"):
-        cols = []
-        for v in names:
-            s = spec.summary(group, v)
-            q = getattr(s, stat)
-            c = column.get(str(s.key(stat))) if q is not None else None
-            fixed = float(q.point) if q is not None else (s.target_mean if stat == "mean" else s.target_sd)
-            cols.append(values[:, c] if c is not None else np.full(len(values), fixed))
-        out.append(np.stack(cols, axis=1))
-    return out[0], out[1]
 
 
 def _shapes(spec: StudySpec, names: list[str], means: np.ndarray, sds: np.ndarray):
@@ -100,7 +82,7 @@ def correlation_ensemble(spec: StudySpec, group: str, draws: int = 1000, seed: i
     keys = list(overrides[0]) if overrides else []
     values = np.array([[o[k] for k in keys] for o in overrides], dtype=float).reshape(draws, len(keys))
     R = correlation_matrices(spec, group, keys, values)
-    means, sds = _moments_of(spec, group, names, keys, values)
+    means, sds = moments_matrix(spec, group, names, keys, values)
     beta, a, b = _shapes(spec, names, means, sds)
     lows = np.array([spec.variables[v].bounds[0] if spec.variables[v].bounds else -np.inf for v in names])
     highs = np.array([spec.variables[v].bounds[1] if spec.variables[v].bounds else np.inf for v in names])

@@ -159,12 +159,27 @@ def _statements_hold(spec: StudySpec, overrides: dict[str, float]) -> bool:
 def moments(spec: StudySpec, group: str, names: list[str], overrides: dict[str, float] | None = None
             ) -> tuple[np.ndarray, np.ndarray]:
     """Target means and SDs of ``names`` in ``group`` (reported, assumed, converted from median/IQR, or overridden)."""
-    means, sds = [], []
-    for v in names:
-        s = spec.summary(group, v)
-        means.append(value_of(s.mean, s.key("mean"), overrides) if s.mean else s.target_mean)
-        sds.append(value_of(s.sd, s.key("sd"), overrides) if s.sd else s.target_sd)
-    return np.array(means), np.array(sds)
+    keys = list(overrides or {})
+    means, sds = moments_matrix(spec, group, names, keys, np.array([[float(overrides[k]) for k in keys]]))
+    return means[0], sds[0]
+
+
+def moments_matrix(spec: StudySpec, group: str, names: list[str], keys: list[str], values: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`moments` for many sets of assumed values at once: ``values`` is (sets, len(keys)), one column per slot
+    key; the means and SDs are (sets, len(names))."""
+    column = {k: c for c, k in enumerate(keys)}
+    out = []
+    for stat in ("mean", "sd"):
+        cols = []
+        for v in names:
+            s = spec.summary(group, v)
+            q = getattr(s, stat)
+            c = column.get(str(s.key(stat))) if q is not None else None
+            fixed = float(q.point) if q is not None else (s.target_mean if stat == "mean" else s.target_sd)
+            cols.append(values[:, c] if c is not None else np.full(len(values), fixed))
+        out.append(np.stack(cols, axis=1) if cols else np.empty((len(values), 0)))
+    return out[0], out[1]
 
 
 def correlation_matrix(spec: StudySpec, group: str, overrides: dict[str, float] | None = None) -> np.ndarray:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, get_args
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, model_validator
+from scipy import stats as sps
 
 from analysis.core.errors import InputError
 from analysis.core.results import Estimate
@@ -208,6 +209,16 @@ def term(records: list[Estimate], name: str) -> Estimate:
         if e.term == name:
             return e
     raise AnalysisError(f"term {name!r} not in the model (terms: {', '.join(e.term for e in records)})")
+
+
+def wald_outcome(test: str, term: str, centre: float, se: float, estimate_type: str, n: int, method: str,
+                 scale: str, sesoi: float) -> Outcome:
+    """An ensemble draw's judged estimate from a fit on arrays: ``centre`` and its Wald SE on the judging (log)
+    scale, with the 95% Wald CI; the same interval :meth:`EvidenceKind.run` judges through the formula layer."""
+    z95 = sps.norm.ppf(0.975)
+    judged = Estimate(test=test, term=term, estimate=centre, ci_low=centre - z95 * se, ci_high=centre + z95 * se,
+                      ci_method="Wald z", estimate_type=estimate_type, n=n, se=se, converged=True, method=method)
+    return Outcome([], judged, scale, sesoi)
 
 
 def log_scale(e: Estimate) -> Estimate:

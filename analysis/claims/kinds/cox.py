@@ -6,11 +6,9 @@ from typing import Literal
 
 import pandas as pd
 from pydantic import model_validator
-from scipy import stats as sps
 
 from analysis import stats
-from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, log_scale, register, term
-from analysis.core.results import Estimate
+from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, log_scale, register, term, wald_outcome
 
 
 @register
@@ -62,7 +60,6 @@ class CoxEvidence(EvidenceKind):
 
         columns = [self.covariate, *self.adjust]
         needed = [self.time, self.outcome, *columns]
-        z95 = sps.norm.ppf(0.975)
         out = []
         for frame in frames:
             rows = self.prepare(frame)
@@ -72,16 +69,10 @@ class CoxEvidence(EvidenceKind):
                       and (rows[self.time] > 0).all())
             beta, se, converged = (cox_efron(rows[self.time].to_numpy(float), rows[self.outcome].to_numpy(int),
                                              rows[columns].to_numpy(float)) if usable else (None, None, False))
-            if not converged:
-                out.append(self.run(frame, spec))
-                continue
-            centre, s = float(beta[0]), float(se[0])
-            judged = Estimate(test="Cox proportional hazards", term=self.covariate, estimate=centre,
-                              ci_low=centre - z95 * s, ci_high=centre + z95 * s, ci_method="Wald z",
-                              estimate_type="log hazard ratio", n=len(rows), se=s, converged=True,
-                              method="Cox proportional hazards, Efron ties, Newton-Raphson on arrays (assumption "
-                                     "ensemble); Wald CIs")
-            out.append(Outcome([], judged, self.scale, self.judged_sesoi))
+            out.append(wald_outcome("Cox proportional hazards", self.covariate, float(beta[0]), float(se[0]),
+                                    "log hazard ratio", len(rows), "Cox proportional hazards, Efron ties, "
+                                    "Newton-Raphson on arrays (assumption ensemble); Wald CIs", self.scale,
+                                    self.judged_sesoi) if converged else self.run(frame, spec))
         return out
 
     def figures(self, result, synthetic: str) -> list[Figure]:

@@ -9,8 +9,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from analysis import stats
-from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, log_scale, register, term
-from analysis.core.results import Estimate
+from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, log_scale, register, term, wald_outcome
 
 
 @register
@@ -82,19 +81,11 @@ class LogisticEvidence(EvidenceKind):
             X[b, :len(r), 1:] = r[columns].to_numpy(float)
             y[b, :len(r)] = r[self.outcome].to_numpy(float)
         beta, se, converged = logistic_batch(X, y)
-        z95 = sps.norm.ppf(0.975)
-        out = []
-        for b, r in enumerate(rows):
-            if not converged[b]:
-                out.append(self.run(frames[b], spec))
-                continue
-            centre, s = float(beta[b, 1]), float(se[b, 1])
-            judged = Estimate(test="Logistic regression", term=self.covariate, estimate=centre,
-                              ci_low=centre - z95 * s, ci_high=centre + z95 * s, ci_method="Wald z",
-                              estimate_type="log odds ratio", n=len(r), se=s, converged=True,
-                              method="Logistic regression, batched Newton-Raphson (assumption ensemble); Wald CIs")
-            out.append(Outcome([], judged, self.scale, self.judged_sesoi))
-        return out
+        return [wald_outcome("Logistic regression", self.covariate, float(beta[b, 1]), float(se[b, 1]),
+                             "log odds ratio", len(r),
+                             "Logistic regression, batched Newton-Raphson (assumption ensemble); Wald CIs",
+                             self.scale, self.judged_sesoi)
+                if converged[b] else self.run(frames[b], spec) for b, r in enumerate(rows)]
 
     def simulate_power(self, frame: pd.DataFrame, spec, n: int, ratio: float, sims: int, seed: int,
                        alpha: float = 0.05) -> dict:

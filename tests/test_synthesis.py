@@ -106,6 +106,17 @@ def test_the_rule_names_its_sources():
     assert "prediction interval" in SYNTHESIS_RULE
 
 
+@pytest.mark.parametrize("category, qualifier", [
+    ("contradicted", "association shown, which observational designs can neither establish nor exclude as a cause"),
+    ("supported", "no association shown, and observational designs cannot exclude a cause")])
+def test_a_claim_that_denies_a_cause_is_qualified_the_other_way_round(category, qualifier):
+    """A claim of no effect ("rather than a cause", direction none): cohorts finding an association contradict it, and
+    the label must say an association was shown; cohorts finding none support it, and cannot exclude a cause."""
+    lines = [Line(e, e.upper(), "cohort", Basis.PUBLISHED, category, 0.3, 0.1, 0.5, sesoi=0.01, sign=0)
+             for e in ("c1", "c2", "c3")]
+    assert synthesize(lines, causal_language=True).verdict.label == f"may be {category} (low certainty); {qualifier}"
+
+
 def test_real_claims_keep_the_done_when_guarantees():
     """No verdict on assumed results alone; no pooled estimate with an assumed result; AC1 decides nothing."""
     from analysis.claims.engine import run_claim

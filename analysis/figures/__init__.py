@@ -30,12 +30,9 @@ import seaborn as sns  # noqa: E402
 import statsmodels.formula.api as smf  # noqa: E402
 
 from analysis.core.numbers import plain_number  # noqa: E402
+from analysis.figures.direct_svg import ensemble_svg, forest_svg  # noqa: E402
 
-VERDICT_COLOURS = {"supported": "#1b7837", "contradicted": "#b2182b", "inconclusive": "#8c6d1f",
-                   "not testable": "#5a5a5a"}
 POINT_COLOUR = sns.color_palette("colorblind")[0]
-#: Marker and fill of each basis on a forest plot: a finding is never drawn like another kind of finding.
-BASIS_MARKERS = {"published": ("s", True), "identified": ("o", False), "observed": ("D", True)}
 
 RC = {"svg.hashsalt": "hamstring-evidence", "svg.fonttype": "none", "font.family": "sans-serif",
       "font.size": 10, "axes.spines.top": False, "axes.spines.right": False}
@@ -166,65 +163,22 @@ def group_distributions(frame: pd.DataFrame, variable: str, groups: list[str], l
 
 
 def ensemble_plot(ensemble: pd.DataFrame, scale: str, sesoi: float, sign: int) -> str:
-    """The primary estimate and its 95% CI in every assumption draw, sorted, coloured by verdict.
+    """The primary estimate and its 95% CI in every assumption draw, sorted, coloured by verdict (drawn as SVG
+    directly: :func:`analysis.figures.direct_svg.ensemble_svg`).
 
     Draws whose model could not estimate the effect (non-finite limits) are left out of the picture.
     """
-    finite = np.isfinite(ensemble[["estimate", "ci_low", "ci_high"]]).all(axis=1)
-    data = ensemble[finite].sort_values("estimate").reset_index(drop=True)
-    with plt.rc_context(RC):
-        fig, ax = plt.subplots(figsize=(6.4, 3.2))
-        for category, part in data.groupby("category", sort=True):
-            ax.errorbar(part.index, part["estimate"],
-                        yerr=[part["estimate"] - part["ci_low"], part["ci_high"] - part["estimate"]],
-                        fmt="o", ms=2.5, lw=0.6, color=VERDICT_COLOURS[category], label=category)
-        ax.axhline(0, color="#333", lw=0.8)
-        for k, level in enumerate([sign * sesoi] if sign else [-sesoi, sesoi]):
-            ax.axhline(level, color="#333", lw=0.8, ls="--", label=f"SESOI ({level:+.3g})" if k == 0 else None)
-        ax.set_xlabel("assumption draw (sorted by estimate)")
-        ax.set_ylabel(f"{scale} with 95% CI")
-        ax.legend(frameon=False, fontsize=8, loc="best")
-        return _svg(fig)
+    return stable_svg(_readable_on_phones(ensemble_svg(ensemble, scale, sesoi, sign)))
 
 
 def forest(rows: pd.DataFrame) -> str:
-    """Effect sizes with 95% CIs, one row per test, one panel per effect-size scale (stacked).
+    """Effect sizes with 95% CIs, one row per test, one panel per effect-size scale (stacked), drawn as SVG
+    directly (:func:`analysis.figures.direct_svg.forest_svg`).
 
     ``rows`` needs columns ``label``, ``scale``, ``estimate``, ``ci_low``, ``ci_high``, ``category``; an optional
     ``basis`` column (published, identified, observed) gives each its own marker, named in a legend.
     """
-    scales = list(dict.fromkeys(rows["scale"]))
-    counts = [int((rows["scale"] == s).sum()) for s in scales]
-    with plt.rc_context(RC):
-        fig, axes = plt.subplots(len(scales), 1, figsize=(7.0, 0.9 * len(scales) + 0.42 * sum(counts)),
-                                 squeeze=False, gridspec_kw={"height_ratios": counts})
-        for ax, scale in zip(axes[:, 0], scales):
-            part = rows[rows["scale"] == scale].reset_index(drop=True)
-            ypos = np.arange(len(part))[::-1]
-            for y, row in zip(ypos, part.itertuples()):
-                colour = VERDICT_COLOURS[row.category]
-                marker, fill = BASIS_MARKERS.get(getattr(row, "basis", "published"), ("s", True))
-                ax.plot([row.ci_low, row.ci_high], [y, y], color=colour, lw=1.8)
-                ax.plot(row.estimate, y, marker, color=colour, ms=6, markerfacecolor=colour if fill else "white")
-            ax.axvline(0, color="#333", lw=0.8)
-            ax.set_yticks(ypos, part["label"])
-            ax.set_xlabel(f"{scale} (95% CI)")
-            ax.set_ylim(-0.7, len(part) - 0.3)
-            if scale == "r":
-                ax.set_xlim(-1, 1)
-            else:
-                span = max(abs(part["ci_low"]).max(), abs(part["ci_high"]).max()) * 1.1
-                ax.set_xlim(-span, span)
-        if "basis" in rows.columns:
-            from matplotlib.lines import Line2D
-
-            shown = [b for b in BASIS_MARKERS if b in set(rows["basis"])]
-            handles = [Line2D([], [], color="#333", marker=BASIS_MARKERS[b][0], linestyle="none",
-                              markerfacecolor="#333" if BASIS_MARKERS[b][1] else "white", label=b) for b in shown]
-            axes[0, 0].legend(handles=handles, title="rests on", fontsize=8, title_fontsize=8, frameon=False,
-                              loc="lower left", bbox_to_anchor=(1.0, 0.0))
-        fig.tight_layout()
-        return _svg(fig)
+    return stable_svg(_readable_on_phones(forest_svg(rows)))
 
 
 def _two_and_five(value: float, _position=None) -> str:

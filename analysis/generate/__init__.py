@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -152,18 +152,31 @@ def _cohort_frame(spec: StudySpec, rng: np.random.Generator, overrides: dict[str
     """
     fallback = None
     for attempt in range(1, max_attempts + 1):
-        frame = cohort_rows(spec, rng, overrides, calibrate=attempt <= MAX_CALIBRATED_ATTEMPTS or fallback is not None)
-        if reproduces_associations(spec, frame):
-            if reproduces_printed_odds_ratios(spec, frame):
-                return frame, attempt
-            fallback = fallback or (frame, attempt)
+        columns = cohort_rows(spec, rng, overrides, as_frame=False,
+                              calibrate=attempt <= MAX_CALIBRATED_ATTEMPTS or fallback is not None)
+        if reproduces_associations(spec, columns):
+            if reproduces_printed_odds_ratios(spec, columns):
+                return pd.DataFrame(columns), attempt
+            fallback = fallback or (columns, attempt)
         if fallback is not None and attempt - fallback[1] >= MAX_SIZE_ATTEMPTS:
-            return fallback
+            return pd.DataFrame(fallback[0]), fallback[1]
     if fallback is not None:
-        return fallback
+        return pd.DataFrame(fallback[0]), fallback[1]
     statements = "; ".join(a.statement(o.name) for o in spec.cohort.outcomes for a in o.reported)
     raise ReconstructionError(f"{spec.id}: no cohort in {max_attempts} draws reproduces the reported associations "
                      f"({statements}) with these assumed values; the assumptions may be inconsistent with the paper")
+
+
+@lru_cache(maxsize=256)
+def _participant_ids(study_id: str, n: int) -> np.ndarray:
+    """``S20-00001`` ... for ``n`` rows: the same for every draw of a study's ensemble, so formatted once.
+
+    >>> list(_participant_ids("S2", 2))
+    ['S2-00001', 'S2-00002']
+    """
+    ids = np.array([f"{study_id}-{i + 1:05d}" for i in range(n)], dtype=object)
+    ids.flags.writeable = False
+    return ids
 
 
 def build_dataset(spec: StudySpec, seed: int | None = None, overrides: dict[str, float] | None = None,
@@ -211,7 +224,7 @@ def build_dataset(spec: StudySpec, seed: int | None = None, overrides: dict[str,
         frame, attempts = _group_frame(spec, rng, overrides, max_attempts)
     frame = frame.reset_index(drop=True)
     frame = _kernel_independent(frame)
-    frame.insert(0, "participant", [f"{spec.id}-{i + 1:05d}" for i in range(len(frame))])
+    frame.insert(0, "participant", _participant_ids(spec.id, len(frame)).copy())
     frame[SYNTHETIC_COLUMN] = f"synthetic: shaped like {spec.short} ({spec.id})"
     return Dataset(frame=frame, study_id=spec.id, seed=seed,
                    assumptions=(_used_assumptions(assumption_slots(original), overrides)
@@ -228,9 +241,11 @@ DATASET_DECIMALS = 6
 
 
 def _kernel_independent(frame: pd.DataFrame) -> pd.DataFrame:
-    floats = frame.select_dtypes(include="float").columns
-    if len(floats):
-        frame[floats] = frame[floats].round(DATASET_DECIMALS)
+    """Every float column rounded to :data:`DATASET_DECIMALS` (column by column: ``frame[cols].round()`` built a
+    second frame, 1.7 ms a dataset, a tenth of an ensemble's time)."""
+    for name, dtype in frame.dtypes.items():
+        if pd.api.types.is_float_dtype(dtype):
+            frame[name] = np.round(frame[name].to_numpy(), DATASET_DECIMALS)
     return frame
 
 

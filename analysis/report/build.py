@@ -19,6 +19,7 @@ from __future__ import annotations
 import platform
 import re
 from functools import lru_cache
+from importlib import import_module
 from importlib.metadata import version
 from pathlib import Path
 
@@ -142,6 +143,8 @@ def build_reports(out: str | Path = "reports", claim_ids: list[str] | None = Non
             progress.advance(task)
 
         wanted = [claim_ids is None or c.id in claim_ids for c in claims.values()]
+        if jobs != 1 and scheduler is None:
+            import_module("analysis.stats.regression")  # statsmodels' formulas, once here, not once per forked worker
         runs = parallel_map(_run, [(c, ensemble_draws, w) for c, w in zip(claims.values(), wanted)], jobs=jobs,
                             scheduler=scheduler, on_result=ran)
         results = [cr for cr, _, _ in runs]

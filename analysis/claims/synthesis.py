@@ -247,10 +247,11 @@ def synthesize(lines: list[Line], causal_language: bool, pooled: list[Line] | No
     label = f"{_phrase(category, certainty)} ({certainty} certainty)" if category != "inconclusive" else label
     if causal_language and not randomised and category in ("supported", "contradicted"):
         denies_effect = all(ln.sign == 0 for ln in deciding)  # "rather than a cause": an association contradicts it
-        association_shown = (category == "supported") != denies_effect
-        label += ("; association shown, causation not established" if association_shown and not denies_effect
-                  else "; association shown, which observational designs can neither establish nor exclude as a cause"
-                  if association_shown
-                  else "; no association shown, and observational designs cannot exclude a cause")
+        if (category == "supported") == denies_effect:
+            label += "; no association shown, and observational designs cannot exclude a cause"
+        elif denies_effect:
+            label += "; association shown, which observational designs can neither establish nor exclude as a cause"
+        else:
+            label += "; association shown, causation not established"
     return Synthesis(Verdict(category, label, reason), certainty, reasons, [ln.evidence_id for ln in deciding],
                      set_aside)

@@ -84,7 +84,7 @@ def _check_nesting(raw: bytes) -> None:
 
 
 @lru_cache(maxsize=1024)
-def _validated(model: type[Model], raw: bytes) -> Model:
+def validated(model: type[Model], raw: bytes) -> Model:
     """Parse and validate once per (model, file content): the models are frozen, so sharing is safe.
 
     Raises ``yaml.YAMLError``, ``_NotAMapping`` or ``ValidationError``; failures are never cached.
@@ -122,7 +122,7 @@ def read_model(path: Path, model: type[Model]) -> tuple[Model, bytes]:
     except OSError as exc:
         raise InputError(path, "(file)", f"cannot be read: {exc.strerror}") from None
     try:
-        return _validated(model, raw), raw
+        return validated(model, raw), raw
     except yaml.YAMLError as exc:
         raise InputError(path, "(file)", f"is not valid YAML: {str(exc).splitlines()[0]}") from None
     except _NotAMapping as exc:

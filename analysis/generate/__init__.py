@@ -150,18 +150,19 @@ def _cohort_frame(spec: StudySpec, rng: np.random.Generator, overrides: dict[str
     :data:`MAX_CALIBRATED_ATTEMPTS` (a printed OR and a printed significance the assumed values cannot both give),
     the draws go on without aiming. Either way the reproduction table says which printed figure did not come back.
     """
-    fallback = None
+    kept = fallback = None
     for attempt in range(1, max_attempts + 1):
-        columns = cohort_rows(spec, rng, overrides, as_frame=False,
-                              calibrate=attempt <= MAX_CALIBRATED_ATTEMPTS or fallback is not None)
+        columns = cohort_rows(spec, rng, overrides, calibrate=attempt <= MAX_CALIBRATED_ATTEMPTS or fallback is not None)
         if reproduces_associations(spec, columns):
             if reproduces_printed_odds_ratios(spec, columns):
-                return pd.DataFrame(columns), attempt
+                kept = (columns, attempt)
+                break
             fallback = fallback or (columns, attempt)
         if fallback is not None and attempt - fallback[1] >= MAX_SIZE_ATTEMPTS:
-            return pd.DataFrame(fallback[0]), fallback[1]
-    if fallback is not None:
-        return pd.DataFrame(fallback[0]), fallback[1]
+            break
+    kept = kept or fallback
+    if kept is not None:
+        return pd.DataFrame(kept[0]), kept[1]  # one DataFrame, for the draw kept
     statements = "; ".join(a.statement(o.name) for o in spec.cohort.outcomes for a in o.reported)
     raise ReconstructionError(f"{spec.id}: no cohort in {max_attempts} draws reproduces the reported associations "
                      f"({statements}) with these assumed values; the assumptions may be inconsistent with the paper")
@@ -174,9 +175,7 @@ def _participant_ids(study_id: str, n: int) -> np.ndarray:
     >>> list(_participant_ids("S2", 2))
     ['S2-00001', 'S2-00002']
     """
-    ids = np.array([f"{study_id}-{i + 1:05d}" for i in range(n)], dtype=object)
-    ids.flags.writeable = False
-    return ids
+    return np.array([f"{study_id}-{i + 1:05d}" for i in range(n)], dtype=object)
 
 
 def build_dataset(spec: StudySpec, seed: int | None = None, overrides: dict[str, float] | None = None,

@@ -22,7 +22,7 @@ report: $(STAMP) ## Regenerate every HTML report into reports/ (index + one page
 	$(BIN)/hamstring-evidence report --out reports --progress --jobs -1
 
 test: $(STAMP) ## Run the whole test suite (unit, statistics vs R, CLI, reports, notebooks), one worker per core
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 notebooks: $(STAMP) ## Run every notebook headless and export offline HTML (code hidden) into build/notebooks/
 	$(BIN)/hamstring-evidence notebooks --out build/notebooks

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -19,7 +20,26 @@ import pytest
 
 from analysis.core.paths import REPO_ROOT
 
-pytestmark = pytest.mark.slow
+# One worker builds the wheel: under ``pytest -n`` a module fixture runs once per worker that gets one of the tests.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]
+
+#: What a build reads, copied aside: setuptools builds in the source tree (``build/``), so two builds of the
+#: checkout at once collide, and a test should not leave build output in the checkout.
+BUILD_INPUTS = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE", "analysis", "data", "notebooks")
+SKIPPED = shutil.ignore_patterns("__pycache__", "*.egg-info", "bundled", "generated", ".*")
+
+
+def source_copy(root):
+    """The files a build reads, copied from the checkout into ``root/source``."""
+    source = root / "source"
+    source.mkdir()
+    for name in BUILD_INPUTS:
+        path = REPO_ROOT / name
+        if path.is_dir():
+            shutil.copytree(path, source / name, ignore=SKIPPED)
+        else:
+            shutil.copy2(path, source / name)
+    return source
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +47,7 @@ def installed(tmp_path_factory):
     """(console script, environment, empty working folder) of a fresh venv holding only the built wheel."""
     root = tmp_path_factory.mktemp("wheel")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "HAMSTRING_EVIDENCE_DATA")}
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", str(REPO_ROOT), "--no-deps", "-q", "-w",
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", str(source_copy(root)), "--no-deps", "-q", "-w",
                             str(root / "dist")], capture_output=True, text=True, env=env)
     assert build.returncode == 0, build.stderr[-2000:]
     wheel, = (root / "dist").glob("hamstring_evidence-*.whl")

@@ -1,7 +1,8 @@
 """Shared timing helpers, this machine's limits, and the table `make bench` prints.
 
-Each row has our time, every peer's time (same run), the ratio to the fairest peer (the fastest one: the one a
-competent user who cared about speed would pick), and where it applies a *limit*: the least time the work could
+Each row has our time, every peer's time (same run), the ratio to the fairest peer (the fastest one doing the same
+work: the one a competent user who cared about speed would pick; a formulation that does less is shown beside it,
+never compared), and where it applies a *limit*: the least time the work could
 take on this machine, from the bytes it must touch over the measured memory bandwidth and the floating-point
 operations it must do over the measured peak (whichever is larger), with our distance to it.
 """
@@ -53,12 +54,14 @@ def machine() -> Machine:
 
 
 def row(task: str, ours: float, peers: list[tuple[str, float]], target: str, met: bool, note: str = "",
-        limit: float | None = None, limit_what: str = "") -> dict:
-    """One benchmark row. ``peers``: (name, seconds) measured in the same run; ``limit``: see :class:`Machine`."""
+        limit: float | None = None, limit_what: str = "", lesser: list[tuple[str, float]] = ()) -> dict:
+    """One benchmark row. ``peers``: (name, seconds) measured in the same run, doing the same work as ours;
+    ``lesser``: the same for formulations that do less than ours (shown for what the difference costs, never taken
+    as the fairest); ``limit``: see :class:`Machine`."""
     fairest = min(peers, key=lambda p: p[1]) if peers else None
     return {"task": task, "ours": ours, "peers": peers, "fairest": fairest,
             "ratio": fairest[1] / ours if fairest else None, "target": target, "met": met, "note": note,
-            "limit": limit, "limit_what": limit_what}
+            "limit": limit, "limit_what": limit_what, "lesser": list(lesser)}
 
 
 def print_table(rows: list[dict]) -> None:
@@ -78,6 +81,8 @@ def print_table(rows: list[dict]) -> None:
         for name, seconds in r["peers"]:
             mark = "  <- fairest" if r["fairest"] and name == r["fairest"][0] and len(r["peers"]) > 1 else ""
             print(f"    peer {seconds:9.3f} s ({seconds / r['ours']:.1f}x ours): {name}{mark}")
+        for name, seconds in r.get("lesser", []):
+            print(f"    less  {seconds:9.3f} s ({seconds / r['ours']:.1f}x ours): {name} (does less: not compared)")
         if r["limit"]:
             print(f"    limit {r['limit']:.4f} s: {r['limit_what']}")
         if r["note"]:

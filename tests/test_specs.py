@@ -205,3 +205,25 @@ def test_an_exact_p_without_a_sign_allows_either_sign_but_never_a_smaller_r():
     draws = np.array([d[slot["key"]] for d in draw_assumptions(spec, np.random.default_rng(1), 400)])
     assert (np.abs(draws) >= slot["range"][0]).all() and (np.abs(draws) <= slot["range"][1]).all()
     assert 150 < (draws > 0).sum() < 250  # both signs, about equally often
+
+
+def test_assumption_sets_drawn_together_equal_those_drawn_one_at_a_time():
+    """Sets are drawn as many at a time as are still needed (one batched call, rejected sets dropped); that must be
+    the same random stream, and the same sets, as drawing each set alone: for every study in the registry, including
+    those with drawn group sizes, signless correlations and no assumptions at all."""
+    import numpy as np
+
+    from analysis.spec.assumptions import draw_assumption_values, draw_assumptions
+    from analysis.spec.model import load_study, study_files
+
+    compared = 0
+    for study_id in study_files():
+        spec = load_study(study_id)
+        one_rng = np.random.default_rng(11)
+        one_at_a_time = [draw_assumptions(spec, one_rng, 1)[0] for _ in range(15)]
+        keys, values = draw_assumption_values(spec, np.random.default_rng(11), 15)
+        assert values.shape == (15, len(keys)), study_id
+        assert [dict(zip(keys, row)) for row in values.tolist()] == one_at_a_time, study_id
+        assert draw_assumptions(spec, np.random.default_rng(11), 15) == one_at_a_time, study_id
+        compared += 1
+    assert compared == len(study_files()) > 40

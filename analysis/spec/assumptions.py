@@ -90,24 +90,51 @@ def draw_assumptions(spec: StudySpec, rng: np.random.Generator, draws: int) -> l
     as a whole number (a size tied to it by ``total_with`` follows), and a set whose assumed
     correlations no longer agree with their printed significance at the drawn size is redrawn. A
     correlation printed with an exact p but no sign is drawn as |r| in its range with either sign.
+    Each set is a dict from slot key to value; :func:`draw_assumption_values` gives the same sets as one array.
+
+    Examples
+    --------
+    >>> from analysis.spec.model import load_study
+    >>> sets = draw_assumptions(load_study("S1"), np.random.default_rng(1), 3)
+    >>> len(sets), all(isinstance(v, float) for v in sets[0].values())
+    (3, True)
+    """
+    keys, values = draw_assumption_values(spec, rng, draws)
+    return [dict(zip(keys, row)) for row in values.tolist()]
+
+
+def draw_assumption_values(spec: StudySpec, rng: np.random.Generator, draws: int) -> tuple[list[str], np.ndarray]:
+    """:func:`draw_assumptions` as one array: the slot keys and a (draws, len(keys)) array of the drawn sets.
+
+    The same random stream and the same sets as :func:`draw_assumptions` (which is built on it); the keys are the
+    fixed group sizes first, then every assumption slot in :func:`assumption_slots` order.
+
+    Examples
+    --------
+    >>> from analysis.spec.model import load_study
+    >>> keys, values = draw_assumption_values(load_study("S1"), np.random.default_rng(1), 3)
+    >>> values.shape == (3, len(keys))
+    True
     """
     every = assumption_slots(spec)
     fixed = {s.key: float(s.value) for s in every if s.key.startswith("n:") and s.low == s.high}  # fixed sizes
     slots = [s for s in every if s.key not in fixed]
+    keys = [*fixed, *(s.key for s in slots)]
+    fixed_values = np.array(list(fixed.values()), dtype=float)
     if not slots:
-        return [dict(fixed) for _ in range(draws)]
+        return keys, np.tile(fixed_values, (draws, 1))
     lows = np.array([s.low for s in slots])
     highs = np.array([s.high for s in slots])
     margin = np.where(highs > lows, 1e-6 * (highs - lows), 0.0)
     is_count = np.array([s.whole for s in slots])
     mirrored = np.array([s.mirrored for s in slots])
-    keys = [s.key for s in slots]
-    joint_groups = [g for g in spec.groups if len(spec.joint_variables(g)) > 1]
-    sizes_drawn = any(k.startswith("n:") for k in keys)
+    slot_keys = [s.key for s in slots]
+    layouts = [_CorrelationLayout(spec, g, slot_keys, fixed) for g in spec.groups if len(spec.joint_variables(g)) > 1]
+    sizes_drawn = any(k.startswith("n:") for k in slot_keys)
     limit = 200 * draws + 1000
-    out: list[dict[str, float]] = []
-    tries = 0
-    while len(out) < draws:
+    kept: list[np.ndarray] = []
+    found = tries = 0
+    while found < draws:
         if tries >= limit:
             raise ReconstructionError(f"{spec.id}: correlations / default_correlation: no positive-definite "
                                       f"correlation matrix (whose assumed correlations agree with their printed "
@@ -115,35 +142,46 @@ def draw_assumptions(spec: StudySpec, rng: np.random.Generator, draws: int) -> l
                                       f"assumption ranges; narrow the ranges of the assumed correlations or sizes")
         # as many sets as are still needed, in one call: the same random stream as drawing them one by one (sign
         # choices for mirrored slots interleave with the values, so those sets are drawn one at a time)
-        need = min(1 if mirrored.any() else draws - len(out), limit - tries)
+        need = min(1 if mirrored.any() else draws - found, limit - tries)
         tries += need
         values = rng.uniform(lows + margin, highs - margin, size=(need, len(slots)))
         values = np.where(is_count, np.round(values), values)
         if mirrored.any():  # a printed p without a sign: |r| in its range, each sign equally likely
             values = np.where(mirrored, values * rng.choice([-1.0, 1.0], size=values.shape), values)
-        positive = np.ones(need, dtype=bool)
-        for g in joint_groups:
-            positive &= np.linalg.eigvalsh(correlation_matrices(spec, g, keys, values, fixed))[:, 0] > 1e-8
-        for row in values[positive]:
-            overrides = {**fixed, **{k: float(v) for k, v in zip(keys, row)}}
-            if not sizes_drawn or _statements_hold(spec, overrides):
-                out.append(overrides)
-    return out
+        keep = np.ones(need, dtype=bool)
+        for layout in layouts:
+            keep &= np.linalg.eigvalsh(layout.matrices(values))[:, 0] > 1e-8
+        if sizes_drawn:
+            for i in np.flatnonzero(keep):
+                keep[i] = _statements_hold(spec, {**fixed, **dict(zip(slot_keys, values[i].tolist()))})
+        values = values[keep]
+        kept.append(values)
+        found += len(values)
+    return keys, np.concatenate([np.broadcast_to(fixed_values, (draws, len(fixed))), np.concatenate(kept)], axis=1)
 
 
 def correlation_matrices(spec: StudySpec, group: str, keys: list[str], values: np.ndarray,
                          fixed: dict[str, float] | None = None) -> np.ndarray:
     """:func:`correlation_matrix` for many sets of assumed values at once: ``values`` is (sets, len(keys)), one
     column per slot key; the result is (sets, p, p)."""
-    base = correlation_matrix(spec, group, fixed)
-    names = spec.joint_variables(group)
-    column = {k: c for c, k in enumerate(keys)}
-    R = np.repeat(base[None], len(values), axis=0)
-    for i, j in combinations(range(len(names)), 2):
-        c = column.get(str(correlation_key(group, names[i], names[j])))
-        if c is not None:
+    return _CorrelationLayout(spec, group, keys, fixed).matrices(values)
+
+
+class _CorrelationLayout:
+    """Where each drawn value goes in a group's correlation matrix: worked out once, filled for many sets."""
+
+    def __init__(self, spec: StudySpec, group: str, keys: list[str], fixed: dict[str, float] | None = None):
+        self.base = correlation_matrix(spec, group, fixed)
+        names = spec.joint_variables(group)
+        column = {k: c for c, k in enumerate(keys)}
+        self.cells = [(i, j, column[key]) for i, j in combinations(range(len(names)), 2)
+                      if (key := str(correlation_key(group, names[i], names[j]))) in column]
+
+    def matrices(self, values: np.ndarray) -> np.ndarray:
+        R = np.repeat(self.base[None], len(values), axis=0)
+        for i, j, c in self.cells:
             R[:, i, j] = R[:, j, i] = values[:, c]
-    return R
+        return R
 
 
 def _statements_hold(spec: StudySpec, overrides: dict[str, float]) -> bool:

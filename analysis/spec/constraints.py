@@ -12,10 +12,12 @@ Examples
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from scipy import stats
 
 
+@lru_cache(maxsize=4096)  # a pure function of (n, alpha), asked for the same few sizes thousands of times a run
 def critical_r(n: int, alpha: float = 0.05) -> float:
     """Smallest |r| that is significant (two-sided) at ``alpha`` with ``n`` pairs.
 

@@ -217,3 +217,20 @@ def test_assumption_ranges_that_admit_no_correlation_matrix_are_a_reconstruction
     spec = StudySpec.model_validate(data)
     with pytest.raises(ReconstructionError, match=r"S1: correlations / default_correlation: no positive-definite"):
         draw_assumptions(spec, np.random.default_rng(1), 2)
+
+
+@pytest.mark.parametrize("n, k, ties", [(83_503, 672, False), (5_000, 40, True), (2_000, 1_999, False), (300, 30, False)])
+def test_the_top_k_rows_are_those_and_in_the_order_a_full_stable_sort_gives(n, k, ties):
+    """Who gets an event (and which exponential time goes to whom) comes from the rows sorted by tilted key; a
+    large cohort sorts only its top k. Same rows, same order as sorting every row, ties across the k-th place too."""
+    from analysis.generate.cohort import _top_k
+
+    rng = np.random.default_rng(n + k)
+    age = rng.normal(size=n)
+    noise = rng.gumbel(size=n)
+    noise[rng.choice(n, n // 50, replace=False)] = -np.inf  # ineligible rows
+    if ties:  # whole-number keys: many rows tie, some of them across the k-th place
+        age, noise = np.zeros(n), np.where(np.isfinite(noise), np.round(noise), noise)
+    chosen = _top_k({"age": age}, {"age": 0.4}, noise, k)
+    expected = np.argsort(-(0.4 * age + noise), kind="stable")[:k]
+    assert chosen.tolist() == expected.tolist()

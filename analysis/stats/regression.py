@@ -17,9 +17,9 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from formulaic import Formula
+from statsmodels.genmod import families
 
 from analysis.core.errors import AnalysisError
 from analysis.core.results import Estimate
@@ -93,7 +93,7 @@ def logistic(formula: str, data: pd.DataFrame, level: float = 0.95) -> list[Esti
     outcome = formula.split("~")[0].strip()
     if not set(frame[outcome].unique()) <= {0, 1}:
         raise AnalysisError(f"{outcome}: a logistic outcome must be coded 0/1")
-    fit = _fit_quietly(smf.glm(formula, data=frame, family=sm.families.Binomial()), tol=GLM_TOL, maxiter=100)
+    fit = _fit_quietly(smf.glm(formula, data=frame, family=families.Binomial()), tol=GLM_TOL, maxiter=100)
     return _records(fit, "Logistic regression", f"Binomial GLM, logit link ({formula}); Wald CIs",
                     int(fit.nobs), dropped, transform=np.exp, estimate_type="odds ratio", level=level, stat_name="z")
 
@@ -112,7 +112,7 @@ def _rate_frame(formula: str, data: pd.DataFrame, exposure: str):
 def poisson(formula: str, data: pd.DataFrame, exposure: str, level: float = 0.95) -> list[Estimate]:
     """Poisson regression of counts with ``log(exposure)`` as offset; estimates are rate ratios."""
     frame, dropped = _rate_frame(formula, data, exposure)
-    fit = _fit_quietly(smf.glm(formula, data=frame, family=sm.families.Poisson(), offset=np.log(frame[exposure])),
+    fit = _fit_quietly(smf.glm(formula, data=frame, family=families.Poisson(), offset=np.log(frame[exposure])),
                        tol=GLM_TOL, maxiter=100)
     records = _records(fit, "Poisson regression", f"Poisson GLM, log link, offset log({exposure}) ({formula}); Wald CIs",
                        int(fit.nobs), dropped, transform=np.exp, estimate_type="rate ratio", level=level, stat_name="z")
@@ -134,7 +134,7 @@ def negative_binomial(formula: str, data: pd.DataFrame, exposure: str, level: fl
     ml = _fit_quietly(discrete, disp=False, maxiter=200, method="bfgs")
     ml = _fit_quietly(discrete, start_params=ml.params, disp=False, maxiter=100, method="newton")
     alpha = float(ml.params["alpha"])
-    fit = _fit_quietly(smf.glm(formula, data=frame, family=sm.families.NegativeBinomial(alpha=alpha), offset=offset),
+    fit = _fit_quietly(smf.glm(formula, data=frame, family=families.NegativeBinomial(alpha=alpha), offset=offset),
                        tol=GLM_TOL, maxiter=100)
     records = _records(fit, "Negative binomial regression",
                        f"NB2 GLM, log link, offset log({exposure}) ({formula}); theta by ML; Wald CIs",

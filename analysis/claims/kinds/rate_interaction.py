@@ -96,15 +96,16 @@ class RateInteractionEvidence(EvidenceKind):
         The entry's own Poisson model is fitted to its reconstruction's rate table; simulated tables keep the fitted
         rates of every other term, set the interaction to ``log(ratio)``, draw Poisson counts and refit.
         """
-        import statsmodels.api as sm
         from patsy import dmatrices
+        from statsmodels.genmod.families import Poisson
+        from statsmodels.genmod.generalized_linear_model import GLM
 
         table = self.prepare(frame)
         coded = table.assign(**{self.factor: pd.Categorical(table[self.factor], [self.reference, self.tested])})
         formula = f"injuries ~ C(muscle) + age_step + age_step:{self.factor}"
         y, X = dmatrices(formula, coded, return_type="dataframe")
         offset = np.log(coded["exposure"].to_numpy(float) * n)
-        fit = sm.GLM(y, X, family=sm.families.Poisson(), offset=np.log(coded["exposure"].to_numpy(float))).fit()
+        fit = GLM(y, X, family=Poisson(), offset=np.log(coded["exposure"].to_numpy(float))).fit()
         coef = fit.params.copy()
         name = f"age_step:{self.factor}[T.{self.tested}]"
         coef[name] = np.log(ratio)
@@ -115,7 +116,7 @@ class RateInteractionEvidence(EvidenceKind):
         for _ in range(sims):
             counts = rng.poisson(mu)
             try:
-                res = sm.GLM(counts, X.to_numpy(), family=sm.families.Poisson(), offset=offset).fit()
+                res = GLM(counts, X.to_numpy(), family=Poisson(), offset=offset).fit()
             except (ValueError, np.linalg.LinAlgError):
                 failed += 1
                 continue

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis.figures import ensemble_plot, forest
-from analysis.figures.direct_svg import nice_ticks
+from analysis.figures.svg_parts import nice_ticks
 
 #: Coordinates are written with two decimals, so a position is exact to half a hundredth of a point; ratios of
 #: distances of tens of points are then exact to about 1e-3.

@@ -28,8 +28,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 import statsmodels.formula.api as smf  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
 
 from analysis.core.numbers import plain_number  # noqa: E402
+from analysis.figures.data_svg import proportions_svg, scatter_svg  # noqa: E402
 from analysis.figures.direct_svg import ensemble_svg, forest_svg  # noqa: E402
 
 POINT_COLOUR = sns.color_palette("colorblind")[0]
@@ -122,21 +124,15 @@ def mark_synthetic(svg: str, text: str = "synthetic reconstruction") -> str:
 
 
 def scatter_with_fit(frame: pd.DataFrame, x: str, y: str, x_label: str, y_label: str) -> str:
-    """Scatter of ``y`` on ``x`` with the OLS line and its 95% confidence band (analytic, not bootstrap)."""
+    """Scatter of ``y`` on ``x`` with the OLS line and its 95% confidence band (analytic, not bootstrap), from
+    statsmodels' ``get_prediction``; drawn as SVG directly (:func:`analysis.figures.data_svg.scatter_svg`)."""
     data = frame[[x, y]].dropna()
     fit = smf.ols(f"Q('{y}') ~ Q('{x}')", data=data).fit()
     grid = pd.DataFrame({x: np.linspace(data[x].min(), data[x].max(), 100)})
     band = fit.get_prediction(grid).summary_frame(alpha=0.05)
-    with plt.rc_context(RC):
-        fig, ax = plt.subplots(figsize=(5.2, 3.6))
-        ax.scatter(data[x], data[y], s=16, color=POINT_COLOUR, alpha=0.75, edgecolor="none")
-        ax.plot(grid[x], band["mean"], color="#1d2d4f", lw=1.6, label="OLS fit")
-        ax.fill_between(grid[x], band["mean_ci_lower"], band["mean_ci_upper"], color="#1d2d4f", alpha=0.15,
-                        label="95% CI of the mean")
-        ax.set_xlabel(x_label)
-        ax.set_ylabel(y_label)
-        ax.legend(frameon=False, fontsize=8)
-        return _svg(fig)
+    return stable_svg(_readable_on_phones(scatter_svg(data[x].to_numpy(float), data[y].to_numpy(float), grid[x],
+                                                      band["mean"], band["mean_ci_lower"], band["mean_ci_upper"],
+                                                      x_label, y_label, to_hex(POINT_COLOUR))))
 
 
 def group_distributions(frame: pd.DataFrame, variable: str, groups: list[str], labels: dict[str, str],
@@ -229,29 +225,24 @@ def meta_forest(labels: list[str], effects, variances, pooled, scale: str = "eff
 
 
 def _proportion_ci(events: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (Clopper-Pearson) 95% CIs; NaN for a group with no one in it (no interval exists)."""
     from statsmodels.stats.proportion import proportion_confint
 
-    low, high = proportion_confint(events, n, alpha=0.05, method="beta")
-    return np.asarray(low), np.asarray(high)
+    events, n = np.asarray(events, dtype=float), np.asarray(n, dtype=float)
+    low, high = np.full(n.shape, np.nan), np.full(n.shape, np.nan)
+    some = n > 0
+    if some.any():
+        low[some], high[some] = proportion_confint(events[some], n[some], alpha=0.05, method="beta")
+    return low, high
 
 
 def proportions(labels: list[str], events, n, y_label: str) -> str:
-    """Proportion with an outcome in each group, with exact (Clopper-Pearson) 95% CIs."""
+    """Proportion with an outcome in each group, with exact (Clopper-Pearson) 95% CIs from statsmodels; drawn as SVG
+    directly (:func:`analysis.figures.data_svg.proportions_svg`)."""
     events, n = np.asarray(events, dtype=float), np.asarray(n, dtype=float)
-    p = np.divide(events, n, out=np.zeros_like(events), where=n > 0)
     low, high = _proportion_ci(events, n)
-    with plt.rc_context(RC):
-        fig, ax = plt.subplots(figsize=(5.2, 3.4))
-        x = np.arange(len(labels))
-        ax.bar(x, p, color=POINT_COLOUR, alpha=0.8, width=0.55)
-        ax.errorbar(x, p, yerr=[p - low, high - p], fmt="none", color="#1d2d4f", capsize=4, lw=1.2)
-        for xi, (e, m) in enumerate(zip(events, n)):
-            ax.annotate(f"{int(e)}/{int(m)}", (xi, high[xi]), textcoords="offset points", xytext=(0, 4), ha="center",
-                        fontsize=8)
-        ax.set_xticks(x, labels)
-        ax.set_ylabel(y_label)
-        ax.set_ylim(0, min(1.0, float(np.nanmax(high)) * 1.3))
-        return _svg(fig)
+    return stable_svg(_readable_on_phones(proportions_svg(labels, events, n, low, high, y_label,
+                                                          to_hex(POINT_COLOUR))))
 
 
 def rates_by_band(table: pd.DataFrame, factor: str, solid_level: str) -> str:

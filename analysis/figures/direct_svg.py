@@ -21,121 +21,30 @@ True
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from html import escape
 
 import numpy as np
 import pandas as pd
-from matplotlib.font_manager import FontProperties
-from matplotlib.textpath import TextToPath
-from matplotlib.ticker import MaxNLocator
 
 from analysis.core.numbers import plain_number
+from analysis.figures import svg_parts as svg
+from analysis.figures.svg_parts import (
+    AXIS_HEIGHT,
+    INK,
+    LABEL_SIZE,
+    LEGEND_SIZE,
+    TICK_SIZE,
+    nice_ticks,
+    text_width,
+    tick_label,
+)
 
 VERDICT_COLOURS = {"supported": "#1b7837", "contradicted": "#b2182b", "inconclusive": "#8c6d1f",
                    "not testable": "#5a5a5a"}
 #: Marker and fill of each basis on a forest plot: a finding is never drawn like another kind of finding.
 BASIS_MARKERS = {"published": ("s", True), "identified": ("o", False), "observed": ("D", True)}
-INK = "#333"
-FONT = 'font-family="sans-serif"'
-TICK_SIZE, LABEL_SIZE, LEGEND_SIZE = 10.0, 10.0, 8.0
 ROW_HEIGHT = 30.24  # 0.42 inch, as the matplotlib forest had
-AXIS_HEIGHT = 40.0  # tick marks, tick labels and the axis label under a panel
 PANEL_GAP = 14.0
-
-_TEXT_PATH = TextToPath()
-
-
-@lru_cache(maxsize=8192)
-def text_width(text: str, size: float) -> float:
-    """Width in points of ``text`` at ``size`` points in DejaVu Sans, from matplotlib's font metrics.
-
-    >>> round(text_width("0.5", 10.0), 1) < round(text_width("0.55", 10.0), 1)
-    True
-    """
-    if not text:
-        return 0.0
-    prop = FontProperties(family="DejaVu Sans", size=size)
-    return float(_TEXT_PATH.get_text_width_height_descent(text, prop, ismath=False)[0])
-
-
-def n(value: float) -> str:
-    """A coordinate with at most two decimals, the same on every machine.
-
-    >>> n(1.0), n(2.345678), n(-0.0001)
-    ('1', '2.35', '0')
-    """
-    return plain_number(round(float(value), 2) + 0.0, 2)
-
-
-def tick_label(value: float) -> str:
-    """A tick label as matplotlib writes one: no trailing zeros, a true minus sign.
-
-    >>> tick_label(-0.5), tick_label(1.0), tick_label(0.25)
-    ('\u22120.5', '1', '0.25')
-    """
-    text = f"{round(value, 10) + 0.0:g}"
-    return text.replace("-", "\u2212")
-
-
-def nice_ticks(low: float, high: float, bins: int = 6) -> list[float]:
-    """matplotlib's tick positions for the range, those inside it only.
-
-    >>> nice_ticks(-1, 1)
-    [-1.0, -0.5, 0.0, 0.5, 1.0]
-    """
-    ticks = MaxNLocator(nbins=bins, steps=[1, 2, 2.5, 5, 10]).tick_values(low, high)
-    slack = 1e-9 * (high - low)
-    return [float(t) for t in ticks if low - slack <= t <= high + slack]
-
-
-class _Scale:
-    """A linear map from data to plot coordinates."""
-
-    def __init__(self, d0: float, d1: float, p0: float, p1: float):
-        self.d0, self.d1, self.p0, self.p1 = d0, d1, p0, p1
-
-    def __call__(self, value: float) -> float:
-        return self.p0 + (value - self.d0) * (self.p1 - self.p0) / (self.d1 - self.d0)
-
-
-def _text(x: float, y: float, text: str, size: float, anchor: str = "middle", extra: str = "") -> str:
-    return (f'<text x="{n(x)}" y="{n(y)}" font-size="{size:g}" {FONT} text-anchor="{anchor}"{extra}>'
-            f"{escape(text)}</text>")
-
-
-def _line(x1: float, y1: float, x2: float, y2: float, colour: str = INK, width: float = 0.8, dash: str = "") -> str:
-    dashed = f' stroke-dasharray="{dash}"' if dash else ""
-    return (f'<line x1="{n(x1)}" y1="{n(y1)}" x2="{n(x2)}" y2="{n(y2)}" stroke="{colour}" '
-            f'stroke-width="{width:g}"{dashed}/>')
-
-
-def _marker(kind: str, x: float, y: float, size: float, colour: str, filled: bool) -> str:
-    """A square ("s"), circle ("o") or diamond ("D") of ``size`` points across, as matplotlib draws them."""
-    fill = colour if filled else "white"
-    half = size / 2
-    if kind == "o":
-        return f'<circle cx="{n(x)}" cy="{n(y)}" r="{n(half)}" fill="{fill}" stroke="{colour}"/>'
-    if kind == "D":
-        d = half * 1.2
-        return (f'<path d="M{n(x)} {n(y - d)}L{n(x + d)} {n(y)}L{n(x)} {n(y + d)}L{n(x - d)} {n(y)}Z" '
-                f'fill="{fill}" stroke="{colour}"/>')
-    return (f'<rect x="{n(x - half)}" y="{n(y - half)}" width="{n(size)}" height="{n(size)}" fill="{fill}" '
-            f'stroke="{colour}"/>')
-
-
-def _x_axis(scale: _Scale, ticks: list[float], y: float, label: str) -> list[str]:
-    parts = [_line(scale.p0, y, scale.p1, y, "#000")]
-    for t in ticks:
-        x = scale(t)
-        parts += [_line(x, y, x, y + 3.5, "#000"), _text(x, y + 3.5 + 11, tick_label(t), TICK_SIZE)]
-    parts.append(_text((scale.p0 + scale.p1) / 2, y + AXIS_HEIGHT - 4, label, LABEL_SIZE))
-    return parts
-
-
-def _svg(width: float, height: float, parts: list[str], label: str) -> str:
-    return (f'<svg class="figure" viewBox="0 0 {n(width)} {n(height)}" xmlns="http://www.w3.org/2000/svg" '
-            f'version="1.1" role="img" aria-label="{escape(label)}">' + "".join(parts) + "</svg>")
 
 
 def _panel_limits(part: pd.DataFrame, scale: str) -> tuple[float, float]:
@@ -165,11 +74,11 @@ def forest_svg(rows: pd.DataFrame) -> str:
     for index, scale_name in enumerate(scales):
         part = rows[rows["scale"] == scale_name].reset_index(drop=True)
         low, high = _panel_limits(part, scale_name)
-        xs = _Scale(low, high, x0, x1)
+        xs = svg.Scale(low, high, x0, x1)
         height = ROW_HEIGHT * (len(part) + 0.4)
-        ys = _Scale(-0.7, len(part) - 0.3, top + height, top)  # row 0 at the top, as the matplotlib plot had it
-        parts.append(_line(x0, top, x0, top + height, "#000"))
-        parts.append(_line(xs(0.0), top, xs(0.0), top + height))
+        ys = svg.Scale(-0.7, len(part) - 0.3, top + height, top)  # row 0 at the top, as the matplotlib plot had it
+        parts.append(svg.line(x0, top, x0, top + height, "#000"))
+        parts.append(svg.line(xs(0.0), top, xs(0.0), top + height))
         for k, row in enumerate(part.itertuples()):
             y = ys(len(part) - 1 - k)
             colour = VERDICT_COLOURS[row.category]
@@ -178,24 +87,24 @@ def forest_svg(rows: pd.DataFrame) -> str:
             title = (f"{row.label}: {plain_number(row.estimate, 2)} [{plain_number(row.ci_low, 2)}, "
                      f"{plain_number(row.ci_high, 2)}], {row.category}" + (f", rests on {basis}" if shown else ""))
             parts.append(f"<g><title>{escape(title)}</title>"
-                         + _line(xs(row.ci_low), y, xs(row.ci_high), y, colour, 1.8)
-                         + _marker(marker, xs(row.estimate), y, 6.0, colour, filled)
-                         + _line(x0 - 3.5, y, x0, y, "#000")
-                         + _text(x0 - 6, y + 3.5, row.label, TICK_SIZE, "end", ' xml:space="preserve"') + "</g>")
-        parts += _x_axis(xs, nice_ticks(low, high), top + height, f"{scale_name} (95% CI)")
+                         + svg.line(xs(row.ci_low), y, xs(row.ci_high), y, colour, 1.8)
+                         + svg.marker(marker, xs(row.estimate), y, 6.0, colour, filled)
+                         + svg.line(x0 - 3.5, y, x0, y, "#000")
+                         + svg.text(x0 - 6, y + 3.5, row.label, TICK_SIZE, "end", ' xml:space="preserve"') + "</g>")
+        parts += svg.x_axis(xs, nice_ticks(low, high), top + height, f"{scale_name} (95% CI)")
         if index == 0 and shown:
             parts += _basis_legend(x1 + 10, top + height, shown)
         top += height + AXIS_HEIGHT + PANEL_GAP
-    return _svg(width, top - PANEL_GAP + 4, parts, "forest plot: " + ", ".join(scales))
+    return svg.svg_document(width, top - PANEL_GAP + 4, parts, "forest plot: " + ", ".join(scales))
 
 
 def _basis_legend(x: float, bottom: float, shown: list[str]) -> list[str]:
     y = bottom - 14 * len(shown) - 12
-    parts = [_text(x, y, "rests on", LEGEND_SIZE, "start")]
+    parts = [svg.text(x, y, "rests on", LEGEND_SIZE, "start")]
     for k, basis in enumerate(shown):
         marker, filled = BASIS_MARKERS[basis]
         yy = y + 14 * (k + 1)
-        parts += [_marker(marker, x + 5, yy - 3, 6.0, INK, filled), _text(x + 16, yy, basis, LEGEND_SIZE, "start")]
+        parts += [svg.marker(marker, x + 5, yy - 3, 6.0, INK, filled), svg.text(x + 16, yy, basis, LEGEND_SIZE, "start")]
     return parts
 
 
@@ -221,35 +130,36 @@ def ensemble_svg(ensemble: pd.DataFrame, scale: str, sesoi: float, sign: int) ->
     x0, x1, y0, y1 = left, width - legend_width, 8.0, height - AXIS_HEIGHT
     count = max(len(data), 1)
     span = max(count - 1, 1)
-    xs = _Scale(-0.05 * span, count - 1 + 0.05 * span, x0, x1)  # matplotlib's 5% margins
-    ys = _Scale(low, high, y1, y0)
-    parts = [_line(x0, y0, x0, y1, "#000")]
+    xs = svg.Scale(-0.05 * span, count - 1 + 0.05 * span, x0, x1)  # matplotlib's 5% margins
+    ys = svg.Scale(low, high, y1, y0)
+    parts = [svg.line(x0, y0, x0, y1, "#000")]
     for t, text in zip(yticks, tick_texts):
-        parts += [_line(x0 - 3.5, ys(t), x0, ys(t), "#000"), _text(x0 - 6, ys(t) + 3.5, text, TICK_SIZE, "end")]
-    parts.append(_text(12, (y0 + y1) / 2, f"{scale} with 95% CI", LABEL_SIZE, extra=
-                       f' transform="rotate(-90 12 {n((y0 + y1) / 2)})"'))
-    parts.append(_line(x0, ys(0.0), x1, ys(0.0)))
+        parts += [svg.line(x0 - 3.5, ys(t), x0, ys(t), "#000"), svg.text(x0 - 6, ys(t) + 3.5, text, TICK_SIZE, "end")]
+    parts.append(svg.text(12, (y0 + y1) / 2, f"{scale} with 95% CI", LABEL_SIZE, extra=
+                       f' transform="rotate(-90 12 {svg.n((y0 + y1) / 2)})"'))
+    parts.append(svg.line(x0, ys(0.0), x1, ys(0.0)))
     for level in levels:
-        parts.append(_line(x0, ys(level), x1, ys(level), dash="2.96 1.28"))
+        parts.append(svg.line(x0, ys(level), x1, ys(level), dash="2.96 1.28"))
     for category in categories:
         part = data[data["category"] == category]
         colour = VERDICT_COLOURS[category]
-        bars = "".join(f"M{n(xs(i))} {n(ys(lo))}V{n(ys(hi))}" for i, lo, hi in
+        bars = "".join(f"M{svg.n(xs(i))} {svg.n(ys(lo))}V{svg.n(ys(hi))}" for i, lo, hi in
                        zip(part.index, part["ci_low"], part["ci_high"]))
-        dots = "".join(f'<circle cx="{n(xs(i))}" cy="{n(ys(e))}" r="1.25"/>' for i, e in zip(part.index, part["estimate"]))
+        dots = "".join(f'<circle cx="{svg.n(xs(i))}" cy="{svg.n(ys(e))}" r="1.25"/>'
+                       for i, e in zip(part.index, part["estimate"]))
         parts.append(f'<g><title>{escape(category)}: {len(part)} of {len(data)} draws</title>'
                      f'<path d="{bars}" stroke="{colour}" stroke-width="0.6" fill="none"/>'
                      f'<g fill="{colour}">{dots}</g></g>')
     xticks = [t for t in nice_ticks(0, span, bins=6) if float(t).is_integer()]
-    parts += _x_axis(xs, xticks, y1, "assumption draw (sorted by estimate)")
+    parts += svg.x_axis(xs, xticks, y1, "assumption draw (sorted by estimate)")
     for k, (text, dashed) in enumerate(legend):
         y = y0 + 6 + 13 * k
         lx = x1 + 10
         if dashed:
-            parts.append(_line(lx, y - 3, lx + 20, y - 3, dash="2.96 1.28"))
+            parts.append(svg.line(lx, y - 3, lx + 20, y - 3, dash="2.96 1.28"))
         else:
             colour = VERDICT_COLOURS[text]
-            parts += [_line(lx + 10, y - 8, lx + 10, y + 2, colour, 0.6),
-                      f'<circle cx="{n(lx + 10)}" cy="{n(y - 3)}" r="1.25" fill="{colour}"/>']
-        parts.append(_text(lx + 26, y, text, LEGEND_SIZE, "start"))
-    return _svg(width, height, parts, f"assumption ensemble: {len(data)} draws of the {scale}")
+            parts += [svg.line(lx + 10, y - 8, lx + 10, y + 2, colour, 0.6),
+                      f'<circle cx="{svg.n(lx + 10)}" cy="{svg.n(y - 3)}" r="1.25" fill="{colour}"/>']
+        parts.append(svg.text(lx + 26, y, text, LEGEND_SIZE, "start"))
+    return svg.svg_document(width, height, parts, f"assumption ensemble: {len(data)} draws of the {scale}")

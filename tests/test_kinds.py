@@ -163,6 +163,24 @@ def test_rate_interaction_levels_come_from_the_claim_file():
     assert np.isfinite(out.judged.estimate) and "distal" in out.estimates[0].term
 
 
+def test_rate_interaction_counts_and_says_the_rows_its_age_bands_leave_out():
+    """Per-row data are aggregated into age bands; a row whose age is missing or outside the bands cannot be placed,
+    and is counted and said, never dropped silently."""
+    ev = make_evidence(id="e", study="S14", question="q", analysis="rate_interaction",
+                       outcomes={"hamstring_strain": "distal", "quadriceps_strain": "proximal"}, factor="site",
+                       reference="proximal", age_bands=[17, 21, 25, 29, 38.01], direction="positive", sesoi=1.05,
+                       sesoi_reason="r")
+    frame, spec = load_evidence_frame(ev)
+    assert ev.run(frame, spec).note == ""
+    frame = frame.copy()
+    frame.loc[frame.index[:3], "age"] = [40.0, 16.0, np.nan]
+    table = ev.prepare(frame)
+    assert table.attrs["left_out"] == {"age missing or outside the bands": 3}
+    assert table.drop_duplicates("age_step")["exposure"].sum() == len(frame) - 3
+    note = ev.run(frame, spec).note
+    assert note == "3 rows left out (age missing or outside the bands: 17 to 38.01)"
+
+
 def test_a_published_effects_z_and_p_say_they_were_derived_from_its_ci():
     """Papers print an estimate and a CI; the z and p beside them here come from the CI (normal approximation on
     the judged scale) and the JSON says so, in the method and in extra["derived"]."""

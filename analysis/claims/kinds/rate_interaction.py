@@ -70,8 +70,10 @@ class RateInteractionEvidence(EvidenceKind):
         names = list(self.outcomes)
         counts = np.column_stack([np.bincount(step, weights=frame[c].to_numpy(float)[inside], minlength=bands)
                                   for c in names])
-        return rate_table_from_counts(counts, np.bincount(step, minlength=bands), names, self.age_bands,
-                                      self.outcomes, factor=self.factor)
+        table = rate_table_from_counts(counts, np.bincount(step, minlength=bands), names, self.age_bands,
+                                       self.outcomes, factor=self.factor)
+        table.attrs["left_out"] = {"age missing or outside the bands": int(np.count_nonzero(~inside))}
+        return table
 
     def run(self, frame, spec) -> Outcome:
         table = self.prepare(frame)
@@ -86,7 +88,13 @@ class RateInteractionEvidence(EvidenceKind):
         base = term(records, "age_step")
         primary = replace(primary, term=f"age x {self.label(self.tested)} (extra rate ratio per age band)")
         base = replace(base, term=f"age, {self.label(self.reference)} (rate ratio per age band)")
-        return Outcome([primary, base], log_scale(primary), self.scale, self.judged_sesoi)
+        return Outcome([primary, base], log_scale(primary), self.scale, self.judged_sesoi, note=self._left_out(table))
+
+    def _left_out(self, table: pd.DataFrame) -> str:
+        """What the aggregation left out, said (rows whose age is missing or outside the bands)."""
+        left = {why: rows for why, rows in table.attrs.get("left_out", {}).items() if rows}
+        edges = f"{self.age_bands[0]:g} to {self.age_bands[-1]:g}"
+        return "; ".join(f"{rows} row{'s' if rows != 1 else ''} left out ({why}: {edges})" for why, rows in left.items())
 
     def simulate_power(self, frame: pd.DataFrame, spec, n: int, ratio: float, sims: int, seed: int,
                        alpha: float = 0.05) -> dict:

@@ -176,6 +176,8 @@ def test_rate_interaction_counts_and_says_the_rows_its_age_bands_leave_out():
     frame.loc[frame.index[:3], "age"] = [40.0, 16.0, np.nan]
     table = ev.prepare(frame)
     assert table.attrs["left_out"] == {"age missing or outside the bands": 3}
+    assert list(table.drop_duplicates("age_step")["age_band"]) == ["17-21", "21-25", "25-29", "29-38.01"], \
+        "the last band is closed above like the others (an age of 40 is left out), so it is not labelled '29+'"
     assert table.drop_duplicates("age_step")["exposure"].sum() == len(frame) - 3
     note = ev.run(frame, spec).note
     assert note == "3 rows left out (age missing or outside the bands: 17 to 38.01)"

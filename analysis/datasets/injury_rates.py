@@ -40,6 +40,7 @@ def age_steps(age: np.ndarray, age_bands: list[float]) -> tuple[np.ndarray, np.n
 def rate_table_from_counts(counts: np.ndarray, exposure: np.ndarray, names: list[str], age_bands: list[float],
                            levels: dict[str, str], factor: str = "level") -> pd.DataFrame:
     """Rows of the rate model from injury counts (bands x names) and exposure per band; empty bands are left out.
+    Each band is [low, high) and labelled "low-high".
 
     ``levels`` maps each injury name to its level of ``factor`` (a column of the table); names without a level
     are left out.
@@ -48,8 +49,7 @@ def rate_table_from_counts(counts: np.ndarray, exposure: np.ndarray, names: list
     for s in range(len(age_bands) - 1):
         if exposure[s] == 0:
             continue
-        last = s == len(age_bands) - 2
-        label = f"{age_bands[s]:g}+" if last else f"{age_bands[s]:g}-{age_bands[s + 1]:g}"
+        label = f"{age_bands[s]:g}-{age_bands[s + 1]:g}"  # [low, high): the last band is closed above too
         for j, name in enumerate(names):
             if name in levels:
                 rows.append({"age_step": s, "age_band": label, "muscle": name, factor: levels[name],

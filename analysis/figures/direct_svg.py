@@ -20,7 +20,6 @@ True
 
 from __future__ import annotations
 
-import math
 from html import escape
 
 import numpy as np
@@ -48,11 +47,22 @@ PANEL_GAP = 14.0
 
 
 def _panel_limits(part: pd.DataFrame, scale: str) -> tuple[float, float]:
+    """A panel's x range: -1 to 1 for correlations; otherwise every interval and zero, with a 5% margin each side
+    (not symmetric about zero: a panel whose intervals all lie on one side would waste half its width).
+
+    >>> import pandas as pd
+    >>> _panel_limits(pd.DataFrame({"ci_low": [-18.0, -9.0], "ci_high": [-12.0, -5.0]}), "MD")
+    (-18.9, 0.9)
+    """
     if scale == "r":
         return -1.0, 1.0
-    span = float(max(part["ci_low"].abs().max(), part["ci_high"].abs().max())) * 1.1
-    span = span if math.isfinite(span) and span > 0 else 1.0
-    return -span, span
+    values = np.r_[part["ci_low"].to_numpy(float), part["ci_high"].to_numpy(float), 0.0]
+    values = values[np.isfinite(values)]
+    low, high = float(values.min()), float(values.max())
+    if high - low <= 0:
+        return -1.0, 1.0
+    pad = 0.05 * (high - low)
+    return round(low - pad, 12), round(high + pad, 12)
 
 
 def forest_svg(rows: pd.DataFrame) -> str:

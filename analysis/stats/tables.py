@@ -16,8 +16,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from scipy.stats.contingency import odds_ratio
+from scipy import optimize, stats
 
 from analysis.core.errors import AnalysisError
 from analysis.core.results import Estimate
@@ -77,16 +76,58 @@ def odds_ratio_woolf(a: int, n1: int, c: int, n2: int, level: float = 0.95, term
 
 
 def fisher_exact(a: int, n1: int, c: int, n2: int, level: float = 0.95, term: str = "exposed / unexposed") -> Estimate:
-    """Fisher's exact test with the conditional maximum-likelihood odds ratio and its exact CI (as R ``fisher.test``)."""
+    """Fisher's exact test with the conditional maximum-likelihood odds ratio and its exact CI (as R ``fisher.test``).
+
+    >>> e = fisher_exact(5, 8, 4, 34)  # S16; R: 11.378, [1.567, 106.015]
+    >>> round(e.estimate, 2), round(e.ci_low, 2), round(e.ci_high, 1)
+    (11.38, 1.57, 106.0)
+    """
     _check(a, n1, c, n2)
     table = np.array([[a, n1 - a], [c, n2 - c]])
     p = float(stats.fisher_exact(table).pvalue)
-    res = odds_ratio(table, kind="conditional")
-    ci = res.confidence_interval(confidence_level=level)
-    return Estimate(test="Fisher exact test", term=term, estimate=float(res.statistic),
-                    estimate_type="OR (conditional MLE)", ci_low=float(ci.low), ci_high=float(ci.high),
+    estimate, low, high = conditional_odds_ratio(a, n1 - a, c, n2 - c, level)
+    return Estimate(test="Fisher exact test", term=term, estimate=estimate,
+                    estimate_type="OR (conditional MLE)", ci_low=low, ci_high=high,
                     ci_level=level, ci_method="exact (conditional)", p=p, n=int(n1 + n2),
                     method="Fisher's exact test, two-sided; conditional maximum-likelihood odds ratio")
+
+
+def conditional_odds_ratio(a: int, b: int, c: int, d: int, level: float = 0.95) -> tuple[float, float, float]:
+    """The conditional maximum-likelihood odds ratio of the table [[a, b], [c, d]] and its exact CI.
+
+    The method of R's ``fisher.test``: given the margins, ``a`` follows Fisher's noncentral hypergeometric
+    distribution with the odds ratio as its parameter; the estimate makes the distribution's mean equal ``a``, and
+    each limit leaves (1 - level) / 2 in a tail. The distribution is computed on its whole support at once (log
+    central probabilities from scipy, tilted by the odds ratio) and each equation solved with Brent's method to
+    machine precision on the log odds ratio. scipy's ``odds_ratio(kind="conditional")`` gives the same numbers but
+    evaluates the distribution a point at a time: 12 s for a 2 x 2 table of 100,000 rows, against milliseconds here.
+
+    >>> [round(v, 3) for v in conditional_odds_ratio(45, 38, 2, 17)]  # S6; R: 9.872, [2.129, 93.537]
+    [9.872, 2.129, 93.537]
+    """
+    m, n, k = a + c, b + d, a + b
+    low_end, high_end = max(0, k - n), min(k, m)
+    support = np.arange(low_end, high_end + 1, dtype=float)
+    log_central = stats.hypergeom.logpmf(support, m + n, m, k)
+
+    def probabilities(log_ncp: float) -> np.ndarray:
+        weights = log_central + log_ncp * support
+        weights = np.exp(weights - weights.max())
+        return weights / weights.sum()
+
+    def solve(gap) -> float:
+        """The odds ratio where ``gap(log odds ratio)`` (monotone) crosses zero."""
+        span = 8.0
+        while gap(-span) * gap(span) > 0 and span < 700:
+            span *= 2
+        return math.exp(optimize.brentq(gap, -span, span, xtol=1e-13, rtol=4 * np.finfo(float).eps))
+
+    alpha = (1 - level) / 2
+    at_low, at_high = a == low_end, a == high_end
+    estimate = 0.0 if at_low else math.inf if at_high else solve(lambda t: probabilities(t) @ support - a)
+    lower = 0.0 if at_low else solve(lambda t: probabilities(t)[support >= a].sum() - alpha)
+    upper = math.inf if at_high else solve(lambda t: probabilities(t)[support <= a].sum() - alpha)
+    return estimate, lower, upper
 
 
 def chi_square(a: int, n1: int, c: int, n2: int, correction: bool = False, level: float = 0.95,

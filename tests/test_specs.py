@@ -225,5 +225,6 @@ def test_assumption_sets_drawn_together_equal_those_drawn_one_at_a_time():
         assert values.shape == (15, len(keys)), study_id
         assert [dict(zip(keys, row)) for row in values.tolist()] == one_at_a_time, study_id
         assert draw_assumptions(spec, np.random.default_rng(11), 15) == one_at_a_time, study_id
+        assert draw_assumptions(spec, np.random.default_rng(11), 0) == [], study_id
         compared += 1
     assert compared == len(study_files()) > 40

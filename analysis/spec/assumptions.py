@@ -157,7 +157,8 @@ def draw_assumption_values(spec: StudySpec, rng: np.random.Generator, draws: int
         values = values[keep]
         kept.append(values)
         found += len(values)
-    return keys, np.concatenate([np.broadcast_to(fixed_values, (draws, len(fixed))), np.concatenate(kept)], axis=1)
+    drawn = np.concatenate(kept) if kept else np.empty((0, len(slots)))
+    return keys, np.concatenate([np.broadcast_to(fixed_values, (draws, len(fixed))), drawn], axis=1)
 
 
 def correlation_matrices(spec: StudySpec, group: str, keys: list[str], values: np.ndarray,

@@ -30,6 +30,9 @@ import pyarrow.parquet as pq
 from analysis.core.errors import InputError
 from analysis.core.parallel import parallel_map
 
+#: Why a row with no age, or an age outside the bands, is left out of a rate table (``table.attrs["left_out"]``).
+OUTSIDE_BANDS = "age missing or outside the bands"
+
 
 def age_steps(age: np.ndarray, age_bands: list[float]) -> tuple[np.ndarray, np.ndarray]:
     """Band index of each age ([low, high) bands) and a mask of ages inside the bands."""
@@ -76,7 +79,7 @@ def _rate_table(by_position: np.ndarray, names: list[str], age_bands: list[float
     totals = by_position[1:bands + 1]
     table = rate_table_from_counts(totals, totals.sum(axis=1), names, age_bands, levels, factor)
     outside = int(by_position[0].sum() + by_position[bands + 1].sum())
-    table.attrs["left_out"] = {"no injury type": no_injury, "age missing or outside the bands": outside}
+    table.attrs["left_out"] = {"no injury type": no_injury, OUTSIDE_BANDS: outside}
     return table
 
 

@@ -24,23 +24,21 @@ import numpy as np
 
 from analysis.core.numbers import plain_number
 from analysis.figures import svg_parts as svg
-from analysis.figures.svg_parts import AXIS_HEIGHT, LEGEND_SIZE, TICK_SIZE, auto_bins, nice_ticks, same_decimals
+from analysis.figures.svg_parts import (
+    AXIS_HEIGHT,
+    LEGEND_SIZE,
+    TICK_SIZE,
+    auto_bins,
+    nice_ticks,
+    padded_range,
+    same_decimals,
+)
 
 FIT_COLOUR = "#1d2d4f"
 SCATTER_SIZE = (374.4, 259.2)  # 5.2 x 3.6 inches, as the matplotlib scatter had
 PROPORTIONS_SIZE = (374.4, 244.8)  # 5.2 x 3.4 inches
 TOP, RIGHT = 8.0, 8.0
 BAR_LABELS = 24.0  # under the bars: tick marks and one line of group labels (no axis label)
-
-
-def _padded(values: np.ndarray) -> tuple[float, float]:
-    """The finite range of ``values`` with matplotlib's 5% margin on each side (a unit span when they are equal)."""
-    finite = values[np.isfinite(values)]
-    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-    if high == low:
-        low, high = low - 0.5, high + 0.5
-    pad = 0.05 * (high - low)
-    return low - pad, high + pad
 
 
 def _legend(corner: str, box: tuple[float, float, float, float], entries: list[tuple[str, str]]) -> list[str]:
@@ -94,8 +92,8 @@ def scatter_svg(x: np.ndarray, y: np.ndarray, grid: np.ndarray, mean: np.ndarray
     x, y, grid = np.asarray(x, float), np.asarray(y, float), np.asarray(grid, float)
     mean, lower, upper = np.asarray(mean, float), np.asarray(lower, float), np.asarray(upper, float)
     width, height = SCATTER_SIZE
-    x_low, x_high = _padded(np.r_[x, grid])
-    y_low, y_high = _padded(np.r_[y, lower, upper])
+    x_low, x_high = padded_range(np.r_[x, grid])
+    y_low, y_high = padded_range(np.r_[y, lower, upper])
     y1 = height - AXIS_HEIGHT
     y_ticks = nice_ticks(y_low, y_high, auto_bins(y1 - TOP, 2 * TICK_SIZE))
     y_labels = same_decimals(y_ticks)

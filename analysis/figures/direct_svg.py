@@ -30,7 +30,6 @@ from analysis.figures import svg_parts as svg
 from analysis.figures.svg_parts import (
     AXIS_HEIGHT,
     INK,
-    LABEL_SIZE,
     LEGEND_SIZE,
     TICK_SIZE,
     nice_ticks,
@@ -56,13 +55,7 @@ def _panel_limits(part: pd.DataFrame, scale: str) -> tuple[float, float]:
     """
     if scale == "r":
         return -1.0, 1.0
-    values = np.r_[part["ci_low"].to_numpy(float), part["ci_high"].to_numpy(float), 0.0]
-    values = values[np.isfinite(values)]
-    low, high = float(values.min()), float(values.max())
-    if high - low <= 0:
-        return -1.0, 1.0
-    pad = 0.05 * (high - low)
-    return round(low - pad, 12), round(high + pad, 12)
+    return svg.padded_range(np.r_[part["ci_low"].to_numpy(float), part["ci_high"].to_numpy(float), 0.0])
 
 
 def forest_svg(rows: pd.DataFrame) -> str:
@@ -127,12 +120,10 @@ def ensemble_svg(ensemble: pd.DataFrame, scale: str, sesoi: float, sign: int) ->
     data = ensemble[finite].sort_values("estimate", kind="mergesort").reset_index(drop=True)
     levels = [sign * sesoi] if sign else [-sesoi, sesoi]
     values = np.r_[data["ci_low"].to_numpy(float), data["ci_high"].to_numpy(float), 0.0, levels]
-    low, high = float(values.min()), float(values.max())
-    pad = 0.05 * (high - low or 1.0)
-    low, high = low - pad, high + pad
+    low, high = svg.padded_range(values)
     yticks = nice_ticks(low, high, bins=5)
     tick_texts = [tick_label(t) for t in yticks]
-    left = max((text_width(t, TICK_SIZE) for t in tick_texts), default=0.0) + 6 + 3.5 + 18
+    left = svg.y_axis_width(tick_texts)
     categories = sorted(set(data["category"]))
     legend = [(c, False) for c in categories] + [(f"SESOI ({levels[0]:+.3g})", True)]
     legend_width = max(text_width(t, LEGEND_SIZE) for t, _ in legend) + 34
@@ -142,11 +133,7 @@ def ensemble_svg(ensemble: pd.DataFrame, scale: str, sesoi: float, sign: int) ->
     span = max(count - 1, 1)
     xs = svg.Scale(-0.05 * span, count - 1 + 0.05 * span, x0, x1)  # matplotlib's 5% margins
     ys = svg.Scale(low, high, y1, y0)
-    parts = [svg.line(x0, y0, x0, y1, "#000")]
-    for t, text in zip(yticks, tick_texts):
-        parts += [svg.line(x0 - 3.5, ys(t), x0, ys(t), "#000"), svg.text(x0 - 6, ys(t) + 3.5, text, TICK_SIZE, "end")]
-    parts.append(svg.text(12, (y0 + y1) / 2, f"{scale} with 95% CI", LABEL_SIZE, extra=
-                       f' transform="rotate(-90 12 {svg.n((y0 + y1) / 2)})"'))
+    parts = svg.y_axis(ys, yticks, x0, f"{scale} with 95% CI", tick_texts)
     parts.append(svg.line(x0, ys(0.0), x1, ys(0.0)))
     for level in levels:
         parts.append(svg.line(x0, ys(level), x1, ys(level), dash="2.96 1.28"))

@@ -17,6 +17,7 @@ from __future__ import annotations
 from functools import lru_cache
 from html import escape
 
+import numpy as np
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 from matplotlib.ticker import MaxNLocator
@@ -74,6 +75,22 @@ def nice_ticks(low: float, high: float, bins: int = 6) -> list[float]:
     return [float(t) for t in ticks if low - slack <= t <= high + slack]
 
 
+def padded_range(values) -> tuple[float, float]:
+    """The range of the finite ``values`` with matplotlib's 5% margin on each side (a unit span around a single
+    value; 0 to 1 when there is none).
+
+    >>> padded_range([0.0, 1.0, float("nan")]), padded_range([2.0, 2.0])
+    ((-0.05, 1.05), (1.45, 2.55))
+    """
+    values = np.asarray(values, dtype=float)
+    finite = values[np.isfinite(values)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if high == low:
+        low, high = low - 0.5, high + 0.5
+    pad = 0.05 * (high - low)
+    return low - pad, high + pad
+
+
 class Scale:
     """A linear map from data to plot coordinates."""
 
@@ -125,7 +142,7 @@ def x_axis(scale: Scale, ticks: list[float], y: float, label: str, labels: list[
 def y_axis(scale: Scale, ticks: list[float], x: float, label: str, labels: list[str]) -> list[str]:
     """The y axis line at ``x`` with tick marks, ``labels`` right-aligned beside them and the axis label turned
     upright along the left edge (which :func:`y_axis_width` leaves room for)."""
-    parts = [line(x, scale.p0, x, scale.p1, "#000")]
+    parts = [line(x, min(scale.p0, scale.p1), x, max(scale.p0, scale.p1), "#000")]
     for t, shown in zip(ticks, labels):
         y = scale(t)
         parts += [line(x - 3.5, y, x, y, "#000"), text(x - 6, y + 3.5, shown, TICK_SIZE, "end")]

@@ -124,9 +124,10 @@ def conditional_odds_ratio(a: int, b: int, c: int, d: int, level: float = 0.95) 
 
     alpha = (1 - level) / 2
     at_low, at_high = a == low_end, a == high_end
+    upper_tail, lower_tail = support >= a, support <= a
     estimate = 0.0 if at_low else math.inf if at_high else solve(lambda t: probabilities(t) @ support - a)
-    lower = 0.0 if at_low else solve(lambda t: probabilities(t)[support >= a].sum() - alpha)
-    upper = math.inf if at_high else solve(lambda t: probabilities(t)[support <= a].sum() - alpha)
+    lower = 0.0 if at_low else solve(lambda t: probabilities(t)[upper_tail].sum() - alpha)
+    upper = math.inf if at_high else solve(lambda t: probabilities(t)[lower_tail].sum() - alpha)
     return estimate, lower, upper
 
 

@@ -18,7 +18,7 @@ from scipy import stats as sps
 from analysis import stats
 from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, log_scale, register, term
 from analysis.core.errors import AnalysisError
-from analysis.datasets.injury_rates import age_steps, rate_table_from_counts
+from analysis.datasets.injury_rates import OUTSIDE_BANDS, age_steps, rate_table_from_counts
 
 
 @register
@@ -72,7 +72,7 @@ class RateInteractionEvidence(EvidenceKind):
                                   for c in names])
         table = rate_table_from_counts(counts, np.bincount(step, minlength=bands), names, self.age_bands,
                                        self.outcomes, factor=self.factor)
-        table.attrs["left_out"] = {"age missing or outside the bands": int(np.count_nonzero(~inside))}
+        table.attrs["left_out"] = {OUTSIDE_BANDS: int(np.count_nonzero(~inside))}
         return table
 
     def run(self, frame, spec) -> Outcome:

@@ -27,8 +27,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
-import statsmodels.formula.api as smf  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
+from statsmodels.regression.linear_model import OLS  # noqa: E402
 
 from analysis.core.numbers import plain_number  # noqa: E402
 from analysis.figures.data_svg import proportions_svg, scatter_svg  # noqa: E402
@@ -127,12 +127,14 @@ def scatter_with_fit(frame: pd.DataFrame, x: str, y: str, x_label: str, y_label:
     """Scatter of ``y`` on ``x`` with the OLS line and its 95% confidence band (analytic, not bootstrap), from
     statsmodels' ``get_prediction``; drawn as SVG directly (:func:`analysis.figures.data_svg.scatter_svg`)."""
     data = frame[[x, y]].dropna()
-    fit = smf.ols(f"Q('{y}') ~ Q('{x}')", data=data).fit()
-    grid = pd.DataFrame({x: np.linspace(data[x].min(), data[x].max(), 100)})
-    band = fit.get_prediction(grid).summary_frame(alpha=0.05)
-    return stable_svg(_readable_on_phones(scatter_svg(data[x].to_numpy(float), data[y].to_numpy(float), grid[x],
-                                                      band["mean"], band["mean_ci_lower"], band["mean_ci_upper"],
-                                                      x_label, y_label, to_hex(POINT_COLOUR))))
+    xs, ys = data[x].to_numpy(float), data[y].to_numpy(float)
+    # The design matrix is built from arrays, never from a formula: the column names come from registry files, and
+    # a formula would evaluate them as Python (see analysis.core.names).
+    fit = OLS(ys, np.column_stack([np.ones_like(xs), xs])).fit()
+    grid = np.linspace(xs.min(), xs.max(), 100)
+    band = fit.get_prediction(np.column_stack([np.ones_like(grid), grid])).summary_frame(alpha=0.05)
+    return stable_svg(_readable_on_phones(scatter_svg(xs, ys, grid, band["mean"], band["mean_ci_lower"],
+                                                      band["mean_ci_upper"], x_label, y_label, to_hex(POINT_COLOUR))))
 
 
 def group_distributions(frame: pd.DataFrame, variable: str, groups: list[str], labels: dict[str, str],

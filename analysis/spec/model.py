@@ -25,6 +25,7 @@ from typing import Annotated, ClassVar, Iterator, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from analysis.core.errors import InputError
+from analysis.core.names import formula_name_problem
 from analysis.core.numbers import decimals_of
 from analysis.core.paths import registry_files, studies_dir
 from analysis.core.yamlfiles import PrintedFloat, read_model, validated
@@ -132,6 +133,16 @@ class StudySpec(Strict):
         percentage or a CI its ``*_decimals``) unless the spec says otherwise, so GRIM, GRIMMER and every rounding
         check see the published precision."""
         return _printed_decimals(data)
+
+    @model_validator(mode="after")
+    def _variables_are_plain_names(self) -> "StudySpec":
+        """Variable names become dataset columns and model-formula terms: plain identifiers only, so that a shared
+        spec cannot run code when a formula is parsed (see :mod:`analysis.core.names`)."""
+        for name in self.variables:
+            problem = formula_name_problem(name)
+            if problem is not None:
+                raise ValueError(f"variables: {problem}")
+        return self
 
     @model_validator(mode="after")
     def _references_resolve(self) -> "StudySpec":

@@ -20,6 +20,7 @@ from scipy import stats
 from statsmodels.duration.survfunc import SurvfuncRight
 
 from analysis.core.errors import AnalysisError
+from analysis.core.names import formula_names
 from analysis.core.results import Estimate
 from analysis.stats._frames import model_frame
 from analysis.stats.regression import _fit_quietly
@@ -34,7 +35,7 @@ def cox(data: pd.DataFrame, time: str, event: str, covariates: list[str], level:
         raise AnalysisError(f"{event}: event must be coded 0 (censored) / 1 (event)")
     if frame[event].sum() == 0:
         raise AnalysisError(f"{event}: no events, so hazards cannot be compared")
-    formula = f"{time} ~ " + " + ".join(covariates)
+    formula = f"{time} ~ " + " + ".join(formula_names([time, *covariates], "Cox model")[1:])
     fit = _fit_quietly(smf.phreg(formula, data=frame, status=frame[event].to_numpy(), ties="efron"))
     converged = bool(fit.mle_retvals.get("converged", True)) if hasattr(fit, "mle_retvals") else True
     ci = np.asarray(fit.conf_int(alpha=1 - level))

@@ -17,6 +17,7 @@ import pandas as pd
 import statsmodels.formula.api as smf
 
 from analysis.core.errors import AnalysisError
+from analysis.core.names import formula_names
 from analysis.core.results import Estimate
 from analysis.stats._frames import model_frame
 from analysis.stats.regression import ols
@@ -28,6 +29,7 @@ def ancova(data: pd.DataFrame, pre: str, post: str, arm: str, reference: str, ro
     frame, _ = model_frame(data, [pre, post], [arm], min_rows=4)
     if reference not in set(frame[arm]):
         raise AnalysisError(f"{arm}: reference arm {reference!r} not in the data")
+    formula_names([post, pre, arm], "ANCOVA")
     formula = f"{post} ~ {pre} + C({arm}, Treatment(reference={reference!r}))"
     records = ols(formula, data.assign(**{arm: data[arm].astype(str)}), robust=robust, level=level)
     effect = next(e for e in records if e.term.startswith(f"C({arm}"))

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from scipy import stats as sps
 
 from analysis.core.errors import InputError
+from analysis.core.names import formula_name_problem
 from analysis.core.results import Estimate
 
 if TYPE_CHECKING:  # pragma: no cover - type hints only
@@ -90,6 +91,16 @@ class EvidenceKind(BaseModel):
             raise ValueError(f"for a ratio the sesoi is a ratio above 1 (e.g. 1.2), got {self.sesoi}")
         if self.ensemble_draws is not None and self.ensemble_draws < 0:
             raise ValueError(f"ensemble_draws must be 0 or more, got {self.ensemble_draws}")
+        return self
+
+    @model_validator(mode="after")
+    def _columns_are_plain_names(self) -> "EvidenceKind":
+        """Every column this entry reads may be pasted into a model formula: a plain identifier, so that no name in
+        a shared claim file can run code when the formula is parsed (see :mod:`analysis.core.names`)."""
+        for name in [*self.columns(), *([self.subset()] if self.subset() else [])]:
+            problem = formula_name_problem(name)
+            if problem is not None:
+                raise ValueError(problem)
         return self
 
     # --- what every kind shares ---------------------------------------------------------------

@@ -10,6 +10,7 @@ from scipy import stats as sps
 
 from analysis import stats
 from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, log_scale, register, term, wald_outcome
+from analysis.core.names import formula_names
 
 
 @register
@@ -51,7 +52,8 @@ class LogisticEvidence(EvidenceKind):
         return None
 
     def run(self, frame, spec) -> Outcome:
-        formula = f"{self.outcome} ~ " + " + ".join([self.covariate, *self.adjust])
+        names = formula_names([self.outcome, self.covariate, *self.adjust], f"evidence {self.id}")
+        formula = f"{names[0]} ~ " + " + ".join(names[1:])
         records = stats.logistic(formula, self.prepare(frame))
         primary = term(records, self.covariate)
         others = [e for e in records if e is not primary and e.term != "Intercept"]

@@ -18,6 +18,7 @@ from scipy import stats as sps
 from analysis import stats
 from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, log_scale, register, term
 from analysis.core.errors import AnalysisError
+from analysis.core.names import formula_names
 from analysis.datasets.injury_rates import OUTSIDE_BANDS, age_steps, rate_table_from_counts
 
 
@@ -60,6 +61,11 @@ class RateInteractionEvidence(EvidenceKind):
     def columns(self) -> list[str]:
         return ["age_step", "muscle", self.factor, "exposure", "injuries"]
 
+    def _formula(self) -> str:
+        """The Poisson model's formula; the factor is a checked plain name (:mod:`analysis.core.names`)."""
+        (factor,) = formula_names([self.factor], f"evidence {self.id}")
+        return f"injuries ~ C(muscle) + age_step + age_step:{factor}"
+
     def prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Aggregate per-row data (one 0/1 column per outcome) into age band x outcome counts with exposure."""
         if {"injuries", "exposure", self.factor, "age_step"} <= set(frame.columns):
@@ -81,7 +87,7 @@ class RateInteractionEvidence(EvidenceKind):
         wanted = sorted({self.reference, self.tested})
         if levels != wanted:
             raise AnalysisError(f"{self.factor}: needs rows of both {wanted[0]!r} and {wanted[1]!r}, got {levels}")
-        formula = f"injuries ~ C(muscle) + age_step + age_step:{self.factor}"
+        formula = self._formula()
         coded = table.assign(**{self.factor: pd.Categorical(table[self.factor], [self.reference, self.tested])})
         records = stats.poisson(formula, coded, "exposure")
         primary = term(records, f"age_step:{self.factor}[T.{self.tested}]")
@@ -110,7 +116,7 @@ class RateInteractionEvidence(EvidenceKind):
 
         table = self.prepare(frame)
         coded = table.assign(**{self.factor: pd.Categorical(table[self.factor], [self.reference, self.tested])})
-        formula = f"injuries ~ C(muscle) + age_step + age_step:{self.factor}"
+        formula = self._formula()
         y, X = dmatrices(formula, coded, return_type="dataframe")
         offset = np.log(coded["exposure"].to_numpy(float) * n)
         fit = GLM(y, X, family=Poisson(), offset=np.log(coded["exposure"].to_numpy(float))).fit()

@@ -93,7 +93,9 @@ edges = {bands_list}
 case = " ".join(f"WHEN age < {{e}} THEN {{i - 1}}" for i, e in enumerate(edges))
 sql = (f"SELECT CASE {{case}} ELSE -1 END AS age_step, CAST(injury AS VARCHAR) AS injury, count(*) AS n "
        f"FROM read_parquet(?) GROUP BY ALL")
-counts = duckdb.connect().execute(sql, [str(path)]).df()
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")  # DuckDB draws one on stdout when a query runs long (busy host)
+counts = con.execute(sql, [str(path)]).df()
 """ + _FIT,
     "polars": """
 import polars as pl
@@ -106,22 +108,37 @@ counts = (pl.scan_parquet(str(path)).select(band.alias("age_step"), pl.col("inju
 """ + _FIT,
 }
 
+#: The line a contender's result is printed on; anything else it prints (a progress bar, a library's notice) is
+#: ignored, so a chatty contender cannot break the bench.
+RESULT_MARK = "BENCH-RESULT "
+
 _WRAPPER = """
-import json, sys, time
+import json, sys, time, warnings
+warnings.simplefilter("ignore")  # a library warning must not reach stdout; stderr stays for real errors
 start = time.perf_counter()
 path = sys.argv[1]
 {body}
 # VmHWM: this process's own peak (ru_maxrss survives exec, so it would report the parent's peak)
 peak_mb = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM")) / 1024
-print(json.dumps({{"seconds": time.perf_counter() - start, "peak_mb": peak_mb, "coefs": coefs}}))
+print("BENCH-RESULT " + json.dumps({{"seconds": time.perf_counter() - start, "peak_mb": peak_mb, "coefs": coefs}}))
 """
 
 
 def _run(name: str, path: Path, repeats: int) -> dict:
+    """Median seconds, peak memory and coefficients of one contender over ``repeats`` fresh processes; a contender
+    that fails (non-zero exit, no result line) gives ``{"error": ...}`` with the end of its stderr, which fails that
+    contender's row instead of the whole bench."""
     body = CONTENDERS[name].format(bands_list=BANDS, bands=len(BANDS), levels=NERVE_SUPPLY, formula=FORMULA)
     script = _WRAPPER.format(body=body)
-    results = [json.loads(subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True,
-                                         check=True).stdout) for _ in range(repeats)]
+    results = []
+    for _ in range(repeats):
+        done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True)
+        line = next((x for x in reversed(done.stdout.splitlines()) if x.startswith(RESULT_MARK)), None)
+        if done.returncode != 0 or line is None:
+            tail = " | ".join(done.stderr.strip().splitlines()[-3:])
+            print(f"bench_registry: contender {name} failed (exit {done.returncode}): {tail}", file=sys.stderr)
+            return {"error": f"exit {done.returncode}: {tail[:200]}"}
+        results.append(json.loads(line[len(RESULT_MARK):]))
     return {"seconds": sorted(r["seconds"] for r in results)[len(results) // 2],
             "peak_mb": max(r["peak_mb"] for r in results), "coefs": results[0]["coefs"]}
 
@@ -158,12 +175,19 @@ def run(sizes: tuple[int, ...] = (10_000_000, 100_000_000), peer_rows: int = 200
         path = make_registry(rows, CACHE / f"registry-{rows}.parquet")
         repeats = 3 if rows <= 10_000_000 else 1
         results = {name: _run(name, path, repeats) for name in CONTENDERS}
+        failed = {name: r["error"] for name, r in results.items() if "error" in r}
+        if "ours" in failed:
+            out.append(row(f"registry: {rows / 1e6:g}M player-matches -> Poisson rate model", float("nan"), [],
+                           "<5 s, <2 GB, same coefs, >=1x fairest", False, f"ours failed: {failed['ours']}"))
+            continue
         ours = results["ours"]
-        same = all(np.allclose(r["coefs"], ours["coefs"], rtol=1e-8) for r in results.values())
+        same = all(np.allclose(r["coefs"], ours["coefs"], rtol=1e-8) for r in results.values() if "error" not in r)
         peers = [(f"DuckDB {__import__('duckdb').__version__}: SQL aggregation + statsmodels GLM on the counts "
-                  f"(peak {results['duckdb']['peak_mb']:.0f} MB)", results["duckdb"]["seconds"]),
-                 (f"polars {__import__('polars').__version__}: lazy scan + group_by + statsmodels GLM on the counts "
-                  f"(peak {results['polars']['peak_mb']:.0f} MB)", results["polars"]["seconds"])]
+                  f"(peak {results['duckdb']['peak_mb']:.0f} MB)", results["duckdb"]["seconds"])] \
+            if "duckdb" not in failed else []
+        peers += [(f"polars {__import__('polars').__version__}: lazy scan + group_by + statsmodels GLM on the counts "
+                   f"(peak {results['polars']['peak_mb']:.0f} MB)", results["polars"]["seconds"])] \
+            if "polars" not in failed else []
         naive_same = True
         if rows <= 10_000_000:
             naive, naive_same = _naive_peer(path, rows, peer_rows)
@@ -175,9 +199,10 @@ def run(sizes: tuple[int, ...] = (10_000_000, 100_000_000), peer_rows: int = 200
         out.append(row(f"registry: {rows / 1e6:g}M player-matches -> Poisson rate model", ours["seconds"], peers,
                        "<5 s, <2 GB, same coefs, >=1x fairest",
                        ours["seconds"] < 5 and ours["peak_mb"] < 2048 and same and naive_same
-                       and fairest >= ours["seconds"],
+                       and fairest >= ours["seconds"] and not failed,
                        f"ours: peak memory {ours['peak_mb']:.0f} MB, fresh process including imports; same coefficients "
-                       f"(all contenders, rtol 1e-8): {same and naive_same}", limit,
+                       f"(all contenders, rtol 1e-8): {same and naive_same}"
+                       + "".join(f"; {name} FAILED: {why}" for name, why in failed.items()), limit,
                        f"{touched / 1e6:.0f} MB touched (compressed pages of age and injury, 5 decoded bytes a row)"))
     return out
 

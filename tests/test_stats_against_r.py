@@ -162,7 +162,9 @@ def test_exact_mann_whitney_p_of_a_small_case_matches_r():
 
 def test_mann_whitney_on_large_groups_never_forms_every_pairwise_difference():
     """60,000 per group: the exact branch's m x n differences (28.8 GB) would not fit; the asymptotic path ranks
-    instead. Its p is scipy's asymptotic p with continuity correction (the same formula as R's exact = FALSE)."""
+    instead. Its p equals scipy's asymptotic p with continuity correction (the same formula as R's exact = FALSE),
+    an independent implementation: ours counts pairs on the sorted samples, scipy ranks (tests/test_rank_shift.py
+    pins the large-sample path to R itself)."""
     from scipy import stats as sps
 
     rng = np.random.default_rng(7)

@@ -24,6 +24,7 @@ from analysis.core.errors import AnalysisError
 from analysis.core.results import Estimate
 from analysis.stats._checks import group
 from analysis.stats._lazy import pingouin
+from analysis.stats.rank_shift import SortedPair, asymptotic_p, asymptotic_shift
 
 EXACT_WILCOX_MAX_N = 50  # R's default: exact when both groups < 50 and no ties
 
@@ -167,10 +168,9 @@ def mann_whitney(a, b, level: float = 0.95, names: tuple[str, str] = ("a", "b"))
     """
     x, y, dropped = _pair(a, b, names)
     m, n = x.size, y.size
-    combined = np.concatenate([x, y])
-    ties = np.unique(combined).size < combined.size
-    exact = m < EXACT_WILCOX_MAX_N and n < EXACT_WILCOX_MAX_N and not ties
-    w = float(stats.mannwhitneyu(x, y, alternative="two-sided").statistic)
+    pair = SortedPair(x, y)  # sorted once: W, its ties, the large-sample p and the shift all count from here
+    w, tie_sum = pair.u_and_ties(0.0)
+    exact = m < EXACT_WILCOX_MAX_N and n < EXACT_WILCOX_MAX_N and tie_sum == 0
     alpha = 1 - level
     if exact:
         p = _wilcox_two_sided_p(int(round(w)), m, n)
@@ -181,8 +181,8 @@ def mann_whitney(a, b, level: float = 0.95, names: tuple[str, str] = ("a", "b"))
         shift = float(np.median(diffs))
         how = "exact"
     else:
-        p = float(stats.mannwhitneyu(x, y, alternative="two-sided", method="asymptotic", use_continuity=True).pvalue)
-        shift, low, high = _asymptotic_shift(x, y, alpha)
+        p = asymptotic_p(pair)
+        shift, low, high = asymptotic_shift(pair, alpha)
         how = "normal approximation with continuity correction"
     rbc = 2 * w / (m * n) - 1  # rank-biserial correlation, positive when a tends to exceed b
     return Estimate(
@@ -193,31 +193,6 @@ def mann_whitney(a, b, level: float = 0.95, names: tuple[str, str] = ("a", "b"))
         method=f"Wilcoxon-Mann-Whitney rank-sum test ({how}); Hodges-Lehmann estimate",
         extra={"U_min": min(w, m * n - w), "rank_biserial": float(rbc)},
     )
-
-
-def _asymptotic_shift(x, y, alpha):
-    """R's asymptotic estimate and CI: roots in mu of the continuity-corrected z of W(x - mu, y)."""
-    m, n = x.size, y.size
-    mu_min, mu_max = x.min() - y.max(), x.max() - y.min()
-
-    def z_minus(mu, zq):
-        shifted = np.concatenate([x - mu, y])
-        ranks = stats.rankdata(shifted)
-        dz = ranks[:m].sum() - m * (m + 1) / 2 - m * n / 2
-        _, counts = np.unique(ranks, return_counts=True)
-        sigma = math.sqrt((m * n / 12) * ((m + n + 1) - (counts**3 - counts).sum() / ((m + n) * (m + n - 1))))
-        return (dz - np.sign(dz) * 0.5) / sigma - zq
-
-    def root(zq):
-        f_low, f_high = z_minus(mu_min, zq), z_minus(mu_max, zq)
-        if f_low <= 0:
-            return mu_min
-        if f_high >= 0:
-            return mu_max
-        return optimize.brentq(z_minus, mu_min, mu_max, args=(zq,), xtol=1e-10)
-
-    zq = stats.norm.ppf(1 - alpha / 2)
-    return root(0.0), root(zq), root(-zq)
 
 
 def _hedges_j(df: float) -> float:

@@ -17,7 +17,8 @@ data_app = typer.Typer(no_args_is_help=True, help="Study-shaped synthetic datase
 def data_build(
     study_id: Annotated[Optional[str], typer.Argument(help="Study id, e.g. S2.")] = None,
     all_studies: Annotated[bool, typer.Option("--all", help="Every study that builds a dataset, into "
-                                                            "DATA/generated/ as one swap (nothing deleted first).")] = False,
+                                                            "DATA/generated/: built aside, then each study "
+                                                            "folder swapped in; only what it wrote is replaced.")] = False,
     seed: Annotated[Optional[int], typer.Option(callback=_checked_seed,
                                                 help="Random seed (default: the spec's seed).")] = None,
     out: Annotated[Optional[Path], typer.Option(help="Output file, .csv or .parquet (default DATA/generated/ID/ID.csv, "
@@ -26,7 +27,8 @@ def data_build(
 ) -> None:
     """Write a synthetic dataset shaped like STUDY_ID, with datapackage.json beside it (or every one with --all)."""
     from analysis.core.paths import data_dir, uses_shipped_defaults
-    from analysis.datasets.datapackage import default_file_name, write_all, write_dataset
+    from analysis.datasets.datapackage import default_file_name, write_dataset
+    from analysis.datasets.generated import write_all
     from analysis.generate import build_dataset
     from analysis.spec.model import load_study_file, study_files
 

@@ -45,8 +45,11 @@ def data_build(
                 built.append((build_dataset(study.spec, seed=seed), study))
             except (ValueError, ArithmeticError) as exc:
                 raise InputError(study.path, "dataset", f"could not be built: {exc} (nothing was changed)") from None
-        for path in write_all(built, base):
+        written, removed = write_all(built, base)
+        for path in written:
             typer.echo(f"wrote {path} (synthetic)")
+        for path in removed:
+            typer.echo(f"removed {path} (written by an earlier run for a study that no longer builds a dataset)")
         return
     study = load_study_file(study_id)
     if out is not None and out.suffix.lower() not in (".csv", ".parquet"):

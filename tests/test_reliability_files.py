@@ -82,7 +82,8 @@ def test_a_study_folder_it_no_longer_writes_loses_only_its_files(isolated_data, 
     (generated / "S2" / "notes.txt").write_text("mine")
     spec = next((isolated_data / "studies").glob("S2-*.yaml"))
     spec.unlink()  # S2 no longer builds a dataset
-    assert run(capsys, "data", "build", "--all")[0] == 0
+    code, out, _ = run(capsys, "data", "build", "--all")
+    assert code == 0 and f"removed {generated / 'S2' / 'S2.csv'} (written by an earlier run" in out
     assert sorted(p.name for p in (generated / "S2").iterdir()) == ["notes.txt"]
     manifest = json.loads((generated / ".data-build-manifest.json").read_text())
     assert "S2" not in manifest["studies"] and manifest["studies"]["S6"] == ["S6.csv", "datapackage.json"]

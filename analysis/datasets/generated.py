@@ -113,14 +113,18 @@ def _carry(source: Path, destination: Path) -> None:
         link(source, destination)
 
 
-def _drop(folder: Path, files: list[str]) -> None:
-    """Remove the listed files of a study folder this tool no longer writes; the folder too when that empties it."""
+def _drop(folder: Path, files: list[str]) -> list[Path]:
+    """Remove the listed files of a study folder this tool no longer writes (the folder too when that empties it);
+    returns the files removed."""
+    removed = []
     for name in files:
         path = folder / name
         if path.is_file() or path.is_symlink():
             path.unlink()
+            removed.append(path)
     if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
         folder.rmdir()
+    return removed
 
 
 def _finish(stale: Path, target: Path) -> None:
@@ -143,11 +147,12 @@ def _checked_target(target: Path) -> bool:
     return True
 
 
-def write_all(datasets: list[tuple[Dataset, StudyFile]], target: Path) -> list[Path]:
+def write_all(datasets: list[tuple[Dataset, StudyFile]], target: Path) -> tuple[list[Path], list[Path]]:
     """Write each dataset into ``target/ID/``, replacing only the study folders and files this tool wrote.
 
     Every dataset is written into a staging folder before anything in ``target`` changes; each study folder is
-    then swapped in as a whole. Returns the data files written. See the module docstring.
+    then swapped in as a whole. Returns the data files written and the files removed (those of study folders the
+    previous run wrote and this one does not). See the module docstring.
 
     Raises
     ------
@@ -168,11 +173,11 @@ def write_all(datasets: list[tuple[Dataset, StudyFile]], target: Path) -> list[P
         raise
 
 
-def _write_locked(datasets: list[tuple[Dataset, StudyFile]], target: Path) -> list[Path]:
+def _write_locked(datasets: list[tuple[Dataset, StudyFile]], target: Path) -> tuple[list[Path], list[Path]]:
     listed = read_manifest(target)
     names = {study.spec.id: default_file_name(dataset, study) for dataset, study in datasets}
     plan = _plan(target, names, listed)
-    published = False
+    published, removed = False, []
     try:
         with staging(target, STAGE_NAME, finish=lambda stale: _finish(stale, target)) as stage:
             for dataset, study in datasets:
@@ -188,9 +193,9 @@ def _write_locked(datasets: list[tuple[Dataset, StudyFile]], target: Path) -> li
             for sid in names:
                 swap_folder(stage / sid, target / sid, stage / f"{sid}.old")
             for sid in sorted(set(listed) - set(names)):
-                _drop(target / sid, listed[sid])
+                removed += _drop(target / sid, listed[sid])
             _write_manifest(target, new)
     except OSError as exc:
         said = "some study folders may be new, each whole" if published else "nothing was changed"
         raise InputError(target, "generated", f"cannot be written: {exc.strerror or exc} ({said})") from None
-    return [target / sid / names[sid] for sid in names]
+    return [target / sid / names[sid] for sid in names], removed

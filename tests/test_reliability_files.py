@@ -112,6 +112,29 @@ def test_a_manifest_that_is_not_ours_or_reaches_outside_is_refused(isolated_data
     assert tree(isolated_data) == before
 
 
+def test_a_listed_file_this_run_does_not_write_is_removed_not_kept_as_a_users(isolated_data, capsys):
+    """A study that switched between CSV and Parquet, as a killed run's manifest (old and new files, listed before
+    the swaps) leaves it: the file of ours the new run does not write is removed, not carried over."""
+    from analysis.datasets.generated import MANIFEST, _write_manifest, read_manifest
+
+    generated = isolated_data / "generated"
+    assert run(capsys, "data", "build", "--all")[0] == 0
+    listed = read_manifest(generated)
+    (generated / "S2" / "S2.parquet").write_bytes(b"an older run's Parquet")
+    _write_manifest(generated, {**listed, "S2": ["S2.csv", "S2.parquet", "datapackage.json"]})  # a killed run's union
+    assert run(capsys, "data", "build", "--all")[0] == 0
+    assert sorted(p.name for p in (generated / "S2").iterdir()) == ["S2.csv", "datapackage.json"]
+    assert json.loads((generated / MANIFEST).read_text())["studies"]["S2"] == ["S2.csv", "datapackage.json"]
+
+
+def test_a_generated_kept_elsewhere_through_a_link_is_written_there(isolated_data, capsys, tmp_path):
+    elsewhere = tmp_path / "big-disk" / "generated"
+    elsewhere.mkdir(parents=True)
+    (isolated_data / "generated").symlink_to(elsewhere)
+    assert run(capsys, "data", "build", "--all")[0] == 0
+    assert (isolated_data / "generated").is_symlink() and (elsewhere / "S2" / "S2.csv").is_file()
+
+
 def test_a_generated_that_is_a_file_is_refused_and_kept(isolated_data, capsys):
     """The file was moved to a hidden staging name and replaced, exit 0."""
     (isolated_data / "generated").write_text("my own file called generated")

@@ -19,7 +19,6 @@ b'one'
 
 from __future__ import annotations
 
-import fcntl
 import glob
 import os
 import shutil
@@ -144,6 +143,8 @@ def _alive(pid: int) -> bool:
 
 def _lock(folder: Path, wait: bool = False) -> int | None:
     """An open descriptor of ``folder`` holding an exclusive flock, or None when another process holds it."""
+    import fcntl  # POSIX; imported here so that atomic_write (the cache's) stays importable everywhere
+
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except OSError:

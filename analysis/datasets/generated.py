@@ -88,7 +88,8 @@ def _plan(target: Path, names: dict[str, str], listed: dict[str, list[str]]) -> 
             raise InputError(folder, "generated", "is not a study folder `data build` wrote; move it away "
                                                   "(nothing was changed)")
         present = set(os.listdir(folder)) if folder.is_dir() else set()
-        ours = (set(listed[sid]) if sid in listed else _recognised(folder)) & present
+        ours = {name for name in (set(listed[sid]) if sid in listed else _recognised(folder)) & present
+                if (folder / name).is_file() and not (folder / name).is_symlink()}  # a folder or link is a user's
         clash = sorted((present - ours) & {name, DESCRIPTOR})
         if clash:
             raise InputError(folder / clash[0], "generated", "was not written by `data build --all` (not in its "
@@ -136,8 +137,8 @@ def _finish(stale: Path, target: Path) -> None:
 def _checked_target(target: Path) -> bool:
     """Refuse a ``generated`` that is not a folder; create it when missing. Returns whether it was created."""
     if target.is_symlink() or (os.path.lexists(target) and not target.is_dir()):
-        raise InputError(target, "generated", "is not a folder; `data build --all` writes study folders into it, "
-                                              "move it away (nothing was changed)")
+        raise InputError(target, "generated", "is not a folder (or a link to one); `data build --all` writes study "
+                                              "folders into it, move it away (nothing was changed)")
     if target.is_dir():
         return False
     try:
@@ -161,6 +162,8 @@ def write_all(datasets: list[tuple[Dataset, StudyFile]], target: Path) -> tuple[
         not ours, or a file of one's own sits where a dataset would go (nothing is then changed).
     """
     target = Path(target)
+    if target.is_symlink() and target.is_dir():  # a generated/ kept elsewhere (a bigger disk): write there
+        target = target.resolve()
     created = _checked_target(target)
     try:
         with folder_lock(target) as locked:
@@ -188,7 +191,8 @@ def _write_locked(datasets: list[tuple[Dataset, StudyFile]], target: Path) -> tu
                 for other in plan[sid][1]:
                     _carry(target / sid / other, stage / sid / other)
             new = {sid: [names[sid], DESCRIPTOR] for sid in names}
-            _write_manifest(target, {**listed, **new})  # first the union: a kill below leaves every folder listed
+            union = {sid: sorted(set(listed.get(sid, [])) | set(new.get(sid, []))) for sid in {*listed, *new}}
+            _write_manifest(target, union)  # first the union: a kill below leaves every file of ours listed
             published = True
             for sid in names:
                 swap_folder(stage / sid, target / sid, stage / f"{sid}.old")

@@ -31,7 +31,7 @@ bench: $(STAMP) ## Run the benchmarks (each against its peers in the same run, a
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev,bench]"
 	$(BIN)/python benchmarks/run_all.py
 
-data: $(STAMP) ## Regenerate the example synthetic datasets under data/generated/ (built aside, swapped in; nothing deleted first)
+data: $(STAMP) ## Regenerate the example synthetic datasets under data/generated/ (built aside, swapped in; only what it wrote is replaced)
 	$(BIN)/hamstring-evidence data build --all
 
 fixtures: ## Regenerate the R reference fixtures (needs R 4.2; see tests/fixtures/r/README.md)

@@ -17,7 +17,8 @@ data_app = typer.Typer(no_args_is_help=True, help="Study-shaped synthetic datase
 def data_build(
     study_id: Annotated[Optional[str], typer.Argument(help="Study id, e.g. S2.")] = None,
     all_studies: Annotated[bool, typer.Option("--all", help="Every study that builds a dataset, into "
-                                                            "DATA/generated/ as one swap (nothing deleted first).")] = False,
+                                                            "DATA/generated/: built aside, then each study "
+                                                            "folder swapped in; only what it wrote is replaced.")] = False,
     seed: Annotated[Optional[int], typer.Option(callback=_checked_seed,
                                                 help="Random seed (default: the spec's seed).")] = None,
     out: Annotated[Optional[Path], typer.Option(help="Output file, .csv or .parquet (default DATA/generated/ID/ID.csv, "
@@ -26,7 +27,8 @@ def data_build(
 ) -> None:
     """Write a synthetic dataset shaped like STUDY_ID, with datapackage.json beside it (or every one with --all)."""
     from analysis.core.paths import data_dir, uses_shipped_defaults
-    from analysis.datasets.datapackage import default_file_name, write_all, write_dataset
+    from analysis.datasets.datapackage import default_file_name, write_dataset
+    from analysis.datasets.generated import write_all
     from analysis.generate import build_dataset
     from analysis.spec.model import load_study_file, study_files
 
@@ -43,8 +45,11 @@ def data_build(
                 built.append((build_dataset(study.spec, seed=seed), study))
             except (ValueError, ArithmeticError) as exc:
                 raise InputError(study.path, "dataset", f"could not be built: {exc} (nothing was changed)") from None
-        for path in write_all(built, base):
+        written, removed = write_all(built, base)
+        for path in written:
             typer.echo(f"wrote {path} (synthetic)")
+        for path in removed:
+            typer.echo(f"removed {path} (written by an earlier run for a study that no longer builds a dataset)")
         return
     study = load_study_file(study_id)
     if out is not None and out.suffix.lower() not in (".csv", ".parquet"):

@@ -153,17 +153,18 @@ def test_input_error_is_a_value_error_with_file_field_problem():
     assert str(err) == "f.yaml: groups.lbp.n: must be positive" and isinstance(err, ValueError)
 
 
-def test_data_build_all_is_one_swap_and_gives_the_committed_datasets(isolated_data, capsys):
+def test_data_build_all_gives_the_committed_datasets_and_keeps_a_users_file(isolated_data, capsys):
     from analysis.core.paths import REPO_ROOT
 
     (isolated_data / "generated").mkdir()
-    (isolated_data / "generated" / "keep-until-swap.txt").write_text("old")
+    (isolated_data / "generated" / "keep-me.txt").write_text("mine")  # not the tool's: kept
     code, out, _ = run(capsys, "data", "build", "--all")
     assert code == 0
     committed = REPO_ROOT / "data" / "generated"
     files = sorted(p.relative_to(committed) for p in committed.rglob("*") if p.is_file())
     fresh = isolated_data / "generated"
-    assert files == sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file() and p.name != "keep-me.txt")
+    assert (fresh / "keep-me.txt").read_text() == "mine"
     assert all((committed / f).read_bytes() == (fresh / f).read_bytes() for f in files)
     assert sorted(p.name for p in isolated_data.iterdir() if p.name.startswith(".")) == []
 

@@ -1,7 +1,7 @@
 """Write a generated dataset with a ``datapackage.json`` that says what it is.
 
-The data file and its descriptor are written to a temporary name and moved into
-place, so a failed write never leaves a half-written file. The descriptor has
+The data file and its descriptor are written into a staging folder and moved into
+place in an order that never leaves a descriptor of other data (even after a kill). The descriptor has
 no timestamp: the same spec and seed give byte-identical files.
 
 Examples
@@ -18,10 +18,10 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
-import shutil
-import tempfile
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -29,9 +29,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis.core.errors import InputError
-from analysis.core.files import atomic_write, swap_in
+from analysis.core.files import finish_pair, publish_pair, staging
 from analysis.core.version import __version__
-from analysis.datasets.loaders import file_sha256
 from analysis.datasets.schema import variable_field
 from analysis.generate import Dataset
 from analysis.spec.model import StudyFile, StudySpec
@@ -129,39 +128,37 @@ def _refuse_foreign_descriptor(out: Path) -> None:
                                             f"write {out.name} into a folder of its own (nothing was changed)")
 
 
-def write_all(datasets: list[tuple[Dataset, StudyFile]], target: Path) -> list[Path]:
-    """Write each dataset into ``target/ID/`` as one swap: ``target`` is replaced only when every file is written.
+def dataset_files(dataset: Dataset, study: StudyFile, name: str) -> dict[str, bytes]:
+    """The bytes of the data file ``name`` (CSV, or Parquet when it ends in ``.parquet``) and of its descriptor."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".parquet":
+        data = _parquet_bytes(dataset, f"SYNTHETIC: shaped like {study.spec.short} ({study.spec.id})")
+    elif suffix == ".csv":
+        data = dataset.frame.to_csv(index=False, lineterminator="\n").encode()
+    else:
+        raise ValueError(f"unsupported output type {suffix or '(none)'!r}; use .csv or .parquet")
+    descriptor = describe(dataset, study, Path(name), hashlib.sha256(data).hexdigest())
+    return {name: data, DESCRIPTOR: (json.dumps(descriptor, indent=2, sort_keys=False) + "\n").encode()}
 
-    Nothing is deleted first: the new folder is built beside ``target`` (``.NAME.staging-*``) and renamed into
-    place, so a failure or a kill leaves the previous datasets as they were.
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
-    try:
-        written = []
-        for dataset, study in datasets:
-            path = stage / study.spec.id / default_file_name(dataset, study)
-            write_dataset(dataset, study, path)
-            written.append(target / study.spec.id / path.name)
-        stage.chmod(0o755)
-        swap_in(stage, target)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    return written
+
+#: The Frictionless descriptor written beside every dataset.
+DESCRIPTOR = "datapackage.json"
 
 
 def write_dataset(dataset: Dataset, study: StudyFile, out: Path) -> dict:
-    """Write ``dataset`` to ``out`` (CSV, or Parquet when it ends in ``.parquet``) and its descriptor beside it."""
+    """Write ``dataset`` to ``out`` (CSV, or Parquet when it ends in ``.parquet``) and its descriptor beside it.
+
+    Both are written into a staging folder beside ``out`` and moved in by :func:`analysis.core.files.publish_pair`,
+    so a failure changes nothing and a kill never leaves a descriptor of other data; the next run into the same
+    place completes or undoes what a killed one started and removes its staging folder.
+    """
     out = Path(out)
-    if out.suffix.lower() == ".parquet":
-        data = _parquet_bytes(dataset, f"SYNTHETIC: shaped like {study.spec.short} ({study.spec.id})")
-    elif out.suffix.lower() == ".csv":
-        data = dataset.frame.to_csv(index=False, lineterminator="\n").encode()
-    else:
-        raise ValueError(f"unsupported output type {out.suffix or '(none)'!r}; use .csv or .parquet")
+    files = dataset_files(dataset, study, out.name)
     _refuse_foreign_descriptor(out)
-    atomic_write(out, data)
-    descriptor = describe(dataset, study, out, file_sha256(out))
-    atomic_write(out.parent / "datapackage.json", (json.dumps(descriptor, indent=2, sort_keys=False) + "\n").encode())
-    return descriptor
+    out.parent.mkdir(parents=True, exist_ok=True)
+    finish = partial(finish_pair, folder=out.parent, data=out.name, descriptor=DESCRIPTOR)
+    with staging(out.parent, out.name, finish=finish) as stage:
+        for name, content in files.items():
+            (stage / name).write_bytes(content)
+        publish_pair(stage, out.parent, out.name, DESCRIPTOR)
+    return json.loads(files[DESCRIPTOR])

@@ -97,6 +97,8 @@ class ClaimResult:
     #: Evidence ids (or "pooled ..." lines) that decided the verdict, and those set aside as sensitivity analyses.
     deciding: list[str] = field(default_factory=list)
     set_aside: list[str] = field(default_factory=list)
+    #: Evidence ids left out of every count and pool because their study is retracted (issue #30).
+    retracted: list[str] = field(default_factory=list)
 
     def records(self) -> list[dict]:
         """Every estimate as a flat record with the study, evidence and verdict it belongs to."""
@@ -132,6 +134,7 @@ class ClaimResult:
             "pooled": [{"evidence_ids": p.evidence_ids, "verdict": p.verdict.category, "verdict_label": p.verdict.label,
                         "reason": p.verdict.reason, **p.estimate.to_dict()} for p in self.pooled],
             "results": self.records(),
+            "retracted": list(self.retracted),
         }
 
 
@@ -298,18 +301,21 @@ def run_claim(claim: Claim | str, data: str | Path | pd.DataFrame | None = None,
         claim = load_claim(claim)
     if isinstance(mapping, dict):
         mapping = Mapping(**mapping)
+    # A retracted source counts nowhere: its entries are left out of every result, count and pool (and named).
+    retracted = [ev.id for ev in claim.evidence if load_study_file(ev.study).spec.retracted is not None]
+    counted = claim.model_copy(update={"evidence": [ev for ev in claim.evidence if ev.id not in retracted]})
     if data is not None:
-        results = _run_on_user_data(claim, data, mapping or Mapping())
+        results = _run_on_user_data(counted, data, mapping or Mapping())
     else:
-        results = [run_evidence(ev, claim.causal_language, ensemble_draws, seed) for ev in claim.evidence]
-    pooled = _pool(claim, results)
+        results = [run_evidence(ev, claim.causal_language, ensemble_draws, seed) for ev in counted.evidence]
+    pooled = _pool(counted, results)
     synthesis = synthesize([synthesis_line(r) for r in results], claim.causal_language,
                            [pooled_synthesis_line(p, results) for p in pooled])
     verdict = synthesis.verdict
     if claim.not_testable_reason and not claim.evidence:
         verdict = Verdict("not testable", "not testable with the available data", claim.not_testable_reason)
     return ClaimResult(claim, results, verdict, pooled, synthesis.certainty, synthesis.reasons, synthesis.deciding,
-                       synthesis.set_aside)
+                       synthesis.set_aside, retracted)
 
 
 def _pool(claim: Claim, results: list[EvidenceResult]) -> list[PooledResult]:

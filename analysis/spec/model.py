@@ -46,14 +46,17 @@ from analysis.spec.parts import (  # noqa: F401
     Table,
     Variable,
 )
+from analysis.spec.parts.appraisal import Appraisal, check_references
 
 Design = Literal[
     "cross-sectional", "case-control", "cohort", "rct", "surveillance", "meta-analysis", "review"
 ]
 
 
-class StudySpec(Strict):
-    """One study: citation, design, groups, variables and every figure it reports."""
+class StudySpec(Appraisal):
+    """One study: citation, design, groups, variables and every figure it reports; and its appraisal (risk of
+    bias, what a review includes, sample overlap, a review's own certainty, a retraction: see
+    :mod:`analysis.spec.parts.appraisal`)."""
 
     #: A safe file name: the id names the dataset folder (``data build``), so no ``/``, ``..`` or absolute path.
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")]
@@ -281,6 +284,7 @@ def study_files() -> dict[str, StudyFile]:
             other = found[loaded.spec.id].path.name
             raise InputError(path, "id", f"duplicate study id {loaded.spec.id!r} (also in {other})")
         found[loaded.spec.id] = loaded
+    check_references({sid: (f.path, f.spec) for sid, f in found.items()})
     return dict(sorted(found.items(), key=lambda kv: study_sort_key(kv[0])))
 
 

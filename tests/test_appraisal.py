@@ -236,3 +236,58 @@ def test_s40s_direction_is_our_reading_on_a_disability_scale_so_it_never_counts(
     ev = next(e for e in load_claim("stiffness-pain-disability").evidence if e.study == "S40")
     result = run_evidence(ev, True, 5)
     assert result.basis == Basis.ASSUMED and not result.basis.counts
+
+
+def _claim_page(cr) -> str:
+    from analysis.report.build import _env, _page_context
+
+    return _env().get_template("claim.html.j2").render(**_page_context(cr), versions={})
+
+
+def test_a_study_section_shows_its_risk_of_bias_row_and_links(isolated_data):
+    from analysis.claims.engine import run_claim
+
+    html = _claim_page(run_claim("recurrence-risk-factors", ensemble_draws=2))
+    assert "A targeted gathering of evidence, not a systematic review." in html
+    assert html.index("targeted gathering") < html.index("The evidence, study by study")
+    # S16 Warren 2010 (QUIPS): its six letters, the support in the title, the overlap with S17, its DOI linked
+    section = html[html.index("S16: Warren"):]
+    section = section[:section.index("</details>\n<details class=\"study\"") if "<details class=\"study\"" in section
+                      else None]
+    assert "(QUIPS)" in section and section.count('role="listitem"') == 6
+    assert 'title="attrition: high. H: 42 of 59 in the univariate table' in section
+    assert "S17 (probable): Warren 2010 and Gabbe 2006" in section
+    assert 'href="https://doi.org/10.1136/bjsm.2008.048181"' in section
+
+
+def test_a_reviews_section_shows_its_own_certainty_and_what_it_includes():
+    from analysis.claims.engine import run_claim
+
+    html = _claim_page(run_claim("stretching-reduces-pain", ensemble_draws=2))
+    section = html[html.index("S23: Hayden"):]
+    assert "The review's own certainty (GRADE):</strong> pain, exercise vs no treatment" in section
+    assert "<strong>moderate</strong> (inconsistency)" in section
+    assert "<strong>Includes:</strong> S11" in section
+
+
+def test_a_retracted_study_is_struck_through_with_its_notice_and_left_out_of_the_evidence(isolated_data):
+    from analysis.claims.engine import run_claim
+    from analysis.claims.model import parse_claim_file
+
+    path = isolated_data / "claims" / "99-retraction-test.yaml"
+    path.write_text(CLAIM)
+    html = _claim_page(run_claim(parse_claim_file(path), ensemble_draws=2))
+    assert "<del>S61: Hoskins &amp; Pollard 2010 (retracted)</del>" in html
+    assert 'href="https://doi.org/10.1186/1471-2474-12-200"' in html
+    assert "2 tests of this claim rest on a retracted study" in html
+    evidence = html[html.index("The evidence, study by study"):html.index("Retracted: left out of every count")]
+    assert "S61" not in evidence and "S28: " in evidence
+
+
+def test_the_index_says_how_the_evidence_was_gathered():
+    from analysis.report.build import _env
+
+    html = _env().get_template("index.html.j2").render(results=[], summary=None, rule="", strength=lambda cr: "",
+                                                       versions={})
+    assert "A targeted gathering of evidence, not a systematic review." in html
+    assert "Still missing" in html and "4 December 2026" in html

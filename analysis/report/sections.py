@@ -9,8 +9,8 @@ Adding a section: register a builder here (or anywhere, with :func:`page_section
 
 Examples
 --------
->>> [s.name for s in PAGE_SECTIONS]
-['evidence_table', 'claim', 'hypothesis', 'evidence', 'pooled', 'glossary', 'provenance']
+>>> " ".join(s.name for s in PAGE_SECTIONS)
+'gathering evidence_table claim hypothesis evidence retracted pooled glossary provenance'
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any, Callable
 from jinja2 import Template
 
 from analysis.claims.engine import ClaimResult
+from analysis.report.appraisal import appraisal_of, retracted_studies
 from analysis.report.context import evidence_table, pooled_figures, results_csv_uri, study_sections
 from analysis.report.glossary import GLOSSARY
 
@@ -72,6 +73,11 @@ def build_sections(cr: ClaimResult) -> list[dict[str, Any]]:
     return out
 
 
+@page_section("gathering")
+def _gathering(cr: ClaimResult, page: dict) -> dict:
+    return {}
+
+
 @page_section("evidence_table")
 def _evidence_table(cr: ClaimResult, page: dict) -> dict | None:
     rows = evidence_table(cr)
@@ -90,7 +96,16 @@ def _hypothesis(cr: ClaimResult, page: dict) -> dict:
 
 @page_section("evidence")
 def _evidence(cr: ClaimResult, page: dict) -> dict:
-    return {"sections": study_sections(cr)}
+    sections = study_sections(cr)
+    for sec in sections:
+        sec["appraisal"] = appraisal_of(sec["spec"])
+    return {"sections": sections}
+
+
+@page_section("retracted")
+def _retracted(cr: ClaimResult, page: dict) -> dict | None:
+    studies = retracted_studies(cr)
+    return {"studies": studies, "tests": len(cr.retracted)} if studies else None
 
 
 @page_section("pooled")

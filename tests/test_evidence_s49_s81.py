@@ -58,7 +58,8 @@ def test_each_claim_of_the_range_is_tested_and_says_how_its_evidence_differs(cla
 
 
 def test_a_review_and_the_studies_it_probably_includes_say_so():
-    assert set(load_study("S53").includes) == {"S49", "S59", "S60"}
+    assert set(load_study("S53").includes) == {"S49", "S59", "S60", "S114", "S116"}
     assert load_study("S67").includes == ["S69"]
-    assert [(o.study, o.certainty) for o in load_study("S63").overlap] == [("S64", "known")]
+    assert [(o.study, o.certainty) for o in load_study("S63").overlap] == [("S124", "known"), ("S64", "known")]
+    assert [(o.study, o.certainty) for o in load_study("S65").overlap] == [("S113", "known")]
     assert load_study("S64").unused_reason  # counted once, as its update S63

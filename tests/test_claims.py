@@ -25,7 +25,9 @@ def test_registry_has_every_numbered_claim_of_the_brief():
     assert numbers == set(range(1, 29))  # every claim of the posts, one number each
     numbered = [c.number for c in CLAIMS.values() if c.number is not None]
     assert len(numbered) == len(set(numbered))  # no two claims share a number
-    assert sum(not c.evidence for c in CLAIMS.values()) >= 10  # the untestable claims are there, each with a reason
+    # the claims untestable as worded (14 autopsy, 16 a clinician's causal share, 24 scoliosis: evidence file #3) are
+    # there, each with a reason; the others were wired to the evidence of issue #30
+    assert sum(not c.evidence for c in CLAIMS.values()) >= 3
     for c in CLAIMS.values():
         assert c.post.file[:3] in {"000", "001", "002", "003", "004"}
         assert c.evidence or c.not_testable_reason

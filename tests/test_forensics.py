@@ -100,8 +100,8 @@ def _by(study_id, check):
 
 
 def test_s16_risk_ratios_and_fisher_p_are_consistent():
-    recomputed = _by("S16", "recomputed")
-    assert len(recomputed) == 6 and all(c.verdict == "consistent" for c in recomputed)
+    recomputed = _by("S16", "recomputed")  # 3 RRs and 3 Fisher p of the original rows, and the NSAID row's RR
+    assert len(recomputed) == 7 and all(c.verdict == "consistent" for c in recomputed)
 
 
 def test_s6_chi_square_is_consistent_and_statchecked():
@@ -158,7 +158,8 @@ def test_check_cli(capsys):
     assert info.value.code == 0 and "0 inconsistent" in out.splitlines()[-1]
     with pytest.raises(SystemExit) as info:
         main(["check", "S16"])
-    assert info.value.code == 1 and "4 inconsistent" in capsys.readouterr().out.splitlines()[-1]
+    # 4 original findings, and Table 3's NSAID row: p = 0.160 printed beside an RR whose CI gives p of about 0.016
+    assert info.value.code == 1 and "5 inconsistent" in capsys.readouterr().out.splitlines()[-1]
     with pytest.raises(SystemExit) as info:
         main(["check", "S99"])
     assert info.value.code == 2

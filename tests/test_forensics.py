@@ -160,7 +160,7 @@ def test_check_cli(capsys):
         main(["check", "S16"])
     assert info.value.code == 1 and "4 inconsistent" in capsys.readouterr().out.splitlines()[-1]
     with pytest.raises(SystemExit) as info:
-        main(["check", "S99"])
+        main(["check", "S999"])
     assert info.value.code == 2
     with pytest.raises(SystemExit) as info:
         main(["check"])

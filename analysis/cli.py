@@ -129,6 +129,10 @@ def studies_show(study_id: str, as_json: JsonFlag = False) -> None:
     spec = study.spec
     typer.echo(f"{spec.id}: {spec.title}\n  {spec.citation.authors} ({spec.citation.year_text}) {spec.citation.journal}"
                f"{' doi:' + spec.citation.doi if spec.citation.doi else ''}\n  design: {spec.design}; {spec.population}")
+    if spec.retracted is not None:
+        typer.echo(f"  RETRACTED (notice {spec.retracted.notice}): {spec.retracted.reason}; counts nowhere")
+    if spec.risk_of_bias is not None:
+        typer.echo(f"  risk of bias ({spec.risk_of_bias.tool}): {spec.risk_of_bias.overall}")
     for gid, g in spec.groups.items():
         typer.echo(f"  group {gid}: {g.label}, n = {spec.n(gid)}" + ("  ASSUMED" if g.n.is_assumption else ""))
     for row in spec.display_rows():

@@ -151,14 +151,15 @@ def test_a_retracted_source_counts_nowhere_and_is_named(isolated_data):
     assert [p.evidence_ids for p in unretracted.pooled] == [["s61-hamstring", "s61-lower-limb", "s28", "s29"]]
 
 
-#: Every study of S1-S48 (with S12b, S12c, S21b-d) that risk-of-bias.md part 1 rates (1a trials, 1b cohorts,
+#: Every study of S1-S48 (with S12b, S12c, S21b-d) and S112-S131 that risk-of-bias.md part 1 rates (1a trials, 1b cohorts,
 #: 1c cross-sectional studies: their tool; 1d reviews: partial AMSTAR-2 items), pinned from the file (4 Dec 2026).
 RATED = {
-    "RoB 2": ["S11", "S12b", "S12c", "S27"],
+    "RoB 2": ["S11", "S12b", "S12c", "S27", "S112", "S114", "S115", "S116"],
     "QUIPS": ["S14", "S16", "S17", "S18", "S19", "S20", "S21c", "S21d", "S28", "S29", "S30", "S31", "S41", "S42",
-              "S44", "S46"],
+              "S44", "S46", "S122"],
     "JBI": ["S1", "S2", "S3", "S4", "S5", "S6", "S8", "S10", "S34", "S35", "S36", "S37", "S38", "S39", "S40", "S43"],
-    "AMSTAR 2": ["S7", "S21", "S21b", "S22", "S23", "S24", "S25", "S26", "S33", "S48"],
+    "AMSTAR 2": ["S7", "S21", "S21b", "S22", "S23", "S24", "S25", "S26", "S33", "S48", "S113", "S117", "S118", "S120",
+                 "S124"],
 }
 #: Rows the file lists but does not rate, with its words.
 NOT_RATEABLE = {"S13": "not rateable (no new data)", "S15": "descriptive only (not a factor study)"}
@@ -291,3 +292,22 @@ def test_the_index_says_how_the_evidence_was_gathered():
                                                        versions={})
     assert "A targeted gathering of evidence, not a systematic review." in html
     assert "Still missing" in html and "4 December 2026" in html
+
+
+def test_studies_show_says_a_study_is_retracted_and_gives_its_rating(capsys):
+    from analysis.cli import main
+
+    for study, words in (("S61", "RETRACTED (notice 10.1186/1471-2474-12-200)"), ("S16", "risk of bias (QUIPS): high")):
+        with pytest.raises(SystemExit) as info:
+            main(["studies", "show", study])
+        assert info.value.code == 0
+        assert words in capsys.readouterr().out
+
+
+def test_a_case_series_is_an_observational_design():
+    from analysis.claims.verdicts import OBSERVATIONAL_DESIGNS
+    from analysis.report.limits import design_limits
+
+    assert "case-series" in OBSERVATIONAL_DESIGNS
+    assert "comparison group" in design_limits("case-series")
+    assert study_files()["S129"].spec.design == "case-series"

@@ -20,7 +20,7 @@ from analysis.core.results import Estimate
 Category = Literal["supported", "contradicted", "inconclusive", "not testable"]
 
 #: Designs from which an association, never a cause, can be concluded.
-OBSERVATIONAL_DESIGNS = {"cross-sectional", "case-control", "cohort", "surveillance"}
+OBSERVATIONAL_DESIGNS = {"cross-sectional", "case-control", "cohort", "case-series", "surveillance"}
 
 VERDICT_RULE = (
     "Each test is judged on its primary effect size (r for correlations, Hedges' g for group "

@@ -13,6 +13,9 @@ LIMITS = {
                     "consequence of pain or of inactivity that pain brings.",
     "cohort": "Following people forward orders exposure before outcome, but unmeasured confounders can still explain "
               "an association.",
+    "case-series": "A series of treated or examined cases without a comparison group describes what happened to "
+                   "them; it cannot show what would have happened otherwise, so it shows neither a cause nor an "
+                   "effect of treatment.",
     "surveillance": "Injury surveillance counts injuries and exposure; it shows rates and associations, not mechanisms.",
     "rct": "Random allocation supports a causal effect of the intervention as delivered, on the outcome measured.",
     "meta-analysis": "A pooled estimate is only as good as the studies pooled and shares their design limits.",

@@ -49,7 +49,7 @@ from analysis.spec.parts import (  # noqa: F401
 from analysis.spec.parts.appraisal import Appraisal, check_references
 
 Design = Literal[
-    "cross-sectional", "case-control", "cohort", "rct", "surveillance", "meta-analysis", "review"
+    "cross-sectional", "case-control", "cohort", "case-series", "rct", "surveillance", "meta-analysis", "review"
 ]
 
 

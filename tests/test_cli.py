@@ -98,7 +98,7 @@ def test_analyze_on_user_data(capsys, tmp_path):
 
 
 @pytest.mark.parametrize("argv, fragment", [
-    (["data", "build", "S99"], "unknown study 'S99'"),
+    (["data", "build", "S999"], "unknown study 'S999'"),
     (["analyze", "no-such-claim"], "unknown claim 'no-such-claim'"),
     (["analyze", "--bogus"], "No such option"),
     (["studies", "show"], "Missing argument"),

@@ -161,7 +161,7 @@ def test_check_cli(capsys):
     # 4 original findings, and Table 3's NSAID row: p = 0.160 printed beside an RR whose CI gives p of about 0.016
     assert info.value.code == 1 and "5 inconsistent" in capsys.readouterr().out.splitlines()[-1]
     with pytest.raises(SystemExit) as info:
-        main(["check", "S99"])
+        main(["check", "S999"])
     assert info.value.code == 2
     with pytest.raises(SystemExit) as info:
         main(["check"])

@@ -25,9 +25,8 @@ from typing import Annotated, ClassVar, Iterator, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from analysis.core.errors import InputError
-from analysis.core.numbers import decimals_of
 from analysis.core.paths import registry_files, studies_dir
-from analysis.core.yamlfiles import PrintedFloat, read_model, validated
+from analysis.core.yamlfiles import read_model, validated
 from analysis.spec.parts import (  # noqa: F401
     Categorical,
     Citation,
@@ -125,14 +124,6 @@ class StudySpec(Strict):
         """Every figure the paper published, as rows: figure, value, where it was read."""
         return [row for _, figure in self.figures() for row in figure.display_rows(self)]
 
-    @model_validator(mode="before")
-    @classmethod
-    def _keep_printed_decimals(cls, data):
-        """Numbers keep the decimals they were printed with: "2.10" read as 2.1 gets ``decimals: 2`` (and a p, a
-        percentage or a CI its ``*_decimals``) unless the spec says otherwise, so GRIM, GRIMMER and every rounding
-        check see the published precision."""
-        return _printed_decimals(data)
-
     @model_validator(mode="after")
     def _references_resolve(self) -> "StudySpec":
         for where, figure in self.figures():
@@ -223,33 +214,6 @@ class StudyFile(BaseModel):
     spec: StudySpec
     path: Path
     sha256: str
-
-
-def _printed_decimals(node):
-    """Walk a spec as read from YAML and write the printed decimals where a trailing zero would be lost.
-
-    Only where the model has the field: a quantity or reported test's ``value`` -> ``decimals``; a correlation's,
-    reported test's, effect's or statement's ``p`` -> ``p_decimals``; a percentage -> ``decimals``; an effect's
-    ``ci`` -> ``ci_decimals``. A value written explicitly always wins.
-    """
-    def lost(v) -> bool:
-        return isinstance(v, PrintedFloat) and v.decimals > decimals_of(float(v))
-
-    if isinstance(node, list):
-        return [_printed_decimals(v) for v in node]
-    if not isinstance(node, dict):
-        return node
-    out = {k: _printed_decimals(v) for k, v in node.items()}
-    if lost(out.get("value")) and "decimals" not in out and ("source" in out or "kind" in out):
-        out["decimals"] = out["value"].decimals
-    if lost(out.get("p")) and "p_decimals" not in out and ({"kind", "x", "measure"} & set(out)):
-        out["p_decimals"] = out["p"].decimals
-    if lost(out.get("percent")) and "decimals" not in out and "of" in out:
-        out["decimals"] = out["percent"].decimals
-    ci = out.get("ci")
-    if "measure" in out and "ci_decimals" not in out and isinstance(ci, list) and any(lost(c) for c in ci):
-        out["ci_decimals"] = max(c.decimals for c in ci if isinstance(c, PrintedFloat))
-    return out
 
 
 def parse_study_file(path: Path) -> StudyFile:

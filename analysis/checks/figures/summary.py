@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analysis.checks.registry import Check, ForensicCheck, examines, fmt, reproduces, verdict_of
+from analysis.checks.registry import Check, ForensicCheck, examines, fmt, reproduces, rounds_as_printed, verdict_of
 from analysis.spec.parts import Categorical, Summary
 from analysis.stats.granularity import grim, grimmer, max_sd
 
@@ -16,7 +16,7 @@ def summaries_reproduced(summaries: list[Summary], spec, frame) -> list[Check]:
             if q is not None and not q.is_assumption:
                 d = q.precision
                 checks.append(Check(f"{stat} of {s.variable} in {s.group}", fmt(q.value, d), fmt(got, d),
-                                    round(got, d) == round(q.value, d), q.source))
+                                    rounds_as_printed(got, q.value, d), q.source))
     return checks
 
 

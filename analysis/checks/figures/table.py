@@ -12,10 +12,11 @@ import numpy as np
 import pandas as pd
 
 from analysis import stats
-from analysis.checks.registry import Check, ForensicCheck, examines, fmt, reproduces, verdict_of
+from analysis.checks.registry import Check, ForensicCheck, examines, fmt, reproduces, rounds_as_printed, verdict_of
 from analysis.checks.statcheck import Report, check
 from analysis.generate import mann_whitney_u
 from analysis.spec.parts import ReportedTest, Table
+from analysis.spec.parts.base import fits_printed_p, printed_significance
 from analysis.stats.granularity import decimals_of, rounds_to
 
 
@@ -66,7 +67,7 @@ def reported_tests_reproduced(reported: list[ReportedTest], spec, frame) -> list
             b = frame.loc[frame["group"] == rt.groups[1], rt.variable].to_numpy(float)
             u = mann_whitney_u(a, b)
             checks.append(Check(f"Mann-Whitney U of {rt.variable} ({' vs '.join(rt.groups)})", fmt(rt.value, d),
-                                fmt(u, d), round(u, d) == round(rt.value, d), rt.source))
+                                fmt(u, d), rounds_as_printed(u, rt.value, d), rt.source))
             if rt.p is not None:
                 p_both = stats.groups.mann_whitney_p_from_u(u, a.size, b.size)
                 p_data = p_both["exact"] if p_both["exact"] is not None else p_both["normal"]
@@ -77,25 +78,25 @@ def reported_tests_reproduced(reported: list[ReportedTest], spec, frame) -> list
         if rt.kind == "chi_square":
             e = stats.chi_square(a, a + b, c, c + dd, correction=rt.correction)
             checks.append(Check(f"chi-square{' (Yates)' if rt.correction else ''} of table {t.id}", fmt(rt.value, d),
-                                fmt(e.statistic, d), round(e.statistic, d) == round(rt.value, d), rt.source))
+                                fmt(e.statistic, d), rounds_as_printed(e.statistic, rt.value, d), rt.source))
             if rt.p is not None:
                 checks.append(_p_check(f"p of the chi-square of table {t.id}", rt, e.p))
         elif rt.kind == "z_test":
             z, p = _two_proportion_z(a, b, c, dd)
             checks.append(Check(f"two-proportion z of table {t.id} (|z|)", fmt(abs(rt.value), d), fmt(abs(z), d),
-                                round(abs(z), d) == round(abs(rt.value), d), rt.source))
+                                rounds_as_printed(abs(z), abs(rt.value), d), rt.source))
             if rt.p is not None:
                 checks.append(_p_check(f"p of the two-proportion z of table {t.id}", rt, p))
         elif rt.kind == "fisher_p":
             e = stats.fisher_exact(a, a + b, c, c + dd)
             checks.append(Check(f"Fisher exact p of table {t.id}", fmt(rt.value, d), fmt(e.p, d),
-                                round(e.p, d) == round(rt.value, d), rt.source))
+                                rounds_as_printed(e.p, rt.value, d), rt.source))
         else:
             e = stats.risk_ratio(a, a + b, c, c + dd)
-            ok = round(e.estimate, d) == round(rt.value, d)
+            ok = rounds_as_printed(e.estimate, rt.value, d)
             text = fmt(e.estimate, d)
             if rt.ci is not None:
-                ok = ok and round(e.ci_low, d) == round(rt.ci[0], d) and round(e.ci_high, d) == round(rt.ci[1], d)
+                ok = ok and rounds_as_printed(e.ci_low, rt.ci[0], d) and rounds_as_printed(e.ci_high, rt.ci[1], d)
                 text += f" ({fmt(e.ci_low, d)}-{fmt(e.ci_high, d)})"
             published = fmt(rt.value, d) + (f" ({fmt(rt.ci[0], d)}-{fmt(rt.ci[1], d)})" if rt.ci else "")
             checks.append(Check(f"risk ratio of table {t.id}", published, text, ok, rt.source))
@@ -129,7 +130,7 @@ def reported_tests_possible(reported: list[ReportedTest], spec) -> list[Forensic
             e = stats.chi_square(a, a + b, c, c + dd, correction=rt.correction)
             out.append(ForensicCheck(spec.id, "recomputed", f"chi-square of table {t.id}", f"{rt.value:.{d}f}",
                                      f"{e.statistic:.{d}f}" + (" (Yates)" if rt.correction else " (no correction)"),
-                                     verdict_of(round(e.statistic, d) == round(rt.value, d))))
+                                     verdict_of(rounds_as_printed(e.statistic, rt.value, d))))
             if rt.p is not None:
                 pd_ = rt.p_places
                 report = Report("chi2", 1.0, None, rt.value, d, "=", rt.p_relation, rt.p, pd_,
@@ -158,10 +159,8 @@ def reported_tests_possible(reported: list[ReportedTest], spec) -> list[Forensic
 
 
 def _fits_printed_p(p: float, rt: ReportedTest) -> bool:
-    """Does ``p`` agree with the printed p: equal at its printed decimals, or on its printed side (< or >)?"""
-    if rt.p_relation == "=":
-        return round(p, rt.p_places) == round(rt.p, rt.p_places)
-    return p < rt.p if rt.p_relation == "<" else p > rt.p
+    """Does ``p`` agree with the printed p (:func:`~analysis.spec.parts.base.fits_printed_p`)?"""
+    return fits_printed_p(p, rt.p, rt.p_relation, rt.p_places)
 
 
 def _p_check(what: str, rt: ReportedTest, p: float) -> Check:
@@ -181,11 +180,11 @@ def _t_test_reproduced(rt: ReportedTest, frame) -> list[Check]:
     name = "Welch t" if rt.welch else "Student t"
     d = rt.places
     out = [Check(f"{name} of {rt.variable} ({' vs '.join(rt.groups)})", fmt(rt.value, d), fmt(e.statistic, d),
-                 round(e.statistic, d) == round(rt.value, d), rt.source)]
+                 rounds_as_printed(e.statistic, rt.value, d), rt.source)]
     if rt.df is not None:
         df_places = decimals_of(f"{rt.df:g}")
         out.append(Check(f"df of the {name} test of {rt.variable}", f"{rt.df:g}", f"{e.df:.{df_places}f}",
-                         round(e.df, df_places) == round(rt.df, df_places), rt.source))
+                         rounds_as_printed(e.df, rt.df, df_places), rt.source))
     if rt.p is not None:
         out.append(_p_check(f"p of the {name} test of {rt.variable}", rt, e.p))
     return out
@@ -235,7 +234,7 @@ def _anova_reproduced(rt: ReportedTest, frame) -> list[Check]:
     res = f_oneway(*samples)
     what = f"one-way ANOVA F of {rt.variable} ({', '.join(rt.groups)})"
     out = [Check(what, fmt(rt.value, rt.places), fmt(float(res.statistic), rt.places),
-                 round(float(res.statistic), rt.places) == round(rt.value, rt.places), rt.source)]
+                 rounds_as_printed(float(res.statistic), rt.value, rt.places), rt.source)]
     if rt.p is not None:
         out.append(_p_check(f"p of the {what}", rt, float(res.pvalue)))
     return out
@@ -268,9 +267,9 @@ def _mann_whitney_p_possible(rt: ReportedTest, spec) -> ForensicCheck:
     if any(_fits_printed_p(p, rt) for p in candidates.values()):
         verdict = "consistent"
     else:
-        printed_sig = rt.p <= 0.05 if rt.p_relation != ">" else False
-        verdict = "decision-inconsistent" if all((p <= 0.05) != printed_sig for p in candidates.values()) \
-            else "inconsistent"
+        said = printed_significance(rt.p, rt.p_relation, d, rt.alpha)
+        verdict = "decision-inconsistent" if said is not None and all((p <= rt.alpha) != said
+                                                                      for p in candidates.values()) else "inconsistent"
     return ForensicCheck(spec.id, "recomputed", f"p of the Mann-Whitney U of {rt.variable} (n = {n1}, {n2})",
                          printed, computed, verdict, "exact (no ties) or normal approximation: either may be the paper's")
 
@@ -287,7 +286,7 @@ def _z_test_possible(rt: ReportedTest, spec, t, cells) -> list[ForensicCheck]:
     d = rt.places
     z, _ = _two_proportion_z(*cells)
     out = [ForensicCheck(spec.id, "recomputed", f"two-proportion z of table {t.id}", f"|z| = {abs(rt.value):.{d}f}",
-                         f"|z| = {abs(z):.{d + 2}f} (pooled SE)", verdict_of(round(abs(z), d) == round(abs(rt.value), d)))]
+                         f"|z| = {abs(z):.{d + 2}f} (pooled SE)", verdict_of(rounds_as_printed(abs(z), abs(rt.value), d)))]
     if rt.p is not None:
         report = Report("z", None, None, rt.value, d, "=", rt.p_relation, rt.p, rt.p_places,
                         f"z = {rt.value:.{d}f}, p {rt.p_relation} {rt.p:.{rt.p_places}f}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from analysis.core.numbers import decimals_of
 from analysis.spec.parts.base import Figure, Source, display_row, known
@@ -71,6 +71,8 @@ class ReportedTest(Figure):
     #: A t test: Welch's (unequal variances) rather than Student's; and the df if the paper printed them.
     welch: bool = False
     df: float | None = None
+    #: The significance level the paper tests at (what "n.s." and a decision error are judged against).
+    alpha: float = Field(default=0.05, gt=0, lt=1)
     note: str | None = None
 
     @model_validator(mode="after")
@@ -96,7 +98,7 @@ class ReportedTest(Figure):
             raise ValueError(f"p must lie in [0, 1], got {self.p}")
         if self.p_relation == "n.s.":  # "not significant": p > alpha, alpha 0.05 unless a p says which
             object.__setattr__(self, "p_relation", ">")
-            object.__setattr__(self, "p", self.p if self.p is not None else 0.05)
+            object.__setattr__(self, "p", self.p if self.p is not None else self.alpha)
         return self
 
     @property

@@ -14,7 +14,7 @@ import yaml
 from analysis.checks.figures.statement import statements_possible
 from analysis.checks.registry import rounds_as_printed
 from analysis.core.yamlfiles import YamlLoader
-from analysis.spec.parts import ReportedTest, Statement
+from analysis.spec.parts import ReportedT, Statement
 from analysis.spec.parts.base import fits_printed_p, printed_significance
 from analysis.spec.parts.cohort import ReportedAssociation
 
@@ -62,7 +62,7 @@ def test_a_p_keeps_its_printed_decimals_in_every_figure_that_prints_one():
 
 
 def test_p_printed_as_zero_is_p_below_half_a_unit():
-    rt = _load(ReportedTest, "{kind: t_test, value: 5.20, variable: x, groups: [a, b], p: 0.00, source: table}")
+    rt = _load(ReportedT, "{kind: t_test, value: 5.20, variable: x, groups: [a, b], p: 0.00, source: table}")
     assert (rt.p, rt.p_relation, rt.p_places) == (0.005, "<", 3)
     assert rt.display_rows(None)[0]["value"].endswith("p < 0.005")
     s = _load(Statement, "{id: s, outcome: o, comparison: c, measure: MD, significant: true, direction: positive, "

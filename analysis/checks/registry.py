@@ -104,9 +104,10 @@ def examines(kind: type) -> Callable:
 
 
 def run_registered(checks: dict[type, Callable], spec, *args) -> list:
-    """Run the registered check of every kind of figure ``spec`` has, kind by kind in the spec's figure order."""
+    """Run the registered check of every kind of figure ``spec`` has, run by run in the spec's figure order
+    (:meth:`~analysis.spec.model.StudySpec.figure_runs`)."""
     out: list = []
-    for kind, figures in spec.figures_by_kind().items():
+    for kind, figures in spec.figure_runs():
         if kind in checks:
             out += checks[kind](figures, spec, *args)
     return out

@@ -38,13 +38,23 @@ from analysis.spec.parts import (  # noqa: F401
     Proportion,
     Quantity,
     Rates,
-    ReportedTest,
+    ReportedChiSquare,
+    ReportedF,
+    ReportedFisherP,
+    ReportedRiskRatio,
+    ReportedT,
+    ReportedU,
+    ReportedZ,
     Statement,
     Strict,
     Summary,
     Table,
     Variable,
 )
+
+#: A ``reported_tests:`` entry: the kind its ``kind`` names (one model per test, ``analysis/spec/parts/reported_*.py``).
+ReportedTest = Annotated[ReportedT | ReportedF | ReportedU | ReportedChiSquare | ReportedZ | ReportedFisherP
+                         | ReportedRiskRatio, Field(discriminator="kind")]
 
 Design = Literal[
     "cross-sectional", "case-control", "cohort", "rct", "surveillance", "meta-analysis", "review"
@@ -113,11 +123,16 @@ class StudySpec(Strict):
             else:
                 yield from ((f"{field}[{i}]", item) for i, item in enumerate(value))
 
-    def figures_by_kind(self) -> dict[type, list[Figure]]:
-        """The published figures grouped by their kind, kinds in :attr:`FIGURE_FIELDS` order."""
-        out: dict[type, list[Figure]] = {}
+    def figure_runs(self) -> list[tuple[type, list[Figure]]]:
+        """The published figures as runs of one kind, in :attr:`FIGURE_FIELDS` and spec order: every figure of a
+        kind in one run, unless figures of another kind stand between them in one field (``reported_tests`` holds
+        several kinds; its entries are checked in the order the spec lists them)."""
+        out: list[tuple[type, list[Figure]]] = []
         for _, figure in self.figures():
-            out.setdefault(type(figure), []).append(figure)
+            if out and out[-1][0] is type(figure):
+                out[-1][1].append(figure)
+            else:
+                out.append((type(figure), [figure]))
         return out
 
     def display_rows(self) -> list[dict]:

@@ -38,6 +38,7 @@ from analysis.spec.parts import (  # noqa: F401
     Proportion,
     Quantity,
     Rates,
+    RegressionCoefficient,
     ReportedChiSquare,
     ReportedF,
     ReportedFisherP,
@@ -82,6 +83,7 @@ class StudySpec(Strict):
     cohort: Cohort | None = None
     rates: Rates | None = None
     effects: list[Effect] = []
+    regressions: list[RegressionCoefficient] = []
     proportions: list[Proportion] = []
     reported_tests: list[ReportedTest] = []
     statements: list[Statement] = []
@@ -107,8 +109,8 @@ class StudySpec(Strict):
 
     #: The fields that hold published figures, in the order checks and pages list them.
     FIGURE_FIELDS: ClassVar[tuple[str, ...]] = ("groups", "summaries", "correlations", "categoricals", "tables",
-                                                "reported_tests", "cohort", "rates", "effects", "proportions",
-                                                "statements")
+                                                "reported_tests", "cohort", "rates", "effects", "regressions",
+                                                "proportions", "statements")
 
     def figures(self) -> Iterator[tuple[str, Figure]]:
         """Every published figure of the spec as ``(where, figure)``, e.g. ``("summaries[0]", Summary(...))``."""

@@ -12,6 +12,7 @@
 | significance of a cohort predictor (no OR published) | :class:`ReportedAssociation` | cohorts redrawn until it holds |
 | rates with exposure | :class:`Rates` | one row per unit (club-season) with events and exposure |
 | effect estimates with CIs | :class:`Effect` | none: inputs to meta-analysis and forensics |
+| regression coefficients (b, SE, t, p) | :class:`RegressionCoefficient` | none: checked by the forensics |
 | percentages with their counts | :class:`Proportion` | none: checked by the forensics |
 | findings printed only as direction and significance | :class:`Statement` | none: restated, and checked |
 
@@ -36,6 +37,7 @@ from analysis.spec.parts.correlation import Correlation, correlation_key
 from analysis.spec.parts.effect import Effect, Proportion
 from analysis.spec.parts.group import Group
 from analysis.spec.parts.rates import Rates
+from analysis.spec.parts.regression import RegressionCoefficient
 from analysis.spec.parts.reported import GroupTest, ReportedStatistic, TableTest
 from analysis.spec.parts.reported_chi2 import ReportedChiSquare
 from analysis.spec.parts.reported_f import ReportedF
@@ -49,7 +51,7 @@ from analysis.spec.parts.summary import Categorical, Summary
 from analysis.spec.parts.table import Table
 
 __all__ = ["Categorical", "Citation", "Cohort", "CohortCovariate", "CohortOutcome", "Correlation", "Effect", "Figure",
-           "Group", "GroupTest", "Proportion", "Quantity", "Rates", "ReportedAssociation", "ReportedChiSquare",
-           "ReportedF", "ReportedFisherP", "ReportedRiskRatio", "ReportedStatistic", "ReportedT", "ReportedU",
-           "ReportedZ", "SlotKey", "SlotQuantity", "Source", "Statement", "Strict", "Summary", "Table", "TableTest",
-           "Variable", "correlation_key", "display_row"]
+           "Group", "GroupTest", "Proportion", "Quantity", "Rates", "RegressionCoefficient", "ReportedAssociation",
+           "ReportedChiSquare", "ReportedF", "ReportedFisherP", "ReportedRiskRatio", "ReportedStatistic", "ReportedT",
+           "ReportedU", "ReportedZ", "SlotKey", "SlotQuantity", "Source", "Statement", "Strict", "Summary", "Table",
+           "TableTest", "Variable", "correlation_key", "display_row"]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TYPE_CHECKING, ClassVar, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -81,6 +82,21 @@ def fits_printed_p(value: float, p: float, relation: str, places: int) -> bool:
     if relation == "=":
         return math.isfinite(value) and rounds_to(value, p, places)
     return value < p if relation == "<" else value > p
+
+
+def range_fits_printed_p(low: float, high: float, p: float, relation: str, places: int) -> bool:
+    """Does some p in ``[low, high]`` (the p values the rounding of a printed statistic allows) agree with the printed
+    p (:func:`fits_printed_p`: rounding to it exactly, or on its printed side)?
+
+    >>> range_fits_printed_p(0.0035, 0.0045, 0.004, "=", 3), range_fits_printed_p(0.0035, 0.0044, 0.005, "=", 3)
+    (True, False)
+    """
+    p, relation = printed_p(p, relation, places)
+    if relation == "=":
+        half = Fraction(1, 2 * 10**places)
+        target = Fraction(str(round(p, places)))
+        return Fraction(low) <= target + half and Fraction(high) >= target - half
+    return low < p if relation == "<" else high > p
 
 
 def _decimals_field(name: str, fields) -> str | None:

@@ -69,3 +69,53 @@ def test_a_regression_without_se_t_or_p_is_a_load_error(isolated_data, capsys):
     captured = capsys.readouterr()
     assert info.value.code == 2
     assert "give at least one of 'se', 't' or 'p'" in captured.err + captured.out
+
+
+# --- published effects read right: a t interval, a hazard ratio with its events, a log odds ratio -------------------
+# P3. The MD is R's paired t.test on made-up data (tests/fixtures/r/reference_paired.R/.json): MD 1.58 (0.70 to 2.46),
+# p = 0.0028, n = 10. Its p only fits a t interval at df 9; a normal reading of the same CI gives p ~ 0.0004.
+# HR 2.10 (1.30-3.39): SE of log HR from the CI (log(3.395) - log(1.295)) / (2 qnorm(.975)) = 0.2458700959 at its
+# widest, at least 2 / sqrt(80) = 0.2236067977 with 80 events (fits; 30 events need 0.365: too narrow); its p
+# 2 * pnorm(-z) over the limits' rounding is [0.002289236813, 0.002559516301]. log OR 0.92 (0.10 to 1.74):
+# 2 * pnorm(-0.92 / se) = [0.02693388369, 0.02884072318] holds .028.
+EFFECTS = SPECS / "P3-effects-example.yaml"
+PAIRED = json.loads((Path(__file__).parent / "fixtures" / "r" / "reference_paired.json").read_text())
+
+
+def test_the_effects_spec_prints_what_r_gives():
+    text = EFFECTS.read_text()
+    assert f"estimate: {{value: {PAIRED['mean_change']:.2f}" in text
+    assert f"ci: [{PAIRED['ci'][0]:.2f}, {PAIRED['ci'][1]:.2f}], p: {PAIRED['p']:.4f}, n: {PAIRED['n']}" in text
+
+
+def test_published_effects_check_clean_and_say_which_interval_fits(isolated_data, capsys):
+    code, rows = _check(isolated_data, EFFECTS.name, EFFECTS.read_text(), capsys)
+    assert code == 0, [r for r in rows if r["verdict"] != "consistent"]
+    md = next(r for r in rows if r["check"] == "p from CI" and r["what"].startswith("MD"))
+    assert md["published"] == "p = 0.0028" and "fits t at df = 9" in md["note"] and "not the others" in md["note"]
+    t9 = _interval(md["recomputed"].split("t at df = 9")[1])
+    assert t9[0] <= PAIRED["p"] <= t9[1]  # R's exact p lies in the range the rounded CI allows
+    normal = _interval(md["recomputed"].split("normal:")[1])
+    assert normal[0] <= PAIRED["p_if_read_as_normal"] <= normal[1] and normal[1] < 0.0005
+    width = next(r for r in rows if r["check"] == "CI width vs events")
+    assert "<= 0.246" in width["recomputed"] and "at least 0.224" in width["recomputed"]
+    hr = next(r for r in rows if r["check"] == "p from CI" and r["what"].startswith("HR"))
+    assert _interval(hr["recomputed"]) == pytest.approx((0.002289236813, 0.002559516301), abs=5e-6, rel=0)  # 3 s.f.
+    log_or = next(r for r in rows if r["check"] == "p from CI" and r["what"].startswith("logOR"))
+    assert _interval(log_or["recomputed"]) == pytest.approx((0.02693388369, 0.02884072318), abs=5e-5, rel=0)
+
+
+@pytest.mark.parametrize("printed, planted, flagged", [
+    ("p: 0.0028, n: 10", "p: 0.028, n: 10", {("p from CI", "MD")}),  # no reading gives .028
+    ("p: 0.0028, n: 10", "p: 0.0028", {("p from CI", "MD")}),  # without n only the normal reading: as before #31
+    ("events: 80", "events: 30", {("CI width vs events", "HR")}),
+    ("estimate: {value: 0.92, source: table}", "estimate: {value: 1.92, source: table}",
+     {("estimate inside its CI", "logOR"), ("CI vs estimate", "logOR")}),
+])
+def test_a_planted_error_in_a_published_effect_is_flagged(isolated_data, capsys, printed, planted, flagged):
+    text = EFFECTS.read_text()
+    assert text.count(printed) == 1
+    code, rows = _check(isolated_data, EFFECTS.name, text.replace(printed, planted), capsys)
+    assert code == 1
+    bad = {(r["check"], r["what"].split()[0]) for r in rows if r["verdict"] in ("inconsistent", "decision-inconsistent")}
+    assert bad == flagged

@@ -20,7 +20,7 @@ from analysis.core.results import Estimate
 
 def test_every_kind_is_registered_with_its_scale():
     assert set(KINDS) == {"correlation", "two_group", "risk_ratio", "effect", "logistic", "rate_interaction", "cox",
-                          "statement"}
+                          "statement", "paired"}
     assert {name: cls.scale for name, cls in KINDS.items()}["logistic"] == "log OR"
     assert all(cls.ratio == cls.scale.startswith("log") for cls in KINDS.values())
 

@@ -119,3 +119,68 @@ def test_a_planted_error_in_a_published_effect_is_flagged(isolated_data, capsys,
     assert code == 1
     bad = {(r["check"], r["what"].split()[0]) for r in rows if r["verdict"] in ("inconsistent", "decision-inconsistent")}
     assert bad == flagged
+
+
+# --- a paired (pre/post, crossover) comparison: a reported paired t and the ``paired`` analysis kind ---------------
+# P4 prints R's paired t.test of tests/fixtures/r/reference_paired.* rounded: t = 4.08, df 9, p = .0028, mean change
+# 1.58 (SD 1.23), SDs 2.60 and 2.63. 2 * pt(-c(4.085, 4.075), 9) = [0.00274, 0.00278] holds .0028 and R's exact p.
+# The correlation of before and after the SDs imply: (sd1^2 + sd2^2 - sd_change^2) / (2 sd1 sd2) over the rounding of
+# the three, about [0.888, 0.891]; planted sd_change 6.23 implies r < -1.
+PAIRED_SPEC = SPECS / "P4-paired-example.yaml"
+
+
+def test_the_paired_kind_is_rs_paired_t_test():
+    from analysis.claims.kinds.paired import paired_t
+
+    e = paired_t(PAIRED["before"], PAIRED["after"])
+    # the same closed form as R's t.test in double precision: agreement to rounding error (rel 1e-9)
+    assert (e.estimate, e.ci_low, e.ci_high, e.statistic, e.df) == pytest.approx(
+        (PAIRED["mean_change"], *PAIRED["ci"], PAIRED["t"], PAIRED["df"]), rel=1e-9, abs=1e-12)
+    assert e.p == pytest.approx(PAIRED["p"], rel=1e-9, abs=0)
+    with_gap = paired_t([*PAIRED["before"], float("nan")], [*PAIRED["after"], 40.0])
+    assert with_gap.n == 10 and with_gap.n_dropped == 1 and with_gap.estimate == pytest.approx(e.estimate, rel=1e-12)
+
+
+def test_a_paired_t_checks_builds_and_runs_as_a_claims_evidence(isolated_data, capsys):
+    from analysis.claims.kinds import make_evidence
+    from analysis.generate import build_dataset
+    from analysis.spec.model import load_study
+
+    code, rows = _check(isolated_data, PAIRED_SPEC.name, PAIRED_SPEC.read_text(), capsys, "--reconstruction")
+    assert code == 0, [r for r in rows if r.get("verdict") in ("inconsistent", "decision-inconsistent")]
+    statcheck = next(r for r in rows if r.get("check") == "statcheck")
+    assert statcheck["verdict"] == "consistent" and "df = 9" in statcheck["recomputed"]
+    low, high = _interval(statcheck["recomputed"])
+    assert low <= PAIRED["p"] <= high
+    implied = next(r for r in rows if r.get("check") == "SD of change vs SDs")
+    assert implied["verdict"] == "consistent" and _interval(implied["recomputed"]) == pytest.approx(
+        (0.888, 0.891), abs=1.5e-3, rel=0)
+    rebuilt = [r for r in rows if r.get("check") == "reconstruction"]
+    assert rebuilt and all(r["status"] == "reproduced" for r in rebuilt)  # t, change, its SD and p come back
+    spec = load_study("P4")
+    evidence = make_evidence(id="e", study="P4", question="q", analysis="paired", group="crossover",
+                             before="ake_before", after="ake_after", direction="positive", sesoi=1.0,
+                             sesoi_reason="one degree")
+    outcome = evidence.run(build_dataset(spec).frame, spec)
+    assert f"{outcome.judged.estimate:.2f}" == "1.58" and f"{outcome.judged.statistic:.2f}" == "4.08"
+    assert outcome.judged.conf_int(0.90)[0] > outcome.judged.ci_low  # the 90% interval is carried for judging
+
+
+@pytest.mark.parametrize("printed, planted, flagged", [
+    ("value: 4.08, df: 9, p: 0.0028", "value: 4.80, df: 9, p: 0.0028", {"t vs mean change", "statcheck"}),
+    ("sd_change: 1.23", "sd_change: 6.23", {"t vs mean change", "SD of change vs SDs"}),
+])
+def test_a_planted_error_in_a_paired_t_is_flagged(isolated_data, capsys, printed, planted, flagged):
+    text = PAIRED_SPEC.read_text()
+    assert text.count(printed) == 1
+    code, rows = _check(isolated_data, PAIRED_SPEC.name, text.replace(printed, planted), capsys)
+    assert code == 1
+    assert {r["check"] for r in rows if r["verdict"] in ("inconsistent", "decision-inconsistent")} == flagged
+
+
+def test_a_paired_t_with_the_wrong_df_is_a_load_error(isolated_data, capsys):
+    (isolated_data / "studies" / PAIRED_SPEC.name).write_text(PAIRED_SPEC.read_text().replace("df: 9", "df: 18"))
+    with pytest.raises(SystemExit) as info:
+        main(["check", "P4"])
+    captured = capsys.readouterr()
+    assert info.value.code == 2 and "has df = 9, not 18" in captured.err + captured.out

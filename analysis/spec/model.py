@@ -42,6 +42,7 @@ from analysis.spec.parts import (  # noqa: F401
     ReportedChiSquare,
     ReportedF,
     ReportedFisherP,
+    ReportedPairedT,
     ReportedRiskRatio,
     ReportedT,
     ReportedU,
@@ -54,8 +55,8 @@ from analysis.spec.parts import (  # noqa: F401
 )
 
 #: A ``reported_tests:`` entry: the kind its ``kind`` names (one model per test, ``analysis/spec/parts/reported_*.py``).
-ReportedTest = Annotated[ReportedT | ReportedF | ReportedU | ReportedChiSquare | ReportedZ | ReportedFisherP
-                         | ReportedRiskRatio, Field(discriminator="kind")]
+ReportedTest = Annotated[ReportedT | ReportedPairedT | ReportedF | ReportedU | ReportedChiSquare | ReportedZ
+                         | ReportedFisherP | ReportedRiskRatio, Field(discriminator="kind")]
 
 Design = Literal[
     "cross-sectional", "case-control", "cohort", "rct", "surveillance", "meta-analysis", "review"

@@ -42,6 +42,7 @@ from analysis.spec.parts.reported import GroupTest, ReportedStatistic, TableTest
 from analysis.spec.parts.reported_chi2 import ReportedChiSquare
 from analysis.spec.parts.reported_f import ReportedF
 from analysis.spec.parts.reported_fisher import ReportedFisherP
+from analysis.spec.parts.reported_paired import ReportedPairedT
 from analysis.spec.parts.reported_rr import ReportedRiskRatio
 from analysis.spec.parts.reported_t import ReportedT
 from analysis.spec.parts.reported_u import ReportedU
@@ -51,7 +52,8 @@ from analysis.spec.parts.summary import Categorical, Summary
 from analysis.spec.parts.table import Table
 
 __all__ = ["Categorical", "Citation", "Cohort", "CohortCovariate", "CohortOutcome", "Correlation", "Effect", "Figure",
-           "Group", "GroupTest", "Proportion", "Quantity", "Rates", "RegressionCoefficient", "ReportedAssociation",
-           "ReportedChiSquare", "ReportedF", "ReportedFisherP", "ReportedRiskRatio", "ReportedStatistic", "ReportedT",
-           "ReportedU", "ReportedZ", "SlotKey", "SlotQuantity", "Source", "Statement", "Strict", "Summary", "Table",
-           "TableTest", "Variable", "correlation_key", "display_row"]
+           "Group", "GroupTest", "Proportion", "Quantity", "Rates", "RegressionCoefficient",
+           "ReportedAssociation", "ReportedChiSquare", "ReportedF", "ReportedFisherP", "ReportedPairedT",
+           "ReportedRiskRatio", "ReportedStatistic", "ReportedT", "ReportedU", "ReportedZ", "SlotKey",
+           "SlotQuantity", "Source", "Statement", "Strict", "Summary", "Table", "TableTest", "Variable",
+           "correlation_key", "display_row"]

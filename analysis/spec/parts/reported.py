@@ -53,7 +53,8 @@ class ReportedStatistic(Figure):
         """A field of another kind ('welch' on a chi_square) is named with the kinds it belongs to."""
         if isinstance(data, dict):
             for name in data:
-                owners = [k for k, c in cls.KINDS.items() if name in c.model_fields and name not in cls.model_fields]
+                owners = sorted(k for k, c in cls.KINDS.items()
+                                if name in c.model_fields and name not in cls.model_fields)
                 if owners:
                     raise ValueError(f"'{name}' belongs to a {' or '.join(owners)}")
         return data

@@ -184,3 +184,45 @@ def test_a_paired_t_with_the_wrong_df_is_a_load_error(isolated_data, capsys):
         main(["check", "P4"])
     captured = capsys.readouterr()
     assert info.value.code == 2 and "has df = 9, not 18" in captured.err + captured.out
+
+
+# --- a mean ± SE ----------------------------------------------------------------------------------------------------
+# P5: n = 20. The SD is SE sqrt(20): 1.80 -> 8.0498, 0.42 -> 1.8783, within +-0.005 sqrt(20) = 0.02236. NPRS (whole
+# numbers): 4.35 = 87 / 20 (GRIM); the SD window [1.8559, 1.9006] needs a sum of squares Q = 19 SD^2 + 87^2 / 20 in
+# [443.9, 447.1] with the parity of 87: 445 or 447 (GRIMMER); at 2 decimals of the SD itself (1.88) no Q fits, so
+# the SD must be matched over the SE's window. Planted: 4.37 is no multiple of 1/20 (GRIM); SE 2.40 gives SD 10.73,
+# above the largest SD on [0, 10] with mean 4.35, sqrt(20 / 19 * 4.35 * 5.65) = 5.09.
+MEAN_SE = SPECS / "P5-mean-se-example.yaml"
+
+
+def test_a_mean_and_se_checks_builds_and_gives_back_the_se(isolated_data, capsys):
+    code, rows = _check(isolated_data, MEAN_SE.name, MEAN_SE.read_text(), capsys, "--reconstruction")
+    assert code == 0, rows
+    grimmer = next(r for r in rows if r.get("check") == "GRIMMER")
+    assert grimmer["verdict"] == "consistent" and "SD 1.878 (SE 0.42 x sqrt(20))" in grimmer["published"]
+    rebuilt = {r["what"]: r for r in rows if r.get("check") == "reconstruction"}
+    assert any(w.startswith("SE of nprs") for w in rebuilt) and all(r["status"] == "reproduced"
+                                                                    for r in rebuilt.values())
+
+
+@pytest.mark.parametrize("printed, planted, flagged", [
+    ("mean: {value: 4.35, source: table}", "mean: {value: 4.37, source: table}",
+     {("GRIM", "nprs in lbp (n = 20)"), ("GRIMMER", "nprs in lbp (n = 20)")}),  # no total: no SD either
+    ("se: {value: 0.42, source: table}", "se: {value: 2.40, source: table}", {("bounds", "nprs in lbp (n = 20)")}),
+])
+def test_a_planted_error_in_a_mean_and_se_is_flagged(isolated_data, capsys, printed, planted, flagged):
+    text = MEAN_SE.read_text()
+    assert text.count(printed) == 1
+    code, rows = _check(isolated_data, MEAN_SE.name, text.replace(printed, planted), capsys)
+    assert code == 1
+    assert {(r["check"], r["what"]) for r in rows if r["verdict"] == "inconsistent"} == flagged
+
+
+def test_sd_and_se_together_are_a_load_error(isolated_data, capsys):
+    text = MEAN_SE.read_text().replace("se: {value: 1.80, source: table}",
+                                       "se: {value: 1.80, source: table}, sd: {value: 8.05, source: table}")
+    (isolated_data / "studies" / MEAN_SE.name).write_text(text)
+    with pytest.raises(SystemExit) as info:
+        main(["check", "P5"])
+    captured = capsys.readouterr()
+    assert info.value.code == 2 and "give 'sd' or 'se'" in captured.err + captured.out

@@ -226,3 +226,17 @@ def test_sd_and_se_together_are_a_load_error(isolated_data, capsys):
         main(["check", "P5"])
     captured = capsys.readouterr()
     assert info.value.code == 2 and "give 'sd' or 'se'" in captured.err + captured.out
+
+
+def test_a_paired_t_spec_is_one_file_away_from_analyze(isolated_data, capsys):
+    """P4 and a claim naming the ``paired`` kind: ``analyze`` runs it on the reconstruction, and the mean change,
+    its t interval, t and p are R's (reference_paired.json: 1.58, [0.70, 2.46], t = 4.08 on 9 df, p = .003)."""
+    (isolated_data / "studies" / PAIRED_SPEC.name).write_text(PAIRED_SPEC.read_text())
+    claim = SPECS.parent / "claims" / "paired-example-claim.yaml"
+    (isolated_data / "claims" / "99-paired-example.yaml").write_text(claim.read_text())
+    with pytest.raises(SystemExit) as info:
+        main(["analyze", "paired-example"])
+    out = capsys.readouterr().out
+    assert info.value.code in (0, None), out
+    assert (f"mean change = {PAIRED['mean_change']:.2f}, 95% CI [{PAIRED['ci'][0]:.2f}, {PAIRED['ci'][1]:.2f}] "
+            f"(t interval, df = 9), t(9) = {PAIRED['t']:.2f}, p = .003") in out

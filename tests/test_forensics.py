@@ -220,7 +220,7 @@ def test_a_decision_error_in_a_printed_t_is_flagged_and_check_exits_1(tmp_path, 
 
 
 def test_welch_df_come_from_the_published_sds_when_not_printed(tmp_path):
-    from analysis.checks.figures.table import t_test_df
+    from analysis.checks.figures.reported_t import t_test_df
 
     spec = _s2_with(tmp_path, "  - {kind: t_test, welch: true, variable: ake_tightness, groups: [lbp, healthy], "
                               "value: 7.42, p: 0.001, p_relation: '<', source: abstract}\n")
@@ -232,7 +232,7 @@ def test_welch_df_come_from_the_published_sds_when_not_printed(tmp_path):
 
 @pytest.mark.parametrize("test, message", [
     ("{kind: t_test, value: 2.0, source: abstract}", "needs 'variable' and 'groups'"),
-    ("{kind: chi_square, table: t1, value: 2.0, df: 3, source: abstract}", "'df' belongs to a t_test"),
+    ("{kind: chi_square, table: t1, value: 2.0, df: 3, source: abstract}", "'df' belongs to a paired_t or t_test"),
     ("{kind: chi_square, table: t1, value: 2.0, welch: true, source: abstract}", "'welch' belongs to a t_test"),
     ("{kind: t_test, variable: ake_tightness, groups: [lbp, healthy], value: 2.0, p: 1.5, source: abstract}",
      "p must lie in [0, 1]"),

@@ -91,7 +91,8 @@ def test_mean_outside_bounds_finds_no_dataset():
     data = load_study("S2").model_dump()
     data["summaries"][1]["mean"] = {"value": 1.0, "source": "abstract"}  # mean 1, SD 9.7 on a 0-90 scale
     spec = StudySpec.model_validate(data)
-    with pytest.raises(ValueError, match=r"an SD of 9.7 is impossible for values in \[0, 90\] with mean 1"):
+    # at most sqrt(30 / 29 * 1 * 89) = 9.595, the limit check uses (max_sd)
+    with pytest.raises(ValueError, match=r"SD of 9.7 is impossible for 30 values in \[0, 90\] with mean 1 \(at most 9.6\)"):
         build_dataset(spec, max_attempts=200)
 
 

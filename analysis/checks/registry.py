@@ -17,8 +17,11 @@ Examples
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from typing import Callable
+
+from analysis.stats.granularity import rounds_to
 
 VERDICTS = ("consistent", "inconsistent", "decision-inconsistent", "not checkable")
 
@@ -53,6 +56,17 @@ class ForensicCheck:
 def verdict_of(ok: bool) -> str:
     """``consistent`` or ``inconsistent``."""
     return "consistent" if ok else "inconsistent"
+
+
+def rounds_as_printed(value: float, printed: float, decimals: int) -> bool:
+    """Does a computed ``value`` round to the ``printed`` number at its ``decimals``? Exactly (the float's own value,
+    :func:`~analysis.stats.granularity.rounds_to`), an exact half going either way; never for NaN or infinity. The
+    one comparison every reproduction and forensic check uses.
+
+    >>> rounds_as_printed(0.375, 0.38, 2), rounds_as_printed(0.375, 0.37, 2), rounds_as_printed(float("nan"), 1.0, 0)
+    (True, True, False)
+    """
+    return math.isfinite(value) and rounds_to(value, printed, decimals)
 
 
 def fmt(value: float, decimals: int) -> str:
@@ -90,9 +104,10 @@ def examines(kind: type) -> Callable:
 
 
 def run_registered(checks: dict[type, Callable], spec, *args) -> list:
-    """Run the registered check of every kind of figure ``spec`` has, kind by kind in the spec's figure order."""
+    """Run the registered check of every kind of figure ``spec`` has, run by run in the spec's figure order
+    (:meth:`~analysis.spec.model.StudySpec.figure_runs`)."""
     out: list = []
-    for kind, figures in spec.figures_by_kind().items():
+    for kind, figures in spec.figure_runs():
         if kind in checks:
             out += checks[kind](figures, spec, *args)
     return out

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from scipy import stats
 
+from analysis.spec.parts.base import printed_significance
 from analysis.stats.granularity import decimals_of
 
 _PATTERN = re.compile(
@@ -100,26 +101,14 @@ def check(report: Report, alpha: float = 0.05, p_equal_alpha_sig: bool = True) -
     p_low = compute_p(report.test_type, hi_stat, df1, df2)
     computed = compute_p(report.test_type, report.value, df1, df2)
     reported, comparison = report.reported_p, report.p_comparison
-    if comparison == "=":
+    if comparison == "=":  # some p the statistic's rounding allows prints as the reported p (R: round(p, digits))
         error = reported > round(p_high, report.p_decimals) or reported < round(p_low, report.p_decimals)
     elif comparison == "<":
         error = reported < p_low
     else:
         error = reported > p_high
-    if p_equal_alpha_sig:
-        if comparison == "=":
-            flips = (reported <= alpha < computed) or (computed <= alpha < reported)
-        elif comparison == "<":
-            flips = reported <= alpha < computed
-        else:
-            flips = reported >= alpha and computed <= alpha
-    else:
-        if comparison == "=":
-            flips = (reported < alpha <= computed) or (computed < alpha <= reported)
-        elif comparison == "<":
-            flips = reported <= alpha <= computed
-        else:
-            flips = reported >= alpha > computed
+    said = printed_significance(reported, comparison, report.p_decimals, alpha, p_equal_alpha_sig)
+    flips = said is not None and said != (computed <= alpha if p_equal_alpha_sig else computed < alpha)
     return StatcheckResult(report, computed, p_low, p_high, bool(error), bool(error and flips))
 
 

@@ -113,7 +113,9 @@ def _draw_group(spec: StudySpec, group: str, rng: np.random.Generator, overrides
         part[name] = sprite(rng, spec.n(group), value_of(s.mean, s.key("mean"), overrides),
                             value_of(s.sd, s.key("sd"), overrides), low, high, var.step or 1.0,
                             mean_decimals=s.mean.precision if not s.mean.is_assumption else None,
-                            sd_decimals=s.sd.precision if not s.sd.is_assumption else None)
+                            sd_decimals=s.sd.precision if not s.sd.is_assumption else None,
+                            sd_window=0.5 * 10**-s.se.precision * spec.n(group) ** 0.5
+                            if s.sd_derived and not s.se.is_assumption else None)
     for cat in spec.categoricals:
         if cat.group == group:
             part[cat.variable] = _categorical_column(spec, cat, rng, overrides)

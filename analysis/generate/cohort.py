@@ -50,7 +50,7 @@ def bounded_exact(rng: np.random.Generator, n: int, mean: float, sd: float, low:
                   attempts: int = 2000) -> np.ndarray:
     """``n`` values with exact sample mean and SD inside [low, high] (shape from :func:`base_shape`)."""
     bounds = (low if low is not None else -math.inf, high if high is not None else math.inf)
-    shape = base_shape(mean, sd, None if low is None and high is None else bounds)
+    shape = base_shape(mean, sd, None if low is None and high is None else bounds, n)
     for _ in range(attempts):
         z = base_scores(rng, n, shape)
         z = (z - z.mean()) / z.std(ddof=1)

@@ -17,28 +17,38 @@ import numpy as np
 from analysis.core.errors import ReconstructionError
 from analysis.spec.assumptions import correlation_matrix, moments  # noqa: F401  (re-exported)
 from analysis.spec.model import StudySpec
+from analysis.stats.granularity import max_sd
 
 
-def base_shape(mean: float, sd: float, bounds: tuple[float, float] | None) -> tuple:
+def base_shape(mean: float, sd: float, bounds: tuple[float, float] | None, n: int | None = None) -> tuple:
     """The distribution shape to draw scores from (the paper never reports it).
 
     Normal when both bounds are at least 3 SDs from the mean; otherwise a beta distribution
     between the bounds with the target mean and SD (method of moments), which respects the
     bounds by construction.
 
+    The largest SD allowed is the one ``check`` uses,
+    :func:`~analysis.stats.granularity.max_sd` (the sample SD of ``n`` values: sqrt(n / (n - 1) (mean - low)
+    (high - mean))); an SD between the population limit (without n / (n - 1)) and it is matched as the population
+    SD it implies, sd sqrt((n - 1) / n), so every SD ``check`` accepts has a shape. Without ``n``, the population
+    limit.
+
     Raises
     ------
-    ValueError
-        When the SD is too large for a variable between these bounds with this mean.
+    ReconstructionError
+        When the SD is too large for ``n`` values between these bounds with this mean.
     """
     if bounds is None or min(mean - bounds[0], bounds[1] - mean) >= 3 * sd:
         return ("normal",)
     low, high = bounds
     m, v = (mean - low) / (high - low), (sd / (high - low)) ** 2
     k = m * (1 - m) / v - 1
+    if k <= 0 and n is not None and n > 1 and sd < max_sd(mean, low, high, n):
+        k = m * (1 - m) / (v * (n - 1) / n) - 1
     if k <= 0:
-        raise ReconstructionError(f"an SD of {sd:g} is impossible for values in [{low:g}, {high:g}] with mean {mean:g} "
-                         f"(at most {(high - low) * (m * (1 - m)) ** 0.5:.3g})")
+        limit = max_sd(mean, low, high, n) if n is not None and n > 1 else (high - low) * (m * (1 - m)) ** 0.5
+        raise ReconstructionError(f"an SD of {sd:g} is impossible for {f'{n} ' if n else ''}values in "
+                                  f"[{low:g}, {high:g}] with mean {mean:g} (at most {limit:.3g})")
     return ("beta", m * k, (1 - m) * k)
 
 
@@ -90,5 +100,5 @@ def draw_block(spec: StudySpec, group: str, rng: np.random.Generator, overrides:
     if spec.n(group) <= len(names):
         raise ReconstructionError(f"{spec.id}: group {group!r} has n = {spec.n(group)}, too few rows for exact moments of "
                          f"{len(names)} variables")
-    shapes = [base_shape(mu, sd, spec.variables[v].bounds) for v, mu, sd in zip(names, means, sds)]
+    shapes = [base_shape(mu, sd, spec.variables[v].bounds, spec.n(group)) for v, mu, sd in zip(names, means, sds)]
     return names, means + exact_scores(rng, spec.n(group), R, shapes) * sds

@@ -44,7 +44,7 @@ def _batched_scores(rng: np.random.Generator, n: int, R: np.ndarray, beta: np.nd
     return Z @ transform
 
 
-def _shapes(spec: StudySpec, names: list[str], means: np.ndarray, sds: np.ndarray):
+def _shapes(spec: StudySpec, names: list[str], means: np.ndarray, sds: np.ndarray, n: int):
     """:func:`analysis.generate.continuous.base_shape` for every draw and variable at once: which columns are beta,
     and their parameters (method of moments between the bounds)."""
     beta = np.zeros(means.shape, dtype=bool)
@@ -57,10 +57,14 @@ def _shapes(spec: StudySpec, names: list[str], means: np.ndarray, sds: np.ndarra
         near = np.minimum(means[:, k] - low, high - means[:, k]) < 3 * sds[:, k]
         m, var = (means[:, k] - low) / (high - low), (sds[:, k] / (high - low)) ** 2
         size = m * (1 - m) / var - 1
+        # within check's largest SD (max_sd: sample SD of n values) but beyond the population's: as in base_shape
+        within = (size <= 0) & (sds[:, k] < np.sqrt(np.maximum(0.0, n / (n - 1) * (means[:, k] - low)
+                                                                    * (high - means[:, k]))))
+        size = np.where(within, m * (1 - m) / (var * (n - 1) / n) - 1, size)
         bad = near & (size <= 0)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            base_shape(float(means[i, k]), float(sds[i, k]), bounds)  # raises, naming the impossible SD
+            base_shape(float(means[i, k]), float(sds[i, k]), bounds, n)  # raises, naming the impossible SD
         beta[:, k] = near
         a[:, k], b[:, k] = np.where(near, m * size, 1.0), np.where(near, (1 - m) * size, 1.0)
     return beta, a, b
@@ -82,7 +86,7 @@ def correlation_ensemble(spec: StudySpec, group: str, draws: int = 1000, seed: i
     keys, values = draw_assumption_values(spec, rng, draws)
     R = correlation_matrices(spec, group, keys, values)
     means, sds = moments_matrix(spec, group, names, keys, values)
-    beta, a, b = _shapes(spec, names, means, sds)
+    beta, a, b = _shapes(spec, names, means, sds, n)
     lows = np.array([spec.variables[v].bounds[0] if spec.variables[v].bounds else -np.inf for v in names])
     highs = np.array([spec.variables[v].bounds[1] if spec.variables[v].bounds else np.inf for v in names])
     data = np.empty((draws, n, len(names)))

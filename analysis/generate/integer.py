@@ -20,12 +20,14 @@ from analysis.stats.granularity import grim_sums, reachable_sums_of_squares
 
 
 def sprite(rng: np.random.Generator, n: int, mean: float, sd: float, low: float, high: float, step: float = 1.0,
-           mean_decimals: int | None = None, sd_decimals: int | None = None, max_iter: int = 200_000) -> np.ndarray:
+           mean_decimals: int | None = None, sd_decimals: int | None = None, max_iter: int = 200_000,
+           sd_window: float | None = None) -> np.ndarray:
     """``n`` values on the grid ``low, low + step, ..., high`` with the given rounded mean and SD.
 
     Every GRIM-consistent total is tried, nearest first, skipping those for which no sum of
     squares of the right parity gives the SD (GRIMMER); for each, values are moved one step
-    apart (or together) until the SD rounds to the target.
+    apart (or together) until the SD rounds to the target (or, with ``sd_window``, lies within that distance of
+    ``sd``: a mean ± SE, whose SD window is sqrt(n) times the SE's).
 
     Raises
     ------
@@ -39,24 +41,25 @@ def sprite(rng: np.random.Generator, n: int, mean: float, sd: float, low: float,
     if not sums:
         raise ReconstructionError(f"no {n} values on [{low:g}, {high:g}] in steps of {step:g} have a mean that rounds to "
                          f"{mean:.{md}f} (GRIM-inconsistent)")
-    half_window = 0.5 * 10 ** (-sdd) / step
+    half = 0.5 * 10 ** (-sdd) if sd_window is None else sd_window
+    target = round(sd, sdd) if sd_window is None else sd
     sums.sort(key=lambda k: abs(low + step * k / n - mean))
-    candidates = [k for k in sums if reachable_sums_of_squares(n, k, round(sd, sdd) / step, half_window)]
+    candidates = [k for k in sums if reachable_sums_of_squares(n, k, target / step, half / step)]
     for total in candidates:
-        found = _search(rng, n, total, kmax, round(sd, sdd), sdd, low, step, max_iter // max(len(candidates), 1))
+        found = _search(rng, n, total, kmax, target, half, low, step, max_iter // max(len(candidates), 1))
         if found is not None:
             return found
     raise ReconstructionError(f"no {n} values on [{low:g}, {high:g}] in steps of {step:g} with mean {mean:.{md}f} and SD "
                      f"{sd:.{sdd}f} were found")
 
 
-def _search(rng, n, total, kmax, target, sdd, low, step, max_iter):
+def _search(rng, n, total, kmax, target, half, low, step, max_iter):
     k = np.full(n, total // n)
     k[: total % n] += 1
     rng.shuffle(k)
     for _ in range(max_iter):
         current = float(np.std(low + step * k, ddof=1))
-        if abs(current - target) <= 0.5 * 10 ** (-sdd) + 1e-12:
+        if abs(current - target) <= half + 1e-12:
             return (low + step * k).astype(float)
         if current < target:  # spread: lower a low value, raise a higher one
             down = np.flatnonzero(k > 0)

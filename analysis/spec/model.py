@@ -26,9 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from analysis.core.errors import InputError
 from analysis.core.names import formula_name_problem
-from analysis.core.numbers import decimals_of
 from analysis.core.paths import registry_files, studies_dir
-from analysis.core.yamlfiles import PrintedFloat, read_model, validated
+from analysis.core.yamlfiles import read_model, validated
 from analysis.spec.parts import (  # noqa: F401
     Categorical,
     Citation,
@@ -40,7 +39,15 @@ from analysis.spec.parts import (  # noqa: F401
     Proportion,
     Quantity,
     Rates,
-    ReportedTest,
+    RegressionCoefficient,
+    ReportedChiSquare,
+    ReportedF,
+    ReportedFisherP,
+    ReportedPairedT,
+    ReportedRiskRatio,
+    ReportedT,
+    ReportedU,
+    ReportedZ,
     Statement,
     Strict,
     Summary,
@@ -48,6 +55,10 @@ from analysis.spec.parts import (  # noqa: F401
     Variable,
 )
 from analysis.spec.parts.appraisal import Appraisal, check_references
+
+#: A ``reported_tests:`` entry: the kind its ``kind`` names (one model per test, ``analysis/spec/parts/reported_*.py``).
+ReportedTest = Annotated[ReportedT | ReportedPairedT | ReportedF | ReportedU | ReportedChiSquare | ReportedZ
+                         | ReportedFisherP | ReportedRiskRatio, Field(discriminator="kind")]
 
 Design = Literal[
     "cross-sectional", "case-control", "cohort", "case-series", "rct", "surveillance", "meta-analysis", "review"
@@ -77,6 +88,7 @@ class StudySpec(Appraisal):
     cohort: Cohort | None = None
     rates: Rates | None = None
     effects: list[Effect] = []
+    regressions: list[RegressionCoefficient] = []
     proportions: list[Proportion] = []
     reported_tests: list[ReportedTest] = []
     statements: list[Statement] = []
@@ -102,8 +114,8 @@ class StudySpec(Appraisal):
 
     #: The fields that hold published figures, in the order checks and pages list them.
     FIGURE_FIELDS: ClassVar[tuple[str, ...]] = ("groups", "summaries", "correlations", "categoricals", "tables",
-                                                "reported_tests", "cohort", "rates", "effects", "proportions",
-                                                "statements")
+                                                "reported_tests", "cohort", "rates", "effects", "regressions",
+                                                "proportions", "statements")
 
     def figures(self) -> Iterator[tuple[str, Figure]]:
         """Every published figure of the spec as ``(where, figure)``, e.g. ``("summaries[0]", Summary(...))``."""
@@ -118,24 +130,21 @@ class StudySpec(Appraisal):
             else:
                 yield from ((f"{field}[{i}]", item) for i, item in enumerate(value))
 
-    def figures_by_kind(self) -> dict[type, list[Figure]]:
-        """The published figures grouped by their kind, kinds in :attr:`FIGURE_FIELDS` order."""
-        out: dict[type, list[Figure]] = {}
+    def figure_runs(self) -> list[tuple[type, list[Figure]]]:
+        """The published figures as runs of one kind, in :attr:`FIGURE_FIELDS` and spec order: every figure of a
+        kind in one run, unless figures of another kind stand between them in one field (``reported_tests`` holds
+        several kinds; its entries are checked in the order the spec lists them)."""
+        out: list[tuple[type, list[Figure]]] = []
         for _, figure in self.figures():
-            out.setdefault(type(figure), []).append(figure)
+            if out and out[-1][0] is type(figure):
+                out[-1][1].append(figure)
+            else:
+                out.append((type(figure), [figure]))
         return out
 
     def display_rows(self) -> list[dict]:
         """Every figure the paper published, as rows: figure, value, where it was read."""
         return [row for _, figure in self.figures() for row in figure.display_rows(self)]
-
-    @model_validator(mode="before")
-    @classmethod
-    def _keep_printed_decimals(cls, data):
-        """Numbers keep the decimals they were printed with: "2.10" read as 2.1 gets ``decimals: 2`` (and a p, a
-        percentage or a CI its ``*_decimals``) unless the spec says otherwise, so GRIM, GRIMMER and every rounding
-        check see the published precision."""
-        return _printed_decimals(data)
 
     @model_validator(mode="after")
     def _variables_are_plain_names(self) -> "StudySpec":
@@ -237,33 +246,6 @@ class StudyFile(BaseModel):
     spec: StudySpec
     path: Path
     sha256: str
-
-
-def _printed_decimals(node):
-    """Walk a spec as read from YAML and write the printed decimals where a trailing zero would be lost.
-
-    Only where the model has the field: a quantity or reported test's ``value`` -> ``decimals``; a correlation's,
-    reported test's, effect's or statement's ``p`` -> ``p_decimals``; a percentage -> ``decimals``; an effect's
-    ``ci`` -> ``ci_decimals``. A value written explicitly always wins.
-    """
-    def lost(v) -> bool:
-        return isinstance(v, PrintedFloat) and v.decimals > decimals_of(float(v))
-
-    if isinstance(node, list):
-        return [_printed_decimals(v) for v in node]
-    if not isinstance(node, dict):
-        return node
-    out = {k: _printed_decimals(v) for k, v in node.items()}
-    if lost(out.get("value")) and "decimals" not in out and ("source" in out or "kind" in out):
-        out["decimals"] = out["value"].decimals
-    if lost(out.get("p")) and "p_decimals" not in out and ({"kind", "x", "measure"} & set(out)):
-        out["p_decimals"] = out["p"].decimals
-    if lost(out.get("percent")) and "decimals" not in out and "of" in out:
-        out["decimals"] = out["percent"].decimals
-    ci = out.get("ci")
-    if "measure" in out and "ci_decimals" not in out and isinstance(ci, list) and any(lost(c) for c in ci):
-        out["ci_decimals"] = max(c.decimals for c in ci if isinstance(c, PrintedFloat))
-    return out
 
 
 def parse_study_file(path: Path) -> StudyFile:

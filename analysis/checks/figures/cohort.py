@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 
-from analysis.checks.registry import Check, ForensicCheck, examines, fmt, reproduces, verdict_of
+from analysis.checks.registry import Check, ForensicCheck, examines, fmt, reproduces, rounds_as_printed, verdict_of
 from analysis.core.numbers import decimals_of
 from analysis.core.results import format_p
 from analysis.generate.cohort import association_tests
 from analysis.spec.parts import Cohort
+from analysis.spec.parts.base import fits_printed_p
 
 
 @reproduces(Cohort)
@@ -19,7 +20,7 @@ def cohort_reproduced(cohorts: list[Cohort], spec, frame) -> list[Check]:
         for stat, q, got in (("mean", cov.mean, frame[name].mean()), ("SD", cov.sd, frame[name].std(ddof=1))):
             if q is not None and not q.is_assumption:
                 d = q.precision
-                checks.append(Check(f"{stat} of {name}", fmt(q.value, d), fmt(got, d), round(got, d) == round(q.value, d),
+                checks.append(Check(f"{stat} of {name}", fmt(q.value, d), fmt(got, d), rounds_as_printed(got, q.value, d),
                                     q.source))
         if cov.bounds is not None:
             checks.append(Check(f"range of {name}", f"[{cov.bounds[0]:g}, {cov.bounds[1]:g}]",
@@ -67,9 +68,9 @@ def _printed_size(odds_ratio, assoc, outcome: str, log_or: float, p: float) -> l
         d = odds_ratio.precision
         out.append(Check(f"odds ratio of {what}", fmt(odds_ratio.value, d),
                          fmt(fitted, d) if math.isfinite(fitted) else "not estimable",
-                         math.isfinite(fitted) and round(fitted, d) == round(odds_ratio.value, d), odds_ratio.source))
+                         math.isfinite(fitted) and rounds_as_printed(fitted, odds_ratio.value, d), odds_ratio.source))
     if assoc.p is not None:
         d = assoc.p_decimals if assoc.p_decimals is not None else decimals_of(assoc.p)
         out.append(Check(f"p of {what}", fmt(assoc.p, d), fmt(p, d) if math.isfinite(p) else "not estimable",
-                         math.isfinite(p) and round(p, d) == round(assoc.p, d), assoc.source))
+                         fits_printed_p(p, assoc.p, "=", d), assoc.source))
     return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from analysis import stats
-from analysis.checks.registry import Check, ForensicCheck, examines, fmt, reproduces, verdict_of
+from analysis.checks.registry import Check, ForensicCheck, examines, fmt, reproduces, rounds_as_printed, verdict_of
 from analysis.checks.statcheck import Report, check
 from analysis.core.numbers import decimals_of
 from analysis.spec.parts import Correlation
@@ -22,7 +22,7 @@ def correlations_reproduced(correlations: list[Correlation], spec, frame) -> lis
         if not c.r.is_assumption:
             d = c.r.precision
             checks.append(Check(f"r({c.x}, {c.y}) in {c.group}", fmt(c.r.value, d), fmt(r, d),
-                                round(r, d) == round(c.r.value, d), c.r.source))
+                                rounds_as_printed(r, c.r.value, d), c.r.source))
         if c.r.is_assumption and (c.significant is not None or c.p is not None):
             published = (f"{c.sign or 'sign not reported'}, p {'<' if c.significant else '>='} {c.alpha}"
                          if c.significant is not None else f"p = {c.p}")

@@ -10,6 +10,7 @@ from scipy import stats as sps
 
 from analysis.checks.registry import ForensicCheck, examines, verdict_of
 from analysis.spec.parts import Effect, Proportion
+from analysis.spec.parts.base import printed_significance, range_fits_printed_p
 from analysis.stats.granularity import decimals_of, rounds_to
 
 
@@ -30,8 +31,9 @@ def effects_possible(effects: list[Effect], spec) -> list[ForensicCheck]:
             continue
         if e.ci is None:
             if e.p is not None:
-                out.append(ForensicCheck(spec.id, "CI vs estimate", what, f"{e.estimate.point:g}, p {e.p_relation} {e.p:g}",
-                                         "-", "not checkable", "no CI published"))
+                out.append(ForensicCheck(spec.id, "CI vs estimate", what,
+                                         f"{e.estimate.point:g}, p {e.p_relation} {e.p_text}", "-", "not checkable",
+                                         "no CI published"))
             continue
         if not e.ci[0] <= e.estimate.point <= e.ci[1]:
             out.append(ForensicCheck(spec.id, "estimate inside its CI", what,
@@ -54,25 +56,72 @@ def effects_possible(effects: list[Effect], spec) -> list[ForensicCheck]:
                                  f"{'geometric' if ratio else 'arithmetic'} centre of the CI {shown:.3g}", verdict_of(ok),
                                  "a Wald interval is symmetric around the estimate"
                                  + (" on the log scale" if ratio else "")))
+        if e.events is not None and ratio:
+            out.append(_width_against_events(e, spec, what, lo_lims, hi_lims))
         if e.p is not None:
-            z = sps.norm.ppf(0.5 + e.ci_level / 2)
-            se_range = [(hi_lims[0] - lo_lims[1]) / (2 * z), (hi_lims[1] - lo_lims[0]) / (2 * z)]
-            ps = [2 * sps.norm.sf(abs(centre) / s) for s in se_range]
-            p_low, p_high = min(ps), max(ps)
-            pd_ = e.p_decimals if e.p_decimals is not None else decimals_of(e.p)
-            if e.p_relation == "=":
-                error = e.p > round(p_high, pd_) or e.p < round(p_low, pd_)
-            elif e.p_relation == "<":
-                error = e.p < p_low
-            else:
-                error = e.p > p_high
-            flips = (e.p <= 0.05) != ((p_low + p_high) / 2 <= 0.05)
-            verdict = "decision-inconsistent" if error and flips else verdict_of(not error)
-            out.append(ForensicCheck(spec.id, "p from CI", what, f"p {e.p_relation} {e.p:g}",
-                                     f"p in [{p_low:.3g}, {p_high:.3g}] from the CI", verdict,
-                                     "Wald reading (normal approximation), allowing for the rounding of the CI limits; "
-                                     "a likelihood-ratio or exact p can differ"))
+            out.append(_p_from_ci(e, spec, what, centre, lo_lims, hi_lims))
     return out
+
+
+def _readings(e: Effect) -> list[tuple[str, float | None]]:
+    """The intervals the CI may be: normal, and for an MD or SMD with a df or n, t at that df (printed) or at n - 1
+    (paired or one sample) and n - 2 (two groups)."""
+    out: list[tuple[str, float | None]] = [("normal", None)]
+    if e.measure in ("MD", "SMD"):
+        if e.df is not None:
+            out.append((f"t at df = {e.df:g} (printed)", e.df))
+        elif e.n is not None and e.n > 3:
+            out += [(f"t at df = {e.n - 1} (paired or one sample, n = {e.n})", float(e.n - 1)),
+                    (f"t at df = {e.n - 2} (two groups, n = {e.n} in all)", float(e.n - 2))]
+    return out
+
+
+def _p_from_ci(e: Effect, spec, what: str, centre: float, lo_lims, hi_lims) -> ForensicCheck:
+    """The p the CI implies (allowing for the rounding of its limits) against the printed p, under each reading of
+    the interval (:func:`_readings`); consistent when one fits, and the check says which."""
+    places = e.p_places
+    fitting, ranges = [], []
+    for name, df in _readings(e):
+        crit = sps.norm.ppf(0.5 + e.ci_level / 2) if df is None else sps.t.ppf(0.5 + e.ci_level / 2, df)
+        se_range = [(hi_lims[0] - lo_lims[1]) / (2 * crit), (hi_lims[1] - lo_lims[0]) / (2 * crit)]
+        ps = [2 * (sps.norm.sf(abs(centre) / s) if df is None else sps.t.sf(abs(centre) / s, df)) for s in se_range]
+        p_low, p_high = float(min(ps)), float(max(ps))
+        ranges.append((name, p_low, p_high))
+        if range_fits_printed_p(p_low, p_high, e.p, e.p_relation, places):
+            fitting.append(name)
+    printed = f"p {e.p_relation} {e.p_text}"
+    if len(ranges) == 1:  # a normal interval only, as every ratio and a large-sample estimate
+        (_, p_low, p_high), = ranges
+        verdict = "consistent" if fitting else _p_error(e, places, [p_low, p_high])
+        return ForensicCheck(spec.id, "p from CI", what, printed, f"p in [{p_low:.3g}, {p_high:.3g}] from the CI",
+                             verdict, "Wald reading (normal approximation), allowing for the rounding of the CI "
+                                      "limits; a likelihood-ratio or exact p can differ")
+    recomputed = "; ".join(f"{name}: p in [{lo:.3g}, {hi:.3g}]" for name, lo, hi in ranges)
+    if fitting:
+        note = ("fits " + " and ".join(fitting) + (": either may be the paper's" if len(fitting) > 1 else
+                                                   ", not the others"))
+        return ForensicCheck(spec.id, "p from CI", what, printed, recomputed, "consistent", note)
+    return ForensicCheck(spec.id, "p from CI", what, printed, recomputed,
+                         _p_error(e, places, [v for _, lo, hi in ranges for v in (lo, hi)]),
+                         "no reading of the interval (normal or t) gives the printed p")
+
+
+def _p_error(e: Effect, places: int, ps: list[float]) -> str:
+    """``decision-inconsistent`` when every p the CI allows is on the other side of alpha from the printed one."""
+    said = printed_significance(e.p, e.p_relation, places, e.alpha)
+    return "decision-inconsistent" if said is not None and all((p <= e.alpha) != said for p in ps) else "inconsistent"
+
+
+def _width_against_events(e: Effect, spec, what: str, lo_lims, hi_lims) -> ForensicCheck:
+    """A ratio's CI can be no narrower than its events allow: the SE of a log OR or log HR is at least
+    sqrt(1/d1 + 1/d2) >= 2 / sqrt(d1 + d2) (Woolf; a Cox model's information), whatever the split of the events."""
+    crit = sps.norm.ppf(0.5 + e.ci_level / 2)
+    widest_se = (hi_lims[1] - lo_lims[0]) / (2 * crit)
+    least = 2 / math.sqrt(e.events)
+    return ForensicCheck(spec.id, "CI width vs events", what, f"({e.ci[0]:g}-{e.ci[1]:g}), {e.events} events",
+                         f"SE of the log {e.measure} <= {widest_se:.3g}; at least {least:.3g} with {e.events} events",
+                         verdict_of(widest_se >= least),
+                         "" if widest_se >= least else "the interval is narrower than any split of the events allows")
 
 
 @examines(Proportion)

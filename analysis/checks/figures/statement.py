@@ -6,6 +6,7 @@ from __future__ import annotations
 from analysis.checks.registry import ForensicCheck, examines, verdict_of
 from analysis.checks.statcheck import check, parse_report
 from analysis.spec.parts import Statement
+from analysis.spec.parts.base import printed_significance
 
 
 @examines(Statement)
@@ -34,11 +35,9 @@ def statements_possible(statements: list[Statement], spec) -> list[ForensicCheck
 
 
 def _agrees(s: Statement) -> bool:
-    """Whether the printed p fits the stated (non-)significance at alpha (p = alpha counts as significant, as in
-    statcheck); a bound on the far side of alpha ("p < 0.1", "p > 0.01") fits either."""
-    if s.p_relation == "=":
-        return (s.p <= s.alpha) == s.significant
-    if s.p_relation == "<":
-        return s.significant if s.p <= s.alpha else True
-    return (not s.significant) if s.p >= s.alpha else True
+    """Whether the printed p fits the stated (non-)significance at alpha
+    (:func:`~analysis.spec.parts.base.printed_significance`: p = alpha counts as significant, as in statcheck); a
+    bound on the far side of alpha ("p < 0.1", "p > 0.01") fits either."""
+    said = printed_significance(s.p, s.p_relation, s.p_places, s.alpha)
+    return said is None or said == s.significant
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from analysis.checks.registry import Check, ForensicCheck, examines, fmt, reproduces, verdict_of
+from analysis.checks.registry import Check, ForensicCheck, examines, fmt, reproduces, rounds_as_printed, verdict_of
 from analysis.spec.parts import Categorical, Summary
-from analysis.stats.granularity import grim, grimmer, max_sd
+from analysis.stats.granularity import grim, grim_sums, grimmer, max_sd, reachable_sums_of_squares
 
 
 @reproduces(Summary)
@@ -12,11 +12,12 @@ def summaries_reproduced(summaries: list[Summary], spec, frame) -> list[Check]:
     checks = []
     for s in summaries:
         rows = frame[frame["group"] == s.group][s.variable]
-        for stat, q, got in (("mean", s.mean, rows.mean()), ("SD", s.sd, rows.std(ddof=1))):
+        spread = ("SE", s.se, rows.std(ddof=1) / len(rows) ** 0.5) if s.sd_derived else ("SD", s.sd, rows.std(ddof=1))
+        for stat, q, got in (("mean", s.mean, rows.mean()), spread):
             if q is not None and not q.is_assumption:
                 d = q.precision
                 checks.append(Check(f"{stat} of {s.variable} in {s.group}", fmt(q.value, d), fmt(got, d),
-                                    round(got, d) == round(q.value, d), q.source))
+                                    rounds_as_printed(got, q.value, d), q.source))
     return checks
 
 
@@ -32,12 +33,16 @@ def summaries_possible(summaries: list[Summary], spec) -> list[ForensicCheck]:
         mean_text = f"{s.mean.value:.{s.mean.precision}f}"
         sd_known = s.sd is not None and not s.sd.is_assumption
         sd_text = f"{s.sd.value:.{s.sd.precision}f}" if sd_known else None
+        sd_half = 0.5 * 10 ** -s.sd.precision if sd_known else 0.0
+        if sd_known and s.sd_derived:  # a mean ± SE: the SD's window is sqrt(n) times the SE's
+            sd_text = f"{s.sd.value:.3f} (SE {s.se.value:.{s.se.precision}f} x sqrt({n}))"
+            sd_half = 0.5 * 10 ** -s.se.precision * n**0.5
         if var.bounds is not None:
             lo, hi = var.bounds
             ok = lo <= s.mean.value <= hi
             limit = max_sd(s.mean.value, lo, hi, n)
             if sd_known:
-                ok = ok and s.sd.value <= limit + 0.5 * 10 ** -s.sd.precision
+                ok = ok and s.sd.value <= limit + sd_half
             out.append(ForensicCheck(spec.id, "bounds", what, f"mean {mean_text}" + (f", SD {sd_text}" if sd_known else "")
                                      + f" on [{lo:g}, {hi:g}]", f"largest possible SD {limit:.2f}", verdict_of(ok)))
         if var.integer and (var.step or 1) == 1:
@@ -46,13 +51,22 @@ def summaries_possible(summaries: list[Summary], spec) -> list[ForensicCheck]:
             if sd_known:
                 out.append(ForensicCheck(spec.id, "GRIMMER", what, f"mean {mean_text}, SD {sd_text}",
                                          "sum of squares with the parity of the total",
-                                         verdict_of(grimmer(mean_text, sd_text, n))))
+                                         verdict_of(_grimmer(s, mean_text, sd_text, sd_half, n))))
         elif not var.integer:
             continuous.append(s.variable)
     if continuous:
         out.append(ForensicCheck(spec.id, "GRIM", ", ".join(sorted(set(continuous))), "means", "-", "not checkable",
                                  "continuous measures: no granularity to check"))
     return out
+
+
+def _grimmer(s, mean_text: str, sd_text: str, sd_half: float, n: int) -> bool:
+    """GRIMMER, for a mean ± SE over the SD window SE sqrt(n) allows (analytic: a GRIM-consistent total with a
+    reachable sum of squares)."""
+    if not s.sd_derived:
+        return grimmer(mean_text, sd_text, n)
+    return any(reachable_sums_of_squares(n, total, s.sd.value, sd_half)
+               for total in grim_sums(n, s.mean.value, 0.0, 1.0, s.mean.precision))
 
 
 @reproduces(Categorical)

@@ -9,6 +9,7 @@
 | ``logistic`` | cohort rows | OR of ``covariate`` adjusted for ``adjust`` |
 | ``rate_interaction`` | per-row outcomes, or age band x outcome counts with exposure | age x factor rate-ratio interaction |
 | ``cox`` | cohort rows | HR of ``covariate`` for time to ``outcome`` |
+| ``paired`` | rows of one group measured twice (``before``, ``after``) | mean change (paired t) |
 | ``statement`` | a finding printed as direction and significance only (no dataset) | none: restated direction |
 
 Importing this package registers every kind in :data:`KINDS`.
@@ -19,6 +20,7 @@ from analysis.claims.kinds import (  # noqa: F401
     cox,
     effect,
     logistic,
+    paired,
     rate_interaction,
     risk_ratio,
     statement,

@@ -66,15 +66,21 @@ class PublishedEffectEvidence(EvidenceKind):
         z = sps.norm.ppf(0.5 + eff.ci_level / 2)
         se = (f(hi) - f(lo)) / (2 * z)
         how = f"normal approximation on the {'log' if ratio else 'natural'} scale"
+        printed_p = eff.p is not None and eff.p_relation == "="
+        p = eff.p if printed_p else float(2 * sps.norm.sf(abs(centre / se)))
+        derived = "z, from the published CI" if printed_p else "statistic and p, from the published CI"
+        method = (f"{base.method}; p = {eff.p_text} as printed, z derived from the published CI ({how})" if printed_p
+                  else f"{base.method}; z and p derived from the published CI ({how}), not printed")
         published = replace(base, ci_low=lo, ci_high=hi, ci_level=eff.ci_level, ci_method="as published",
-                            statistic=centre / se, statistic_name="z", p=float(2 * sps.norm.sf(abs(centre / se))),
-                            method=f"{base.method}; z and p derived from the published CI ({how}), not printed",
-                            extra={**base.extra, "derived": f"statistic and p, from the published CI ({how})"})
+                            statistic=centre / se, statistic_name="z", p=p, method=method,
+                            extra={**base.extra, "derived": f"{derived} ({how})"})
         judged = replace(published, estimate=centre, ci_low=f(lo), ci_high=f(hi), estimate_type=scale, se=se,
                          ci_method="from the published CI (SE = width / 2z)",
                          extra={**published.extra, **({"I2": eff.i2} if eff.i2 is not None else {})})
         return Outcome([published], judged, scale, sesoi,
-                       note="p and the 90% CI are derived from the published CI (normal approximation)")
+                       note=("p as printed; the 90% CI derived from the published CI (normal approximation)"
+                             if printed_p else "p and the 90% CI are derived from the published CI (normal "
+                                               "approximation)"))
 
     @staticmethod
     def _fisher_z(eff, base: Estimate, sesoi: float) -> Outcome:

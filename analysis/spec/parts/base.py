@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TYPE_CHECKING, ClassVar, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from analysis.core.numbers import decimals_of
+from analysis.stats.granularity import rounds_to
 
 if TYPE_CHECKING:
     from analysis.spec.model import StudySpec
@@ -34,8 +36,115 @@ Source = Literal["table", "abstract", "secondary", "checked"]
 SlotFamily = Literal["n", "mean", "sd", "count", "r", "cohort", "rates"]
 
 
+PRelation = Literal["=", "<", ">"]
+
+
+def printed_p(p: float, relation: str, places: int) -> tuple[float, str]:
+    """A printed p as the bound it states: "p = 0.00" (zero at ``places`` decimals) is p < 0.005.
+
+    >>> printed_p(0.0, "=", 2), printed_p(0.03, "=", 2)
+    ((0.005, '<'), (0.03, '='))
+    """
+    if relation == "=" and p == 0:
+        return 0.5 * 10.0**-places, "<"
+    return p, relation
+
+
+def printed_significance(p: float, relation: str, places: int, alpha: float = 0.05,
+                         equal_is_significant: bool = True) -> bool | None:
+    """What a printed p says about significance at ``alpha``: True (significant), False (not), or None when the
+    printed bound does not decide (p < 0.1 at alpha 0.05). The one rule every check of a printed p against a stated
+    (non-)significance uses; p = alpha counts as significant unless ``equal_is_significant`` is False (statcheck's
+    ``pEqualAlphaSig``).
+
+    >>> printed_significance(0.03, "=", 2), printed_significance(0.1, "<", 1), printed_significance(0.05, ">", 2)
+    (True, None, False)
+    >>> printed_significance(0.0, "=", 2)  # "p = 0.00": p < 0.005
+    True
+    """
+    p, relation = printed_p(p, relation, places)
+    below = p <= alpha if equal_is_significant else p < alpha
+    if relation == "=":
+        return below
+    if relation == "<":
+        return True if p <= alpha else None
+    return False if p >= alpha else None
+
+
+def fits_printed_p(value: float, p: float, relation: str, places: int) -> bool:
+    """Does a computed p (``value``) agree with a printed one: rounding to it at its printed ``places`` (exactly,
+    :func:`~analysis.stats.granularity.rounds_to`), or on its printed side of a bound ("p < .001")?
+
+    >>> fits_printed_p(0.0364, 0.04, "=", 2), fits_printed_p(0.0004, 0.00, "=", 2), fits_printed_p(0.002, 0.001, "<", 3)
+    (True, True, False)
+    """
+    p, relation = printed_p(p, relation, places)
+    if relation == "=":
+        return math.isfinite(value) and rounds_to(value, p, places)
+    return value < p if relation == "<" else value > p
+
+
+def range_fits_printed_p(low: float, high: float, p: float, relation: str, places: int) -> bool:
+    """Does some p in ``[low, high]`` (the p values the rounding of a printed statistic allows) agree with the printed
+    p (:func:`fits_printed_p`: rounding to it exactly, or on its printed side)?
+
+    >>> range_fits_printed_p(0.0035, 0.0045, 0.004, "=", 3), range_fits_printed_p(0.0035, 0.0044, 0.005, "=", 3)
+    (True, False)
+    """
+    p, relation = printed_p(p, relation, places)
+    if relation == "=":
+        half = Fraction(1, 2 * 10**places)
+        target = Fraction(str(round(p, places)))
+        return Fraction(low) <= target + half and Fraction(high) >= target - half
+    return low < p if relation == "<" else high > p
+
+
+def _decimals_field(name: str, fields) -> str | None:
+    """The field holding the printed decimals of field ``name``: ``<name>_decimals``; ``decimals`` for the one
+    number of a quantity, reported test or percentage (``value``, ``percent``)."""
+    if f"{name}_decimals" in fields:
+        return f"{name}_decimals"
+    return "decimals" if name in ("value", "percent") and "decimals" in fields else None
+
+
+def _lost(v) -> bool:
+    """A number printed with a trailing zero its float drops ("0.010" read as 0.01)."""
+    return isinstance(v, float) and hasattr(v, "decimals") and v.decimals > decimals_of(float(v))
+
+
 class Strict(BaseModel):
+    """Every model of a spec: unknown fields refused; a number keeps the decimals it was printed with.
+
+    A number written with a trailing zero ("2.10", "p: 0.010", a CI "[1.20, 3.40]") sets the model's own decimals
+    field for it (``decimals``, ``p_decimals``, ``ci_decimals``) unless the spec gives one, so GRIM, GRIMMER and
+    every rounding check see the published precision; "p = 0.00" is read as p < 0.005 where the model has a
+    ``p_relation``.
+    """
+
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_printed_decimals(cls, data):
+        if not isinstance(data, dict):
+            return data
+        fields, out = cls.model_fields, None
+        for name, v in data.items():
+            target = _decimals_field(name, fields)
+            if target is None or target in data:
+                continue
+            values = v if isinstance(v, (list, tuple)) else [v]
+            if any(_lost(x) for x in values):
+                out = dict(data) if out is None else out
+                out[target] = max(x.decimals for x in values if hasattr(x, "decimals"))
+        p = data.get("p")
+        relation = data.get("p_relation", fields["p_relation"].default) if "p_relation" in fields else None
+        if relation == "=" and isinstance(p, float) and p == 0:
+            places = (out or data).get("p_decimals", getattr(p, "decimals", 2))
+            out = dict(data) if out is None else out
+            out["p"], out["p_relation"] = printed_p(0.0, "=", places)
+            out["p_decimals"] = places + 1
+        return data if out is None else out
 
 
 class Quantity(Strict):

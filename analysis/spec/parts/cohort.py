@@ -7,7 +7,17 @@ from typing import ClassVar, Iterator, Literal
 
 from pydantic import Field, model_validator
 
-from analysis.spec.parts.base import Figure, Quantity, SlotKey, SlotQuantity, Source, Strict, display_row, known
+from analysis.spec.parts.base import (
+    Figure,
+    Quantity,
+    SlotKey,
+    SlotQuantity,
+    Source,
+    Strict,
+    display_row,
+    known,
+    printed_significance,
+)
 
 
 class CohortCovariate(Strict):
@@ -73,9 +83,8 @@ class ReportedAssociation(Strict):
         """Does a reconstructed estimate (log OR and its p) agree with the published statement?"""
         if not (math.isfinite(log_or) and math.isfinite(p)):
             return False
-        if not self.significant:
-            return p >= self.alpha
-        return p < self.alpha and (log_or > 0) == (self.direction == "positive")
+        significant = printed_significance(p, "=", 15, self.alpha, equal_is_significant=False)
+        return significant == self.significant and (not significant or (log_or > 0) == (self.direction == "positive"))
 
 
 class CohortOutcome(Strict):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
+from analysis.core.numbers import decimals_of
 from analysis.spec.parts.base import Figure, Quantity, Source, Strict, display_row
 
 
@@ -28,7 +30,8 @@ class Effect(Figure):
 
     spec_field: ClassVar[str] = "effects"
     id: str
-    measure: Literal["OR", "RR", "HR", "SMD", "MD", "r", "R2", "proportion"]
+    #: ``logOR``: a log odds ratio as printed (its CI symmetric on the printed scale).
+    measure: Literal["OR", "RR", "HR", "SMD", "MD", "r", "R2", "proportion", "logOR"]
     outcome: str
     comparison: str
     estimate: Quantity
@@ -40,6 +43,13 @@ class Effect(Figure):
     p_relation: Literal["=", "<", ">"] = "="
     p_decimals: int | None = Field(default=None, ge=0)
     n: int | None = None
+    #: The df of a t-based CI and p (an MD or SMD from a small sample), when printed; else the check tries n - 1
+    #: (paired, one sample) and n - 2 (two groups) beside a normal interval, and says which fits.
+    df: float | None = Field(default=None, gt=0)
+    #: Events behind a ratio (HR, OR): the CI can be no narrower than the events allow (SE of the log ratio at
+    #: least 2 / sqrt(events)).
+    events: int | None = Field(default=None, ge=1)
+    alpha: float = Field(default=0.05, gt=0, lt=1)
     adjusted: bool = False
     unit: str | None = None
     #: For a pooled estimate: the number of studies and the I-squared (%) the review printed.
@@ -53,9 +63,22 @@ class Effect(Figure):
     secondary: SecondaryReport | None = None
     note: str | None = None
 
+    @property
+    def p_places(self) -> int:
+        """Decimals the p was printed with ("0.0028" -> 4; 1e-05 -> 5)."""
+        if self.p_decimals is not None:
+            return self.p_decimals
+        return decimals_of(format(Decimal(repr(self.p)), "f"))
+
+    @property
+    def p_text(self) -> str:
+        """The p as printed (its printed decimals when known: "0.0028", "0.10")."""
+        return f"{self.p:.{self.p_decimals}f}" if self.p_decimals is not None else f"{self.p:g}"
+
     def display_rows(self, spec) -> list[dict]:
         value = f"{self.measure} {self.estimate.point:g}" + (f" ({self.ci[0]:g}-{self.ci[1]:g})" if self.ci else ", no CI")
-        value += f", p {self.p_relation} {self.p:g}" if self.p is not None else ""
+        value += f", p {self.p_relation} {self.p_text}" if self.p is not None else ""
+        value += f"; {self.events} events" if self.events else ""
         value += f"; {self.studies} studies" if self.studies else ""
         value += f", I\u00b2 = {self.i2:g}%" if self.i2 is not None else ""
         value += f"; important difference {self.important_difference:g}" if self.important_difference else ""

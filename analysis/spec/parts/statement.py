@@ -7,6 +7,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
+from analysis.core.numbers import decimals_of
 from analysis.spec.parts.base import Figure, Source, display_row
 
 
@@ -56,6 +57,11 @@ class Statement(Figure):
             raise ValueError(f"statement {self.id!r}: n is one size (pairs, participants) or two group sizes, each "
                              f"at least 2; got {self.n}")
         return self
+
+    @property
+    def p_places(self) -> int:
+        """Decimals the p was printed with."""
+        return self.p_decimals if self.p_decimals is not None else decimals_of(self.p)
 
     @property
     def printed(self) -> str:

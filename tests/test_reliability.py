@@ -59,7 +59,7 @@ def test_a_spec_no_dataset_can_follow_is_named_by_its_file(capsys, isolated_data
     path.write_text(text.replace("sd: {value: 9.70, source: abstract, decimals: 2}", "sd: {value: 60.0, source: abstract}"))
     for args in (("data", "build", "S2", "--out", str(isolated_data / "s2.csv")), ("analyze", "clbp-less-flexible")):
         code, _, err = run(capsys, *args)
-        assert code == 2 and f"{path}: " in err and "an SD of 60 is impossible for values in [0, 90]" in err, args
+        assert code == 2 and f"{path}: " in err and "an SD of 60 is impossible for 30 values in [0, 90]" in err, args
     assert not (isolated_data / "s2.csv").exists()
 
 

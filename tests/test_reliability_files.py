@@ -79,14 +79,14 @@ def test_data_build_all_keeps_a_users_files_in_generated(isolated_data, capsys):
 def test_a_study_folder_it_no_longer_writes_loses_only_its_files(isolated_data, capsys):
     generated = isolated_data / "generated"
     assert run(capsys, "data", "build", "--all")[0] == 0
-    (generated / "S2" / "notes.txt").write_text("mine")
-    spec = next((isolated_data / "studies").glob("S2-*.yaml"))
-    spec.unlink()  # S2 no longer builds a dataset
+    (generated / "S6" / "notes.txt").write_text("mine")
+    spec = next((isolated_data / "studies").glob("S6-*.yaml"))
+    spec.unlink()  # S6 no longer builds a dataset (S2 would not do: S33 includes it)
     code, out, _ = run(capsys, "data", "build", "--all")
-    assert code == 0 and f"removed {generated / 'S2' / 'S2.csv'} (written by an earlier run" in out
-    assert sorted(p.name for p in (generated / "S2").iterdir()) == ["notes.txt"]
+    assert code == 0 and f"removed {generated / 'S6' / 'S6.csv'} (written by an earlier run" in out
+    assert sorted(p.name for p in (generated / "S6").iterdir()) == ["notes.txt"]
     manifest = json.loads((generated / ".data-build-manifest.json").read_text())
-    assert "S2" not in manifest["studies"] and manifest["studies"]["S6"] == ["S6.csv", "datapackage.json"]
+    assert "S6" not in manifest["studies"] and manifest["studies"]["S2"] == ["S2.csv", "datapackage.json"]
 
 
 def test_a_users_datapackage_where_a_dataset_goes_is_refused(isolated_data, capsys):

@@ -165,8 +165,8 @@ def bottom_line(cr: ClaimResult) -> str:
 
     >>> from analysis.claims.model import load_claim
     >>> from analysis.claims.engine import run_claim
-    >>> bottom_line(run_claim(load_claim("autopsy-ligament-hypertrophy")))
-    'No study in the evidence files can test this claim. No autopsy data are cited or available; the post names no study.'
+    >>> bottom_line(run_claim(load_claim("autopsy-ligament-hypertrophy")))  # doctest: +ELLIPSIS
+    "No study in the evidence files can test this claim. No autopsy or cadaver study relates lumbosacral..."
     """
     if not cr.results:
         reason = cr.claim.not_testable_reason or cr.verdict.reason

@@ -63,7 +63,7 @@ class SortedPair:
         self.m, self.n = self.x.size, self.y.size
         self.uy, self.cy = _run_lengths(self.y)
         self.y_before = np.r_[0, np.cumsum(self.cy)]  # y values below each distinct value (and n at the end)
-        ux, cx = _run_lengths(self.x)
+        _, cx = _run_lengths(self.x)
         self.within_ties = _tie_sum(cx) + _tie_sum(self.cy)
         self._rng = np.random.default_rng(seed)  # only steers the bracketing, never the answer
 

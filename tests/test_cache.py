@@ -90,3 +90,82 @@ def test_an_unwritable_cache_is_said_once_and_the_run_succeeds(registry):
 def test_keys_separate_their_parts():
     assert cache.digest("ab", "c") != cache.digest("a", "bc")
     assert cache.digest(1) != cache.digest("1")
+
+
+class _Planted:
+    """A pickle that, when loaded, creates the file it names (what a crafted cache entry could do)."""
+
+    def __init__(self, target):
+        self.target = str(target)
+
+    def __reduce__(self):
+        return (open, (self.target, "w"))
+
+
+@pytest.mark.parametrize("framing", ["bare pickle", "forged signature"])
+def test_a_crafted_pickle_entry_is_never_unpickled(registry, monkeypatch, framing):
+    import pickle
+
+    data, env, tmp = registry
+    monkeypatch.setenv("HAMSTRING_EVIDENCE_DATA", str(data))
+    monkeypatch.setenv("HAMSTRING_EVIDENCE_CACHE", str(tmp / "cache"))
+    monkeypatch.setattr(cache, "_said_discarded", False)
+    from analysis.claims.cached import KIND, cached_run_claim, claim_key
+    from analysis.claims.model import load_claim
+
+    claim = load_claim("clbp-less-flexible")
+    cache.write("warm-up", "0" * 64, b"creates the folder and its key")
+    key = claim_key(claim, 5, None)
+    target = tmp / "pwned"
+    payload = pickle.dumps(_Planted(target))
+    entry = cache._entry(KIND, key)
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    entry.write_bytes(payload if framing == "bare pickle" else cache.MAGIC + bytes(32) + payload)
+    result, _ = cached_run_claim(claim, ensemble_draws=5)
+    assert not target.exists()  # the planted code never ran
+    assert result.claim.id == "clbp-less-flexible"
+    assert cache.read(KIND, key) is not None and payload not in entry.read_bytes()  # recomputed and re-signed
+
+
+def test_corrupt_entries_are_discarded_recomputed_and_said_once(registry):
+    data, env, tmp = registry
+    cold = cli(env, tmp, "report", "--out", "cold")
+    assert cold.returncode == 0, cold.stderr
+    entries = [p for p in (tmp / "cache").rglob("*") if p.is_file() and p.name != cache.KEY_FILE]
+    assert len(entries) >= 3  # the report set, and each claim's result and page
+    for i, path in enumerate(entries):
+        blob = path.read_bytes()
+        path.write_bytes(blob[: len(blob) // 2] if i % 2 else blob[:-1] + bytes([blob[-1] ^ 1]))  # cut, or a bit flipped
+    again = cli(env, tmp, "report", "--out", "again")
+    assert again.returncode == 0, again.stderr
+    assert again.stderr.count("cache entry was discarded") == 1 and "from the cache" not in again.stdout
+    assert {p.name: p.read_bytes() for p in (tmp / "cold").iterdir()} == \
+        {p.name: p.read_bytes() for p in (tmp / "again").iterdir()}
+    warm = cli(env, tmp, "report", "--out", "warm")  # healed: the recomputed entries serve the next run
+    assert warm.returncode == 0 and "from the cache" in warm.stdout and "discarded" not in warm.stderr
+
+
+@pytest.mark.parametrize("unsafe", ["world-writable", "group-writable", "another user's", "readable key"])
+def test_a_cache_others_can_write_is_refused(registry, unsafe):
+    data, env, tmp = registry
+    folder = tmp / "cache"
+    if unsafe == "readable key":
+        assert cli(env, tmp, "claims", "list").returncode == 0
+        (folder / cache.KEY_FILE).chmod(0o644)
+    else:
+        folder.mkdir(mode=0o700)
+        if unsafe == "another user's":
+            if os.getuid() != 0:
+                pytest.skip("only root can give a folder to another user")
+            os.chown(folder, 65534, 65534)
+        else:
+            folder.chmod(0o777 if unsafe == "world-writable" else 0o770)
+    before = sorted(p.name for p in folder.rglob("*"))
+    done = cli(env, tmp, "claims", "list")
+    assert done.returncode == 2 and done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "HAMSTRING_EVIDENCE_CACHE" in lines[0] and str(folder) in lines[0]
+    assert "not private" in lines[0]
+    assert sorted(p.name for p in folder.rglob("*")) == before  # nothing written into it
+    off = cli(dict(env, HAMSTRING_EVIDENCE_CACHE="off"), tmp, "claims", "list")
+    assert off.returncode == 0  # the way out the message names works

@@ -9,6 +9,15 @@ The cache folder is ``$HAMSTRING_EVIDENCE_CACHE``, else ``$XDG_CACHE_HOME/hamstr
 temporary file and renamed into place, so a reader never sees half an entry; a cache that cannot be written is
 skipped (the run still succeeds) and said once on stderr.
 
+Nothing read from the cache is trusted: every entry is signed with an HMAC-SHA256 under a per-user secret
+(``secret.key``, 32 random bytes, created 0600 in the cache folder) over its kind, its key and its bytes. An entry
+that is unsigned, badly signed, truncated or written by another layout is a miss: it is discarded, recomputed and
+said once on stderr, never an error. The one kind of entry that is a pickle (a claim's result, see
+:mod:`analysis.claims.cached`) is unpickled only after its signature checks; report sets and listings are plain
+data (JSON). A cache folder (or its key) that another user owns, or that the group or others can write, is refused
+with a one-line error naming the folder and ``$HAMSTRING_EVIDENCE_CACHE`` (exit 2): whoever can write there could
+replace the key and plant entries.
+
 >>> import tempfile, os
 >>> previous = os.environ.get("HAMSTRING_EVIDENCE_CACHE")
 >>> os.environ["HAMSTRING_EVIDENCE_CACHE"] = tempfile.mkdtemp()
@@ -27,21 +36,30 @@ b'payload'
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
+import secrets
+import stat
 import sys
+import tempfile
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from analysis.core.errors import InputError
 from analysis.core.files import atomic_write
 
 CACHE_ENV = "HAMSTRING_EVIDENCE_CACHE"
 #: Bump when the layout of cached entries changes.
-LAYOUT = "1"
+LAYOUT = "2"
 #: Packages whose versions can change a number or a figure (the code of this package is hashed file by file).
 NUMERIC_PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn", "jinja2",
                     "pydantic", "pyyaml", "formulaic", "markupsafe")
+#: Every entry starts with this line, then its 32-byte signature, then its bytes.
+MAGIC = b"hamstring-evidence cache entry\n"
+KEY_FILE = "secret.key"
 _warned = False
+_said_discarded = False
 
 
 def cache_dir() -> Path | None:
@@ -90,33 +108,127 @@ def registry_digest(data_dir: Path, *options) -> str:
     return digest(*parts)
 
 
+def _private(root: Path) -> None:
+    """Refuse ``root`` (or its key) when another user owns it or the group or others can write it."""
+    if not hasattr(os, "getuid"):  # no POSIX owners and modes (Windows): nothing to check
+        return
+    for path in (root, root / KEY_FILE):
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            continue
+        loose = 0o077 if path.name == KEY_FILE else 0o022  # the key must not even be readable by others
+        if st.st_uid != os.getuid() or st.st_mode & loose:
+            whose = "owned by another user" if st.st_uid != os.getuid() else f"mode {stat.S_IMODE(st.st_mode):o}"
+            raise InputError(path, CACHE_ENV, f"the cache is not private ({whose}): others could plant results in "
+                                              f"it; use a folder only you can write (chmod 700), or set "
+                                              f"{CACHE_ENV}=off (nothing was changed)")
+
+
+def _root() -> Path | None:
+    """The cache folder, checked to be private; None when caching is off or the folder does not exist yet."""
+    root = cache_dir()
+    if root is None or not root.is_dir():
+        return None
+    _private(root)
+    return root
+
+
+def _secret(root: Path, create: bool) -> bytes | None:
+    """The per-user signing key of ``root`` (created 0600 when ``create``), or None when there is none yet."""
+    path = root / KEY_FILE
+    try:
+        data = path.read_bytes()
+        if len(data) == 32:
+            return data
+        path.unlink()  # damaged: every entry signed with it becomes a miss
+    except FileNotFoundError:
+        pass
+    if not create:
+        return None
+    fd, tmp = tempfile.mkstemp(dir=root, prefix=".secret.", suffix=".tmp")  # mkstemp creates it 0600
+    try:
+        os.write(fd, secrets.token_bytes(32))
+        os.fsync(fd)
+        os.close(fd)
+        try:
+            os.link(tmp, path)  # never over a key another process just made: that one wins
+        except FileExistsError:
+            pass
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    _private(root)
+    return path.read_bytes()
+
+
+def _sign(secret: bytes, kind: str, key: str, data: bytes) -> bytes:
+    return hmac.new(secret, f"{LAYOUT}\0{kind}\0{key}\0".encode() + data, hashlib.sha256).digest()
+
+
 def _entry(kind: str, key: str) -> Path | None:
     root = cache_dir()
     return None if root is None else root / LAYOUT / kind / key[:2] / key
 
 
 def read(kind: str, key: str) -> bytes | None:
-    """The bytes cached under ``kind``/``key``, or None."""
-    path = _entry(kind, key)
-    if path is None:
+    """The bytes cached under ``kind``/``key``, or None (a miss: no entry, or one that is damaged or not signed
+    with this cache's key, which is then discarded and said once).
+
+    Raises
+    ------
+    InputError
+        When the cache folder is not private (see the module's notes).
+    """
+    root = _root()
+    if root is None:
         return None
+    path = _entry(kind, key)
     try:
-        return path.read_bytes()
+        blob = path.read_bytes()
     except OSError:
         return None
+    secret = _secret(root, create=False)
+    head = len(MAGIC)
+    if (secret is not None and blob.startswith(MAGIC) and len(blob) >= head + 32
+            and hmac.compare_digest(blob[head:head + 32], _sign(secret, kind, key, blob[head + 32:]))):
+        return blob[head + 32:]
+    discard(kind, key, "damaged or not signed with this cache's key")
+    return None
 
 
-def write(kind: str, key: str, data: bytes) -> None:
-    """Cache ``data`` under ``kind``/``key`` (atomically); a cache that cannot be written is skipped and said once."""
-    global _warned
+def discard(kind: str, key: str, why: str) -> None:
+    """Remove the entry ``kind``/``key`` (it is recomputed); said once per run on stderr."""
+    global _said_discarded
     path = _entry(kind, key)
     if path is None:
         return
     try:
-        cache_dir().mkdir(mode=0o700, parents=True, exist_ok=True)  # entries are pickles: the cache is private
-        atomic_write(path, data)
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
+    if not _said_discarded:
+        print(f"hamstring-evidence: note: a cache entry was discarded ({why}) and is recomputed: {path}",
+              file=sys.stderr)
+        _said_discarded = True
+
+
+def write(kind: str, key: str, data: bytes) -> None:
+    """Cache ``data`` under ``kind``/``key`` (signed, atomically); a cache that cannot be written is skipped and
+    said once."""
+    global _warned
+    path = _entry(kind, key)
+    if path is None:
+        return
+    root = cache_dir()
+    try:
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _private(root)
+        secret = _secret(root, create=True)
+        for folder in (root / LAYOUT, path.parent.parent, path.parent):
+            folder.mkdir(mode=0o700, exist_ok=True)
+        atomic_write(path, MAGIC + _sign(secret, kind, key, data) + data)
     except OSError as exc:
         if not _warned:
-            print(f"hamstring-evidence: note: results not cached ({cache_dir()}: {exc.strerror or exc}); "
+            print(f"hamstring-evidence: note: results not cached ({root}: {exc.strerror or exc}); "
                   f"set {CACHE_ENV} to a writable folder, or to off", file=sys.stderr)
             _warned = True

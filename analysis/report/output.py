@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
-import pickle
+import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -35,6 +36,8 @@ from analysis.core.paths import data_dir
 
 #: Cache kind of whole report sets.
 PAGES = "report"
+#: A page name in a cached report set: a plain file name, never a path.
+PAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.html$")
 
 
 def pages_key(ensemble_draws: int) -> str:
@@ -43,14 +46,28 @@ def pages_key(ensemble_draws: int) -> str:
 
 
 def cached_pages(key: str) -> dict[str, bytes] | None:
-    """The report set stored under ``key`` (file name -> bytes), or None."""
+    """The report set stored under ``key`` (file name -> bytes), or None.
+
+    A set is plain data: a JSON object of page names (plain ``*.html`` file names) to their UTF-8 text. An entry
+    that is not that is discarded (said once) and the pages are rendered again.
+    """
     blob = cache.read(PAGES, key)
-    return None if blob is None else pickle.loads(blob)
+    if blob is None:
+        return None
+    try:
+        pages = json.loads(blob)
+        if (isinstance(pages, dict) and pages and all(isinstance(name, str) and PAGE_NAME.match(name)
+                                                      and isinstance(text, str) for name, text in pages.items())):
+            return {name: text.encode("utf-8") for name, text in pages.items()}
+    except (ValueError, UnicodeError):
+        pass
+    cache.discard(PAGES, key, "not a report set")
+    return None
 
 
 def store_pages(key: str, pages: dict[str, bytes]) -> None:
-    """Store a whole report set under ``key`` (see :func:`pages_key`)."""
-    cache.write(PAGES, key, pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL))
+    """Store a whole report set under ``key`` (see :func:`pages_key`) as JSON: page name -> UTF-8 text."""
+    cache.write(PAGES, key, json.dumps({name: page.decode("utf-8") for name, page in pages.items()}).encode())
 
 
 def check_output_folder(out: Path) -> None:

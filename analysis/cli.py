@@ -14,9 +14,10 @@ from typing import Annotated, Optional
 import typer
 
 from analysis.cli_data import data_app, init
-from analysis.cli_options import JobsOption, JsonFlag, SchedulerOption, _print_json
+from analysis.cli_options import JobsOption, JsonFlag, SchedulerOption, _print_json, say
 from analysis.cli_power import power_cmd
 from analysis.core.errors import AnalysisError, InputError
+from analysis.core.terminal import one_line as _one_line
 
 app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_enable=False,
                   rich_markup_mode="rich", help="Test popular claims about hamstrings and back pain against data.")
@@ -91,7 +92,7 @@ def claims_list(as_json: JsonFlag = False, jobs: JobsOption = 1, scheduler: Sche
     id_width = max((len(r["claim_id"]) for r in rows), default=0)
     label_width = max((len(r["verdict_label"]) for r in rows), default=0)
     for r in rows:
-        typer.echo(f"{r['claim_id']:<{id_width}}  {r['verdict_label']:<{label_width}}  post {r['post'][:3]}  {r['title']}")
+        say(f"{r['claim_id']:<{id_width}}  {r['verdict_label']:<{label_width}}  post {r['post'][:3]}  {r['title']}")
 
 
 @studies_app.command("list")
@@ -110,7 +111,7 @@ def studies_list(as_json: JsonFlag = False) -> None:
     for r in rows:
         kind = "dataset" if r["dataset"] else "figures only"
         n = f"n={r['n']}" if r["n"] else "n=-"
-        typer.echo(f"{r['study_id']:<5} {r['design']:<16} {n:<8} {kind:<13} {r['assumptions']:>3} assumptions  {r['short']}")
+        say(f"{r['study_id']:<5} {r['design']:<16} {n:<8} {kind:<13} {r['assumptions']:>3} assumptions  {r['short']}")
 
 
 @studies_app.command("show")
@@ -127,26 +128,26 @@ def studies_show(study_id: str, as_json: JsonFlag = False) -> None:
         _print_json(data)
         return
     spec = study.spec
-    typer.echo(f"{spec.id}: {spec.title}\n  {spec.citation.authors} ({spec.citation.year_text}) {spec.citation.journal}"
-               f"{' doi:' + spec.citation.doi if spec.citation.doi else ''}\n  design: {spec.design}; {spec.population}")
+    say(f"{spec.id}: {spec.title}", f"  {spec.citation.authors} ({spec.citation.year_text}) {spec.citation.journal}"
+        f"{' doi:' + spec.citation.doi if spec.citation.doi else ''}", f"  design: {spec.design}; {spec.population}")
     if spec.retracted is not None:
-        typer.echo(f"  RETRACTED (notice {spec.retracted.notice}): {spec.retracted.reason}; counts nowhere")
+        say(f"  RETRACTED (notice {spec.retracted.notice}): {spec.retracted.reason}; counts nowhere")
     if spec.risk_of_bias is not None:
-        typer.echo(f"  risk of bias ({spec.risk_of_bias.tool}): {spec.risk_of_bias.overall}")
+        say(f"  risk of bias ({spec.risk_of_bias.tool}): {spec.risk_of_bias.overall}")
     for gid, g in spec.groups.items():
-        typer.echo(f"  group {gid}: {g.label}, n = {spec.n(gid)}" + ("  ASSUMED" if g.n.is_assumption else ""))
+        say(f"  group {gid}: {g.label}, n = {spec.n(gid)}" + ("  ASSUMED" if g.n.is_assumption else ""))
     for row in spec.display_rows():
         said = "ASSUMED" if row["where"] == "assumed" else f"reported ({row['where']})"
-        typer.echo(f"  {row['figure']}: {row['value']}  {said}")
+        say(f"  {row['figure']}: {row['value']}  {said}")
     for o in spec.cohort.outcomes if spec.cohort is not None else []:
         for assoc in o.reported:
-            typer.echo(f"  {assoc.statement(o.name)}  reported ({assoc.source}); the dataset must reproduce it")
+            say(f"  {assoc.statement(o.name)}  reported ({assoc.source}); the dataset must reproduce it")
     for a in spec.assumptions():
         low, high = a["range"]
         sign = "+/-" if a.get("mirrored") else ""
-        typer.echo(f"  {a['what']} = {a['value']:g}  ASSUMED, range {sign}[{low:.4g}, {high:.4g}]: {a['reason']}")
+        say(f"  {a['what']} = {a['value']:g}  ASSUMED, range {sign}[{low:.4g}, {high:.4g}]: {a['reason']}")
     if not spec.builds_dataset:
-        typer.echo(f"  no dataset: {spec.dataset_reason}")
+        say(f"  no dataset: {spec.dataset_reason}")
 
 
 @app.command()
@@ -176,14 +177,14 @@ def analyze(
     if as_json:
         _print_json(result.to_json_dict())
         return
-    typer.echo(f"{result.claim.id}: {result.verdict.label}\n  {result.verdict.reason}")
+    say(f"{result.claim.id}: {result.verdict.label}", f"  {result.verdict.reason}")
     if result.certainty:
-        typer.echo(f"  certainty: {result.certainty}" + "".join(f"\n    - {why}" for why in result.certainty_reasons))
+        say(f"  certainty: {result.certainty}", *(f"    - {why}" for why in result.certainty_reasons))
     for r in result.results:
-        typer.echo(f"\n[{r.study.spec.id}] {r.evidence.question}\n  verdict: {r.verdict.label}\n"
-                   f"  rests on: {r.basis.value}: {r.basis_text}\n  {r.robustness_text}")
+        say("", f"[{r.study.spec.id}] {r.evidence.question}", f"  verdict: {r.verdict.label}",
+            f"  rests on: {r.basis.value}: {r.basis_text}", f"  {r.robustness_text}")
         for e in r.estimates:
-            typer.echo(f"  - {e.sentence()}")
+            say(f"  - {e.sentence()}")
 
 
 @app.command("check")
@@ -215,11 +216,11 @@ def check_cmd(
     else:
         for c in checks:
             note = f" ({c.note})" if c.note else ""
-            typer.echo(f"{c.study_id:<4} {c.check:<18} {c.what}: published {c.published}; recomputed {c.recomputed} "
-                       f"-> {c.verdict}{note}")
+            say(f"{c.study_id:<4} {c.check:<18} {c.what}: published {c.published}; recomputed {c.recomputed} "
+                f"-> {c.verdict}{note}")
         for row in rebuilt:
-            typer.echo(f"{row['study_id']:<4} {'reconstruction':<18} {row['what']}: published {row['published']}; "
-                       f"reconstructed {row['recomputed']} -> {row['status']}")
+            say(f"{row['study_id']:<4} {'reconstruction':<18} {row['what']}: published {row['published']}; "
+                f"reconstructed {row['recomputed']} -> {row['status']}")
         unchecked = sum(c.verdict == "not checkable" for c in checks)
         typer.echo(f"{len(checks)} checks: {len(bad)} inconsistent, {unchecked} not checkable, "
                    f"{len(checks) - len(bad) - unchecked} consistent")
@@ -258,7 +259,7 @@ def notebooks_cmd(
     from analysis.notebooks import build_notebooks
 
     for path in build_notebooks(out, name or None):
-        typer.echo(f"wrote {path}")
+        say(f"wrote {path}")
 
 
 @app.command()
@@ -282,24 +283,17 @@ def report(
         hit = cached_pages(pages_key(DEFAULT_ENSEMBLE_DRAWS))
         if hit is not None:
             publish(out, hit)
-            typer.echo(f"reports written: {out / 'index.html'} (nothing changed: pages from the cache)")
+            say(f"reports written: {out / 'index.html'} (nothing changed: pages from the cache)")
             return
     from analysis.report.build import build_reports
 
     index = build_reports(out, claim_ids=claim or None, show_progress=progress, jobs=jobs, scheduler=scheduler)
-    typer.echo(f"reports written: {index}")
+    say(f"reports written: {index}")
 
 
 def _is_usage_error(exc: BaseException) -> bool:
     """Typer vendors its own Click; recognise its exceptions by their public protocol, not their module."""
     return hasattr(exc, "format_message") and hasattr(exc, "exit_code")
-
-
-def _one_line(message: str) -> str:
-    """A message on one line, with control characters (terminal escape codes from a file's column names) shown
-    as escapes instead of acted on by the terminal."""
-    flat = " ".join(message.split())
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in flat)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from analysis.cli_options import _checked_seed
+from analysis.cli_options import _checked_seed, say
 from analysis.core.errors import InputError
 
 data_app = typer.Typer(no_args_is_help=True, help="Study-shaped synthetic datasets.")
@@ -47,9 +47,9 @@ def data_build(
                 raise InputError(study.path, "dataset", f"could not be built: {exc} (nothing was changed)") from None
         written, removed = write_all(built, base)
         for path in written:
-            typer.echo(f"wrote {path} (synthetic)")
+            say(f"wrote {path} (synthetic)")
         for path in removed:
-            typer.echo(f"removed {path} (written by an earlier run for a study that no longer builds a dataset)")
+            say(f"removed {path} (written by an earlier run for a study that no longer builds a dataset)")
         return
     study = load_study_file(study_id)
     if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
@@ -67,7 +67,7 @@ def data_build(
         write_dataset(dataset, study, out)
     except OSError as exc:  # a folder that cannot exist or be written (/proc, a file used as a folder, read-only)
         raise InputError(out, "--out", f"cannot be written: {exc.strerror or exc} (nothing was changed)") from None
-    typer.echo(f"wrote {out} (synthetic, shaped like {study.spec.short}; seed {dataset.seed})")
+    say(f"wrote {out} (synthetic, shaped like {study.spec.short}; seed {dataset.seed})")
 
 
 @data_app.command("validate")
@@ -79,7 +79,7 @@ def data_validate(
     from analysis.datasets.families import validate_file
 
     frame = validate_file(path, family)
-    typer.echo(f"{path}: valid for family {family!r} ({len(frame)} rows, {frame.shape[1]} columns)")
+    say(f"{path}: valid for family {family!r} ({len(frame)} rows, {frame.shape[1]} columns)")
 
 
 def init(folder: Annotated[Path, typer.Argument(help="A new (or empty) folder for your own registry.")]) -> None:
@@ -87,5 +87,5 @@ def init(folder: Annotated[Path, typer.Argument(help="A new (or empty) folder fo
     from analysis.core.registry import init_data_dir
 
     counts = init_data_dir(folder)
-    typer.echo(f"created {folder} ({counts['studies']} study specs, {counts['claims']} claims); use it with "
-               f"`hamstring-evidence --data-dir {folder} ...` or HAMSTRING_EVIDENCE_DATA={folder}")
+    say(f"created {folder} ({counts['studies']} study specs, {counts['claims']} claims); use it with "
+        f"`hamstring-evidence --data-dir {folder} ...` or HAMSTRING_EVIDENCE_DATA={folder}")

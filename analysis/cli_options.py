@@ -7,6 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from analysis.core.terminal import lines
+
 
 def _checked_jobs(value: int) -> int:
     """``--jobs``: 1 or more (capped at the cores: more processes than cores only compete), or -1 for one per core."""
@@ -34,3 +36,8 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a 
 
 def _print_json(obj) -> None:
     typer.echo(json.dumps(obj, indent=2, sort_keys=False))
+
+
+def say(*parts: str) -> None:
+    """Print ``parts`` as lines, each with control and bidi characters escaped (:mod:`analysis.core.terminal`)."""
+    typer.echo(lines(*parts))

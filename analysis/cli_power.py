@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from analysis.cli_options import JobsOption, JsonFlag, SchedulerOption, _checked_seed, _print_json
+from analysis.cli_options import JobsOption, JsonFlag, SchedulerOption, _checked_seed, _print_json, say
 from analysis.core.errors import InputError
 
 MAX_SIMULATED_ROWS = 50_000_000  # power: simulated rows per grid point (~8 bytes x a dozen arrays each fits in 24 GB)
@@ -69,7 +69,7 @@ def power_cmd(
     if as_json:
         _print_json([{"evidence_id": ev.id, **r} for r in rows])
         return
-    typer.echo(f"{ev.id}: {rows[0]['model']} ({sims} simulated datasets each)")
-    typer.echo(f"{'n':>8} {'ratio':>7} {'power':>7}")
+    say(f"{ev.id}: {rows[0]['model']} ({sims} simulated datasets each)")
+    say(f"{'n':>8} {'ratio':>7} {'power':>7}")
     for r in rows:
-        typer.echo(f"{r['n']:>8} {r['effect']:>7g} {r['power']:>7.3f} +/- {r['mc_se']:.3f}")
+        say(f"{r['n']:>8} {r['effect']:>7g} {r['power']:>7.3f} +/- {r['mc_se']:.3f}")

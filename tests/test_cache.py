@@ -145,8 +145,12 @@ def test_corrupt_entries_are_discarded_recomputed_and_said_once(registry):
     assert warm.returncode == 0 and "from the cache" in warm.stdout and "discarded" not in warm.stderr
 
 
-@pytest.mark.parametrize("unsafe", ["world-writable", "group-writable", "another user's", "readable key"])
-def test_a_cache_others_can_write_is_refused(registry, unsafe):
+@pytest.mark.parametrize("unsafe, command", [
+    ("world-writable", ["claims", "list"]), ("group-writable", ["claims", "list"]),
+    ("another user's", ["claims", "list"]), ("readable key", ["claims", "list"]),
+    ("world-writable", ["report", "--claim", "clbp-less-flexible", "--jobs", "2", "--out", "out"]),  # before workers
+])
+def test_a_cache_others_can_write_is_refused(registry, unsafe, command):
     data, env, tmp = registry
     folder = tmp / "cache"
     if unsafe == "readable key":
@@ -161,8 +165,8 @@ def test_a_cache_others_can_write_is_refused(registry, unsafe):
         else:
             folder.chmod(0o777 if unsafe == "world-writable" else 0o770)
     before = sorted(p.name for p in folder.rglob("*"))
-    done = cli(env, tmp, "claims", "list")
-    assert done.returncode == 2 and done.stdout == ""
+    done = cli(env, tmp, *command)
+    assert done.returncode == 2 and done.stdout == "" and not (tmp / "out").exists()
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "HAMSTRING_EVIDENCE_CACHE" in lines[0] and str(folder) in lines[0]
     assert "not private" in lines[0]

@@ -125,6 +125,17 @@ def _private(root: Path) -> None:
                                               f"{CACHE_ENV}=off (nothing was changed)")
 
 
+def check() -> None:
+    """Refuse a cache folder that is not private, before any work starts (workers then find it checked).
+
+    Raises
+    ------
+    InputError
+        When another user owns the cache folder or its key, or the group or others can write the folder.
+    """
+    _root()
+
+
 def _root() -> Path | None:
     """The cache folder, checked to be private; None when caching is off or the folder does not exist yet."""
     root = cache_dir()

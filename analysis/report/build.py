@@ -132,6 +132,7 @@ def build_reports(out: str | Path = "reports", claim_ids: list[str] | None = Non
         if not SAFE_NAME.match(cid):
             raise InputError("claim", "id", f"{cid!r} cannot name a report file (use lowercase letters, digits, '-')")
     check_output_folder(out)
+    cache.check()  # an unsafe cache folder is refused here, not in a worker
     bundle_key = pages_key(ensemble_draws)  # before reading the files: they may change during the run
     env = _env()
     package_versions = versions()

@@ -275,6 +275,7 @@ def report(
     Results and pages are cached by content (the code, package versions, specs and claims): when nothing changed,
     the pages come from the cache, byte for byte what a full run writes. The cache lives in
     $HAMSTRING_EVIDENCE_CACHE (default ~/.cache/hamstring-evidence); HAMSTRING_EVIDENCE_CACHE=off turns it off.
+    It must be private: a folder another user owns or others can write is refused; a damaged entry is recomputed.
     """
     from analysis.core.defaults import DEFAULT_ENSEMBLE_DRAWS
     from analysis.report.output import cached_pages, pages_key, publish

@@ -173,3 +173,20 @@ def test_a_cache_others_can_write_is_refused(registry, unsafe, command):
     assert sorted(p.name for p in folder.rglob("*")) == before  # nothing written into it
     off = cli(dict(env, HAMSTRING_EVIDENCE_CACHE="off"), tmp, "claims", "list")
     assert off.returncode == 0  # the way out the message names works
+
+
+def test_a_damaged_key_makes_misses_never_errors(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HAMSTRING_EVIDENCE_CACHE", str(tmp_path / "c"))
+    monkeypatch.setattr(cache, "_said_discarded", False)
+    cache.write("demo", "ab" * 32, b"payload")
+    key = tmp_path / "c" / cache.KEY_FILE
+    assert key.stat().st_mode & 0o777 == 0o600 and len(key.read_bytes()) == 32
+    assert cache.read("demo", "ab" * 32) == b"payload"
+    key.write_bytes(b"short")  # a damaged key: its entries cannot be verified, so they are misses
+    assert cache.read("demo", "ab" * 32) is None and not key.exists()
+    cache.write("demo", "ab" * 32, b"again")  # a new key is made and signs the new entry
+    assert len(key.read_bytes()) == 32 and cache.read("demo", "ab" * 32) == b"again"
+    key.unlink()
+    key.mkdir(mode=0o700)  # not even a file
+    assert cache.read("demo", "ab" * 32) is None
+    assert capsys.readouterr().err.count("cache entry was discarded") == 1

@@ -198,7 +198,10 @@ def read(kind: str, key: str) -> bytes | None:
         blob = path.read_bytes()
     except OSError:
         return None
-    secret = _secret(root, create=False)
+    try:
+        secret = _secret(root, create=False)
+    except OSError:  # a key that cannot be read (a folder in its place): nothing can be verified
+        secret = None
     head = len(MAGIC)
     if (secret is not None and blob.startswith(MAGIC) and len(blob) >= head + 32
             and hmac.compare_digest(blob[head:head + 32], _sign(secret, kind, key, blob[head + 32:]))):

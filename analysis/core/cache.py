@@ -48,6 +48,7 @@ from pathlib import Path
 
 from analysis.core.errors import InputError
 from analysis.core.files import atomic_write
+from analysis.core.terminal import one_line
 
 CACHE_ENV = "HAMSTRING_EVIDENCE_CACHE"
 #: Bump when the layout of cached entries changes.
@@ -221,7 +222,7 @@ def discard(kind: str, key: str, why: str) -> None:
     except OSError:
         pass
     if not _said_discarded:
-        print(f"hamstring-evidence: note: a cache entry was discarded ({why}) and is recomputed: {path}",
+        print(one_line(f"hamstring-evidence: note: a cache entry was discarded ({why}) and is recomputed: {path}"),
               file=sys.stderr)
         _said_discarded = True
 
@@ -243,6 +244,6 @@ def write(kind: str, key: str, data: bytes) -> None:
         atomic_write(path, MAGIC + _sign(secret, kind, key, data) + data)
     except OSError as exc:
         if not _warned:
-            print(f"hamstring-evidence: note: results not cached ({root}: {exc.strerror or exc}); "
-                  f"set {CACHE_ENV} to a writable folder, or to off", file=sys.stderr)
+            print(one_line(f"hamstring-evidence: note: results not cached ({root}: {exc.strerror or exc}); "
+                           f"set {CACHE_ENV} to a writable folder, or to off"), file=sys.stderr)
             _warned = True

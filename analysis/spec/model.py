@@ -193,12 +193,16 @@ class StudySpec(Appraisal):
         """Sample size over all groups."""
         return sum(self.n(g) for g in self.groups)
 
+    def find_summary(self, group: str, variable: str) -> Summary | None:
+        """The mean and SD of ``variable`` in ``group``, or None when the spec has none."""
+        return next((s for s in self.summaries if s.group == group and s.variable == variable), None)
+
     def summary(self, group: str, variable: str) -> Summary:
-        """The mean and SD of ``variable`` in ``group``."""
-        for s in self.summaries:
-            if s.group == group and s.variable == variable:
-                return s
-        raise KeyError(f"{self.id}: no summary for {variable!r} in group {group!r}")
+        """The mean and SD of ``variable`` in ``group`` (a ``KeyError`` when the spec has none)."""
+        found = self.find_summary(group, variable)
+        if found is None:
+            raise KeyError(f"{self.id}: no summary for {variable!r} in group {group!r}")
+        return found
 
     def group_variables(self, group: str) -> list[str]:
         """Variables summarised in ``group``, in spec order."""

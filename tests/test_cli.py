@@ -21,6 +21,7 @@ def run(capsys, *argv):
     return info.value.code, out, err
 
 
+@pytest.mark.slow
 def test_console_script_and_module_agree():
     exe = Path(sys.executable).parent / "hamstring-evidence"
     a = subprocess.run([str(exe), "studies", "list", "--json"], capture_output=True, text=True, check=True)

@@ -210,7 +210,7 @@ def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = 
         dataset = _dataset(study, seed)
     except ReconstructionError as exc:  # the spec's own values: an error in the spec file, named as such
         raise InputError(study.path, "(reconstruction)", str(exc)) from None
-    lacking = [c for c in _columns_read(ev) if c not in dataset.frame.columns]
+    lacking = [c for c in ev.input_columns(list(dataset.frame.columns)) if c not in dataset.frame.columns]
     if lacking:  # a column the entry names and the reconstruction lacks: the claim file is at fault
         raise _missing_column(ev, study.spec, dataset.frame, lacking[0])
     out = ev.run(dataset.frame, study.spec)
@@ -241,11 +241,6 @@ def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = 
     return EvidenceResult(ev, study, source, sha, out.estimates, verdict, robustness, text, ensemble, dataset,
                           dataset.frame, outcome=out, basis=basis, basis_text=basis_text, consistent_with=consistent,
                           reproduction=reproduction)
-
-
-def _columns_read(ev: EvidenceKind) -> list[str]:
-    """Every column an entry reads: its variables, the label columns it selects rows by, its subset column."""
-    return list(dict.fromkeys([*ev.columns(), *ev.used_levels(), *([ev.subset()] if ev.subset() else [])]))
 
 
 def _missing_column(ev: EvidenceKind, spec: StudySpec, frame: pd.DataFrame, column) -> InputError:

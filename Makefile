@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test bench notebooks data fixtures clean
+.PHONY: help install report test test-fast bench notebooks data fixtures clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ report: $(STAMP) ## Regenerate every HTML report into reports/ (index + one page
 
 test: $(STAMP) ## Run the whole test suite (unit, statistics vs R, CLI, reports, notebooks), one worker per core
 	$(BIN)/python -m pytest -n auto --dist loadgroup
+
+test-fast: $(STAMP) ## Run everything but the slow end-to-end cases (pytest -m "not slow"), one worker per core
+	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not slow"
 
 notebooks: $(STAMP) ## Run every notebook headless and export offline HTML (code hidden) into build/notebooks/
 	$(BIN)/hamstring-evidence notebooks --out build/notebooks

@@ -1,13 +1,16 @@
 """The ``hamstring-evidence`` command line.
 
-Every command has ``--help``. Errors print one line on stderr and exit 2;
-nothing is written when a command fails.
+Every command has ``--help``. A project error (bad input, data a method cannot take: a
+:class:`~analysis.core.errors.HamstringEvidenceError`) prints one line on stderr and exits 2; anything else is a
+bug: one "internal error" line and exit 1 (``--debug`` prints the traceback). Nothing is written when a command
+fails.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import traceback
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -16,8 +19,11 @@ import typer
 from analysis.cli_data import data_app, init
 from analysis.cli_options import JobsOption, JsonFlag, SchedulerOption, _print_json, say
 from analysis.cli_power import power_cmd
-from analysis.core.errors import AnalysisError, InputError
+from analysis.core.errors import HamstringEvidenceError, InputError
 from analysis.core.terminal import one_line as _one_line
+
+#: Whether ``--debug`` was given (set by the root callback, read by :func:`main` when an error reaches it).
+_DEBUG = {"on": False}
 
 app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_enable=False,
                   rich_markup_mode="rich", help="Test popular claims about hamstrings and back pain against data.")
@@ -39,8 +45,10 @@ def _root(version: Annotated[bool, typer.Option("--version", callback=_print_ver
           data_dir: Annotated[Optional[Path], typer.Option(
               "--data-dir", help="A folder of study specs and claims (studies/, claims/, families.yaml) to use instead "
                                  "of the defaults; `init DIR` creates one. Same as HAMSTRING_EVIDENCE_DATA.")] = None,
+          debug: Annotated[bool, typer.Option("--debug", help="On an error, print the traceback too.")] = False,
           ) -> None:
     """Test popular claims about hamstrings and back pain against data."""
+    _DEBUG["on"] = debug
     if data_dir is not None:
         import os
 
@@ -297,8 +305,22 @@ def _is_usage_error(exc: BaseException) -> bool:
     return hasattr(exc, "format_message") and hasattr(exc, "exit_code")
 
 
+def _internal_error_line(exc: BaseException) -> str:
+    """The one line an exception that is not a project error (a bug) is shown as.
+
+    Examples
+    --------
+    >>> _internal_error_line(KeyError("ake_tightness"))
+    "hamstring-evidence: internal error: KeyError: 'ake_tightness' (rerun with --debug for the traceback)"
+    """
+    return (f"hamstring-evidence: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
+            f"(rerun with --debug for the traceback)")
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the CLI, turning every error into one line on stderr and exit code 2."""
+    """Entry point: a project error is one line on stderr and exit 2, any other exception (a bug) one "internal
+    error" line and exit 1; with ``--debug`` the traceback is printed before that line."""
+    _DEBUG["on"] = False
     try:
         code = app(args=argv, prog_name="hamstring-evidence", standalone_mode=False)
         if isinstance(code, int) and code:  # a command's own exit status (Click returns it without standalone mode)
@@ -308,19 +330,20 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Abort:
         typer.echo("hamstring-evidence: error: aborted", err=True)
         sys.exit(2)
-    except (InputError, AnalysisError) as exc:
+    except HamstringEvidenceError as exc:
+        if _DEBUG["on"]:
+            traceback.print_exc()
         typer.echo(f"hamstring-evidence: error: {_one_line(str(exc))}", err=True)
         sys.exit(2)
-    except Exception as exc:  # noqa: BLE001 - the CLI must never show a traceback
+    except Exception as exc:  # noqa: BLE001 - a bug: one line (the traceback with --debug), exit 1
         if type(exc).__name__ == "NoArgsIsHelpError":
             typer.echo(exc.format_message())
             sys.exit(0)
         if _is_usage_error(exc):
             typer.echo(f"hamstring-evidence: error: {_one_line(exc.format_message())}", err=True)
             sys.exit(2)
-        if isinstance(exc, (ValueError, KeyError)):
-            typer.echo(f"hamstring-evidence: error: {_one_line(str(exc).strip(chr(39)))}", err=True)
-            sys.exit(2)
-        typer.echo(f"hamstring-evidence: internal error ({type(exc).__name__}): {_one_line(str(exc))}", err=True)
+        if _DEBUG["on"]:
+            traceback.print_exc()
+        typer.echo(_internal_error_line(exc), err=True)
         sys.exit(1)
     sys.exit(0)

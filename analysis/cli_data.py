@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from analysis.cli_options import _checked_seed, say
-from analysis.core.errors import InputError
+from analysis.core.errors import InputError, ReconstructionError
 
 data_app = typer.Typer(no_args_is_help=True, help="Study-shaped synthetic datasets.")
 
@@ -43,7 +43,7 @@ def data_build(
         for study in studies:
             try:
                 built.append((build_dataset(study.spec, seed=seed), study))
-            except (ValueError, ArithmeticError) as exc:
+            except ReconstructionError as exc:  # the spec's values admit no dataset: the spec file is at fault
                 raise InputError(study.path, "dataset", f"could not be built: {exc} (nothing was changed)") from None
         written, removed = write_all(built, base)
         for path in written:
@@ -56,7 +56,7 @@ def data_build(
         raise InputError(out, "--out", f"must end in .csv or .parquet, got {out.suffix or '(no extension)'!r}")
     try:
         dataset = build_dataset(study.spec, seed=seed)
-    except (ValueError, ArithmeticError) as exc:
+    except ReconstructionError as exc:  # the spec's values admit no dataset: the spec file is at fault
         raise InputError(study.path, "dataset", f"could not be built: {exc}") from None
     if out is None:
         out = base / study.spec.id / default_file_name(dataset, study)

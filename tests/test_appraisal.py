@@ -245,6 +245,7 @@ def _claim_page(cr) -> str:
     return _env().get_template("claim.html.j2").render(**_page_context(cr), versions={})
 
 
+@pytest.mark.slow
 def test_a_study_section_shows_its_risk_of_bias_row_and_links(isolated_data):
     from analysis.claims.engine import run_claim
 

@@ -35,6 +35,7 @@ def cli(env, cwd, *args, extra_python=()):
                           capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.slow
 def test_a_warm_report_is_byte_identical_and_does_not_load_the_analysis_stack(registry):
     data, env, tmp = registry
     cold = cli(env, tmp, "report", "--out", "cold")
@@ -50,6 +51,7 @@ def test_a_warm_report_is_byte_identical_and_does_not_load_the_analysis_stack(re
     assert cold_pages == {p.name: p.read_bytes() for p in (tmp / "nocache").iterdir()}
 
 
+@pytest.mark.slow
 def test_a_changed_claim_or_spec_is_a_miss(registry):
     data, env, tmp = registry
     first = cli(env, tmp, "claims", "list", "--json")
@@ -64,6 +66,7 @@ def test_a_changed_claim_or_spec_is_a_miss(registry):
     assert broken.returncode == 2 and "S2-" in broken.stderr  # a broken spec is found, not hidden by the cache
 
 
+@pytest.mark.slow
 def test_a_damaged_entry_is_recomputed(registry, monkeypatch):
     data, env, tmp = registry
     monkeypatch.setenv("HAMSTRING_EVIDENCE_DATA", str(data))
@@ -79,6 +82,7 @@ def test_a_damaged_entry_is_recomputed(registry, monkeypatch):
     assert again.verdict == first.verdict and cache.read(KIND, key) != b"not a pickle"
 
 
+@pytest.mark.slow
 def test_an_unwritable_cache_is_said_once_and_the_run_succeeds(registry):
     data, env, tmp = registry
     blocked = tmp / "blocked"

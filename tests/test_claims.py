@@ -41,6 +41,7 @@ def test_quotes_are_verbatim_from_the_post(claim):
         assert part.strip() in text, part
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim", CLAIMS.values(), ids=lambda c: c.id)
 def test_every_claim_runs_and_gets_a_verdict_with_a_reason(claim):
     result = run_claim(claim, ensemble_draws=4)
@@ -58,6 +59,7 @@ def test_untestable_claims_say_why():
             assert run_claim(c).verdict.label == "not testable with the available data"
 
 
+@pytest.mark.slow
 def test_claims_list_json_lists_every_claim(capsys):
     with pytest.raises(SystemExit) as info:
         main(["claims", "list", "--json"])
@@ -68,6 +70,7 @@ def test_claims_list_json_lists_every_claim(capsys):
         assert r["post"] and r["verdict"] and r["reason"]
 
 
+@pytest.mark.slow
 def test_claims_list_table_keeps_its_columns(capsys):
     with pytest.raises(SystemExit):
         main(["claims", "list"])
@@ -87,6 +90,7 @@ def test_causal_claims_on_observational_data_are_capped():
     assert stretching.certainty_reasons[0] == "randomised trials: start at high certainty"
 
 
+@pytest.mark.slow
 def test_assumed_or_restated_estimates_are_never_pooled():
     # the four age ORs of this pool group were never published (restated significance or assumed): issue #14
     result = run_claim(CLAIMS["older-athletes-more-strains"], ensemble_draws=2)
@@ -130,6 +134,7 @@ def test_draws_that_cannot_reproduce_the_papers_significance_are_left_out(isolat
     assert 0 < len(kept) < 20 and (kept["cohort:hamstring_injury:or:age"] > 1.0).all()
 
 
+@pytest.mark.slow
 def test_claim_on_users_rate_data(tmp_path, capsys):
     # a club's own injury counts by age band: the age x nerve-supply interaction runs on them
     rows = []

@@ -21,6 +21,7 @@ def run(capsys, *argv):
     return info.value.code, out, err
 
 
+@pytest.mark.slow
 def test_console_script_and_module_agree():
     exe = Path(sys.executable).parent / "hamstring-evidence"
     a = subprocess.run([str(exe), "studies", "list", "--json"], capture_output=True, text=True, check=True)
@@ -73,6 +74,7 @@ def test_data_build_writes_dataset_and_datapackage(capsys, tmp_path, suffix):
     assert out_file.read_bytes() == first  # byte-identical
 
 
+@pytest.mark.slow
 def test_analyze_json_contract(capsys):
     code, out, _ = run(capsys, "analyze", CLAIM, "--json")
     data = json.loads(out)
@@ -82,6 +84,7 @@ def test_analyze_json_contract(capsys):
     assert {r["study_id"] for r in data["results"]} == {"S1", "S2", "S7", "S28", "S29"}
 
 
+@pytest.mark.slow
 def test_analyze_on_user_data(capsys, tmp_path):
     # a clinic file with a clear group difference, in Excel
     path = tmp_path / "clinic.xlsx"

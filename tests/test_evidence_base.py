@@ -167,6 +167,7 @@ def test_a_statement_that_is_not_a_test_keeps_its_own_words():
     assert "p <" not in s.printed
 
 
+@pytest.mark.slow
 def test_the_real_injury_log_is_derived_reproducibly_and_runs_through_analyze(tmp_path, capsys):
     """The committed player_seasons.csv is what prepare.py derives from the two REAL files; analyze --data on it
     says how many rows the adjusted model could not use, and cannot conclude."""

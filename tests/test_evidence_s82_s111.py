@@ -105,6 +105,7 @@ def test_osteophytes_and_l5_entrapment_give_katzs_risk_ratio():
     assert e.ci_high == pytest.approx(rr * math.exp(Z975 * se), rel=1e-9, abs=1e-12)
 
 
+@pytest.mark.slow
 def test_lordosis_in_disc_herniation_is_hedges_g_of_the_printed_means():
     """Orthop Surg (PMC6584466): LL 34.4 +/- 15.3 (LDH, n = 100) vs 50.8 +/- 10.2 (controls, n = 100).
 

@@ -8,6 +8,7 @@ import pytest
 from conftest import load_reference
 
 from analysis.checks.statcheck import check_report
+from analysis.core.errors import InputError
 from analysis.stats.granularity import grim, grimmer, max_sd, rounds_to
 
 REF = load_reference("reference_statcheck")
@@ -240,7 +241,7 @@ def test_welch_df_come_from_the_published_sds_when_not_printed(tmp_path):
      "source: abstract}", "p_relation"),
 ])
 def test_a_malformed_reported_test_is_a_load_error(tmp_path, test, message):
-    with pytest.raises(ValueError, match=re.escape(message)):
+    with pytest.raises(InputError, match=re.escape(message)):
         _s2_with(tmp_path, f"  - {test}\n")
 
 
@@ -429,10 +430,10 @@ def test_a_reported_anova_f_is_reproduced_and_statchecked(tmp_path, test, verdic
 
 
 def test_an_anova_needs_distinct_groups_and_a_t_test_two(tmp_path):
-    with pytest.raises(ValueError, match="groups must be different groups"):
+    with pytest.raises(InputError, match="groups must be different groups"):
         _s2_with(tmp_path, "  - {kind: anova_f, variable: ake_tightness, groups: [lbp, lbp], value: 1.0, "
                            "source: abstract}\n")
-    with pytest.raises(ValueError, match="compares two groups"):
+    with pytest.raises(InputError, match="compares two groups"):
         _s2_with(tmp_path, "  - {kind: t_test, variable: ake_tightness, groups: [lbp], value: 1.0, source: abstract}\n")
 
 

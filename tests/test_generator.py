@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import generate
+from analysis.core.errors import ReconstructionError
 from analysis.generate import build_dataset, correlation_matrix, exact_scores, mann_whitney_u
 from analysis.spec.model import StudySpec, load_study, study_files
 
@@ -83,7 +84,7 @@ def test_not_positive_definite_matrix_is_rejected_with_a_clear_message():
         if c["r"]["assume"] is not None and c["r"]["range"] is not None:
             c["r"]["assume"] = c["r"]["range"][1] if c["r"]["assume"] > 0 else c["r"]["range"][0]
     spec = StudySpec.model_validate(data)
-    with pytest.raises(ValueError, match="not positive definite"):
+    with pytest.raises(ReconstructionError, match="not positive definite"):
         build_dataset(spec)
 
 
@@ -92,7 +93,8 @@ def test_mean_outside_bounds_finds_no_dataset():
     data["summaries"][1]["mean"] = {"value": 1.0, "source": "abstract"}  # mean 1, SD 9.7 on a 0-90 scale
     spec = StudySpec.model_validate(data)
     # at most sqrt(30 / 29 * 1 * 89) = 9.595, the limit check uses (max_sd)
-    with pytest.raises(ValueError, match=r"SD of 9.7 is impossible for 30 values in \[0, 90\] with mean 1 \(at most 9.6\)"):
+    with pytest.raises(ReconstructionError,
+                       match=r"SD of 9.7 is impossible for 30 values in \[0, 90\] with mean 1 \(at most 9.6\)"):
         build_dataset(spec, max_attempts=200)
 
 
@@ -199,7 +201,8 @@ def test_impossible_reported_association_finds_no_cohort(monkeypatch):
     bad_outcome = outcome.model_copy(update={"reported": [flipped]})
     bad = spec.model_copy(update={"cohort": spec.cohort.model_copy(update={"outcomes": [bad_outcome]})})
     monkeypatch.setattr(generate, "MAX_COHORT_ATTEMPTS", 40)
-    with pytest.raises(ValueError, match=r"S17: no cohort in 40 draws reproduces .*age -> hamstring_injury: negative"):
+    with pytest.raises(ReconstructionError,
+                       match=r"S17: no cohort in 40 draws reproduces .*age -> hamstring_injury: negative"):
         build_dataset(bad)
 
 

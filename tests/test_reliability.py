@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from analysis.cli import _one_line, main
-from analysis.core.errors import InputError
+from analysis.core.errors import InputError, ReconstructionError
 
 
 def run(capsys, *argv):
@@ -148,9 +148,13 @@ def test_a_spec_id_must_be_a_safe_file_name(isolated_data, capsys, bad_id):
     assert not (isolated_data / "escape").exists() and not (isolated_data.parent / "escape").exists()
 
 
-def test_input_error_is_a_value_error_with_file_field_problem():
+def test_input_error_is_a_project_error_with_file_field_problem():
+    """Not a ValueError (#28): a project error must be told apart from a bug's ValueError."""
+    from analysis.core.errors import HamstringEvidenceError
+
     err = InputError("f.yaml", "groups.lbp.n", "must be positive")
-    assert str(err) == "f.yaml: groups.lbp.n: must be positive" and isinstance(err, ValueError)
+    assert str(err) == "f.yaml: groups.lbp.n: must be positive"
+    assert isinstance(err, HamstringEvidenceError) and not isinstance(err, ValueError)
 
 
 def test_data_build_all_gives_the_committed_datasets_and_keeps_a_users_file(isolated_data, capsys):
@@ -176,16 +180,23 @@ def test_a_failing_spec_leaves_every_dataset_in_place(isolated_data, capsys, mon
 
     real = generate.build_dataset
 
+    planted: list[Exception] = []
+
     def fails_on_s6(spec, **kwargs):
         if spec.id == "S6":
-            raise ValueError("no dataset reproduces the table")
+            raise planted[0]
         return real(spec, **kwargs)
 
     monkeypatch.setattr(generate, "build_dataset", fails_on_s6)
-    code, _, err = run(capsys, "data", "build", "--all")
-    assert code == 2 and "S6-" in err and "nothing was changed" in err
-    assert (isolated_data / "generated" / "S2" / "S2.csv").read_text() == "previous"
-    assert sorted(p.name for p in isolated_data.iterdir() if p.name.startswith(".")) == []
+    # a spec no dataset can follow is the spec file's error (exit 2); a bug in a generator stays a bug (exit 1)
+    for error, status in ((ReconstructionError("no dataset reproduces the table"), 2),
+                          (ValueError("a bug in a generator"), 1)):
+        planted[:] = [error]
+        code, _, err = run(capsys, "data", "build", "--all")
+        assert code == status, err
+        assert ("S6-" in err and "nothing was changed" in err) if status == 2 else "internal error: ValueError" in err
+        assert (isolated_data / "generated" / "S2" / "S2.csv").read_text() == "previous"
+        assert sorted(p.name for p in isolated_data.iterdir() if p.name.startswith(".")) == []
 
 
 def test_data_build_never_overwrites_a_foreign_datapackage(capsys, tmp_path):

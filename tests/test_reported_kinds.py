@@ -16,6 +16,7 @@ from pydantic import Field
 
 from analysis.checks import forensic_checks, reproduction_checks
 from analysis.checks.registry import EXAMINERS, REPRODUCERS, Check, ForensicCheck, examines, reproduces
+from analysis.core.errors import InputError
 from analysis.generate import build_dataset
 from analysis.spec.model import ReportedTest, StudySpec, load_study, parse_study_file, study_files
 from analysis.spec.parts import (
@@ -59,10 +60,10 @@ def test_every_kind_is_registered_by_its_name():
 
 
 def test_a_field_of_another_kind_says_whose_it_is(tmp_path):
-    with pytest.raises(ValueError, match=r"'ci' belongs to a risk_ratio"):
+    with pytest.raises(InputError, match=r"'ci' belongs to a risk_ratio"):
         _s2_with(tmp_path, "{kind: t_test, variable: ake_tightness, groups: [lbp, healthy], value: 7.42, "
                            "ci: [1, 2], source: table}")
-    with pytest.raises(ValueError, match=r"does not match any of the expected tags"):
+    with pytest.raises(InputError, match=r"does not match any of the expected tags"):
         _s2_with(tmp_path, "{kind: no_such_test, value: 1.0, source: table}")
 
 

@@ -6,7 +6,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from analysis.checks.reproduce import reproduction_checks
-from analysis.core.errors import InputError
+from analysis.core.errors import InputError, ReconstructionError
 from analysis.generate import build_dataset
 from analysis.generate.integer import sprite
 from analysis.spec.model import StudySpec, load_study, parse_study_file, study_files
@@ -33,7 +33,7 @@ def test_figures_only_specs_say_why():
     for sid, f in FILES.items():
         if not f.spec.builds_dataset:
             assert len(f.spec.dataset_reason) > 20, sid
-            with pytest.raises(ValueError, match="no dataset can be built"):
+            with pytest.raises(ReconstructionError, match="no dataset can be built"):
                 build_dataset(f.spec)
 
 
@@ -90,12 +90,12 @@ def test_sprite_hits_any_feasible_target(n, hi, frac, spread, seed):
 
 def test_sprite_rejects_grim_inconsistent_mean():
     # 5.19 is not a possible mean of 10 whole numbers (sum 51.9)
-    with pytest.raises(ValueError, match="GRIM"):
+    with pytest.raises(ReconstructionError, match="GRIM"):
         sprite(np.random.default_rng(0), 10, 5.19, 1.0, 0, 10, mean_decimals=2, sd_decimals=1)
 
 
 def test_sprite_rejects_impossible_sd():
-    with pytest.raises(ValueError, match="were found"):
+    with pytest.raises(ReconstructionError, match="were found"):
         sprite(np.random.default_rng(0), 10, 5.0, 9.0, 0, 10, max_iter=5000)
 
 
@@ -130,7 +130,7 @@ def test_non_positive_definite_target_matrix_is_rejected(r):
     ]
     spec = StudySpec.model_validate(data)
     assume(np.linalg.eigvalsh(np.array([[1, r, r], [r, 1, -r], [r, -r, 1]]))[0] <= 1e-10)
-    with pytest.raises(ValueError, match="not positive definite"):
+    with pytest.raises(ReconstructionError, match="not positive definite"):
         build_dataset(spec)
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from analysis.claims.engine import run_claim
 from analysis.cli import main
+from analysis.core.errors import InputError
 from analysis.core.paths import DATA_ENV
 from analysis.datasets.mapping import Mapping, select_rows
 
@@ -80,7 +81,7 @@ def test_the_python_api_takes_a_dataframe_and_a_mapping(mislabelled):
     by_file = run_claim(CLAIM, data=mislabelled, mapping=Mapping(levels={"group": {"Healthy": "healthy"}}))
     assert result.results[0].rows.rows_used == 120
     assert result.results[0].primary.estimate == by_file.results[0].primary.estimate
-    with pytest.raises(ValueError, match="'Healthy': 40"):
+    with pytest.raises(InputError, match="'Healthy': 40"):
         run_claim(CLAIM, data=frame)
 
 

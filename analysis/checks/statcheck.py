@@ -58,6 +58,17 @@ class StatcheckResult:
         return "decision-inconsistent" if self.decision_error else ("inconsistent" if self.error else "consistent")
 
 
+def is_test_report(text: str) -> bool:
+    """Whether ``text`` is a test report :func:`parse_report` reads.
+
+    Examples
+    --------
+    >>> is_test_report("t(28) = 2.20, p = .06"), is_test_report("significant")
+    (True, False)
+    """
+    return _PATTERN.match(text) is not None
+
+
 def parse_report(text: str) -> Report:
     """Parse ``"t(28) = 2.20, p = .06"``-style text (t, F, r, chi2, z).
 

@@ -210,10 +210,10 @@ def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = 
         dataset = _dataset(study, seed)
     except ReconstructionError as exc:  # the spec's own values: an error in the spec file, named as such
         raise InputError(study.path, "(reconstruction)", str(exc)) from None
-    try:
-        out = ev.run(dataset.frame, study.spec)
-    except KeyError as exc:  # a column the entry names and the reconstruction lacks
-        raise _missing_column(ev, study.spec, dataset.frame, exc.args[0] if exc.args else "?") from None
+    lacking = [c for c in ev.input_columns(list(dataset.frame.columns)) if c not in dataset.frame.columns]
+    if lacking:  # a column the entry names and the reconstruction lacks: the claim file is at fault
+        raise _missing_column(ev, study.spec, dataset.frame, lacking[0])
+    out = ev.run(dataset.frame, study.spec)
     sha = dataset.sha256
     source = f"synthetic, shaped like {study.spec.short} ({study.spec.id}), seed {dataset.seed}"
     out.estimates = [e.with_source(source, sha) for e in out.estimates]

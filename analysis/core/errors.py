@@ -1,11 +1,35 @@
-"""Errors a user can act on: one line naming the file, the field and the problem."""
+"""The project's errors: what a user can act on, kept apart from bugs.
+
+Every error the toolkit raises on purpose derives from :class:`HamstringEvidenceError`, which is *not* a
+``ValueError``: the CLI turns these (and only these) into one line and exit status 2, while any other exception
+(a ``KeyError``, ``ValueError`` or ``ZeroDivisionError`` from a bug) stays an internal error, exit status 1.
+
+Examples
+--------
+>>> issubclass(InputError, HamstringEvidenceError), issubclass(InputError, ValueError)
+(True, False)
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 
-class InputError(ValueError):
+class HamstringEvidenceError(Exception):
+    """Base class of every error the toolkit raises on purpose (bad input, data a method cannot take, a spec no
+    dataset can follow). Anything else that reaches the CLI is a bug.
+
+    Examples
+    --------
+    >>> try:
+    ...     raise AnalysisError("x: is constant, so its correlation is undefined")
+    ... except HamstringEvidenceError as exc:
+    ...     print(exc)
+    x: is constant, so its correlation is undefined
+    """
+
+
+class InputError(HamstringEvidenceError):
     """Bad input from a user or a spec file.
 
     Parameters
@@ -31,11 +55,11 @@ class InputError(ValueError):
         super().__init__(f"{self.source}: {self.field}: {self.problem}")
 
 
-class AnalysisError(ValueError):
+class AnalysisError(HamstringEvidenceError):
     """Data that a statistical method cannot be applied to (too few rows, constant column, ...)."""
 
 
-class ReconstructionError(ValueError):
+class ReconstructionError(HamstringEvidenceError):
     """No dataset can reproduce a spec's published figures with the values given (e.g. an assumption draw under
     which no cohort matches a reported significance statement). An ensemble counts and reports such draws; any
     other exception during a draw is a bug and surfaces."""

@@ -120,9 +120,12 @@ def _refuse_foreign_descriptor(out: Path) -> None:
     if not existing.exists():
         return
     try:
-        paths = [r.get("path") for r in json.loads(existing.read_text()).get("resources", [])]
-    except (OSError, ValueError, AttributeError):
-        paths = None
+        doc = json.loads(existing.read_text())
+    except (OSError, ValueError):  # unreadable or not JSON (json's and UTF-8's decode errors are ValueErrors)
+        doc = None
+    resources = doc.get("resources", []) if isinstance(doc, dict) else None
+    paths = ([r.get("path") for r in resources]
+             if isinstance(resources, list) and all(isinstance(r, dict) for r in resources) else None)
     if paths != [out.name]:
         raise InputError(existing, "--out", f"describes other data ({paths if paths else 'not a data package'}); "
                                             f"write {out.name} into a folder of its own (nothing was changed)")

@@ -48,7 +48,7 @@ def read_manifest(target: Path) -> dict[str, list[str]]:
         return {}
     try:
         doc = json.loads(path.read_text()) if path.is_file() and not path.is_symlink() else None
-    except (OSError, ValueError):
+    except (OSError, ValueError):  # unreadable or not JSON (json's and UTF-8's decode errors are ValueErrors)
         doc = None
     studies = doc.get("studies") if isinstance(doc, dict) and doc.get("written_by") == WRITTEN_BY else None
     if not isinstance(studies, dict) or not all(_plain(k) and isinstance(v, list) and all(map(_plain, v))
@@ -70,10 +70,15 @@ def _recognised(folder: Path) -> set[str]:
     """The files of a study folder this tool wrote before manifests: its descriptor and the one file it describes."""
     try:
         doc = json.loads((folder / DESCRIPTOR).read_text())
-        paths = [r["path"] for r in doc["resources"]]
-        ours = doc["generator"]["package"] == "hamstring-evidence" and doc.get("synthetic") is True
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError):  # no descriptor, or not JSON (json's and UTF-8's decode errors are ValueErrors)
         return set()
+    resources = doc.get("resources") if isinstance(doc, dict) else None
+    generator = doc.get("generator") if isinstance(doc, dict) else None
+    if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources) \
+            or not isinstance(generator, dict):
+        return set()
+    paths = [r.get("path") for r in resources]
+    ours = generator.get("package") == "hamstring-evidence" and doc.get("synthetic") is True
     if ours and paths in ([f"{folder.name}.csv"], [f"{folder.name}.parquet"]):
         return {DESCRIPTOR, paths[0]}
     return set()

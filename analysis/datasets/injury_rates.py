@@ -159,8 +159,16 @@ def rate_table_from_parquet(path: str | Path, age_bands: list[float], levels: di
     path = Path(path)
     try:
         source = pq.ParquetFile(path)
-        for column in (age_column, injury_column):
-            source.schema_arrow.field(column)  # KeyError naming a missing column, before any thread starts
+    except (OSError, pa.ArrowException) as exc:  # no such file, or not Parquet
+        raise InputError(path, "(file)", f"cannot be read as Parquet: {str(exc).splitlines()[0]}") from None
+    schema = source.schema_arrow
+    for column in (age_column, injury_column):  # checked before any thread starts
+        if column not in schema.names:
+            raise InputError(path, column, f"is not a column of the file; it has: {', '.join(schema.names)}")
+    age_type = schema.field(age_column).type
+    if not (pa.types.is_integer(age_type) or pa.types.is_floating(age_type) or pa.types.is_decimal(age_type)):
+        raise InputError(path, age_column, f"must be numeric, got {age_type}")
+    try:
         groups = source.metadata.num_row_groups
         reduce = partial(_row_group_cells, path, age_bands=age_bands, age_column=age_column,
                          injury_column=injury_column)
@@ -169,7 +177,7 @@ def rate_table_from_parquet(path: str | Path, age_bands: list[float], levels: di
         else:
             with ThreadPoolExecutor(max(1, min(os.cpu_count() or 1, groups))) as pool:
                 parts = list(pool.map(reduce, range(groups)))
-    except (OSError, KeyError, ValueError, pa.ArrowException) as exc:  # missing file or column, not Parquet
+    except (OSError, pa.ArrowException) as exc:  # a damaged row group
         raise InputError(path, f"{age_column},{injury_column}", f"cannot be read: {str(exc).splitlines()[0]}") from None
     names: list[str] = []
     cells: dict[str, np.ndarray] = {}

@@ -15,30 +15,17 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import combinations
-from typing import Iterator
 
 import numpy as np
 
 from analysis.core.errors import ReconstructionError
 from analysis.spec.model import StudySpec
-from analysis.spec.parts import Quantity, SlotKey, SlotQuantity, correlation_key
+from analysis.spec.parts import Quantity, SlotKey, correlation_key
+from analysis.spec.slots import Slot, assumption_slots, quantities
 
-
-@dataclass(frozen=True)
-class Slot:
-    """One assumed number: its key, the spec's value, its admissible range and the reason; ``whole``: a count."""
-
-    key: str
-    what: str
-    value: float
-    low: float
-    high: float
-    reason: str
-    whole: bool = False
-    #: ``low``/``high`` bound |value| and the sign is unknown: the admissible set is [-high, -low] and [low, high].
-    mirrored: bool = False
+__all__ = ["Slot", "assumption_slots", "quantities", "value_of", "draw_assumptions", "draw_assumption_values",
+           "correlation_matrices", "moments", "moments_matrix", "correlation_matrix"]
 
 
 def value_of(q: Quantity, key: SlotKey, overrides: dict[str, float] | None) -> float:
@@ -48,37 +35,6 @@ def value_of(q: Quantity, key: SlotKey, overrides: dict[str, float] | None) -> f
         if text in overrides:
             return float(overrides[text])
     return float(q.point)
-
-
-def _slot(key: SlotKey, what: str, q: Quantity | None, whole: bool = False) -> list[Slot]:
-    if q is None or not q.is_assumption:
-        return []
-    low, high = q.range if q.range else (q.assume, q.assume)
-    return [Slot(str(key), what, q.assume, low, high, q.reason, whole)]
-
-
-def quantities(spec: StudySpec) -> Iterator[SlotQuantity]:
-    """Every number a generator reads from the spec's figures, reported or assumed, in a stable order."""
-    for _, figure in spec.figures():
-        yield from figure.slots(spec)
-
-
-def assumption_slots(spec: StudySpec) -> list[Slot]:
-    """Every assumed number of ``spec`` with its admissible range, in a stable order."""
-    slots: list[Slot] = []
-    for q in quantities(spec):
-        slots += _slot(q.key, q.what, q.quantity, q.whole)
-    for group in spec.groups:
-        for x, y in combinations(spec.joint_variables(group), 2):
-            c = spec.correlation(group, x, y)
-            if c is None:
-                slots += _slot(correlation_key(group, x, y), f"r({x}, {y}) in {group} (not reported)",
-                               spec.default_correlation)
-            elif c.r.is_assumption:
-                low, high, mirrored = c.admissible(spec.n(group))
-                slots.append(Slot(str(c.key), f"r({c.x}, {c.y}) in {group}", c.r.assume, low, high, c.r.reason,
-                                  mirrored=mirrored))
-    return slots
 
 
 def draw_assumptions(spec: StudySpec, rng: np.random.Generator, draws: int) -> list[dict[str, float]]:

@@ -55,6 +55,8 @@ from analysis.spec.parts import (  # noqa: F401
     Variable,
 )
 from analysis.spec.parts.appraisal import Appraisal, check_references
+from analysis.spec.parts.group import derived_sizes, size_key
+from analysis.spec.slots import assumption_slots
 
 #: A ``reported_tests:`` entry: the kind its ``kind`` names (one model per test, ``analysis/spec/parts/reported_*.py``).
 ReportedTest = Annotated[ReportedT | ReportedPairedT | ReportedF | ReportedU | ReportedChiSquare | ReportedZ
@@ -175,8 +177,6 @@ class StudySpec(Appraisal):
     def with_sizes(self, overrides: dict[str, float] | None) -> "StudySpec":
         """This spec with the assumed group sizes of ``overrides`` (keys ``n:GROUP``) in place, and every size tied
         to one by ``total_with`` derived from it; the spec itself when no size is overridden."""
-        from analysis.spec.parts.group import size_key
-
         sizes = {gid: int(overrides[str(size_key(gid))]) for gid, g in self.groups.items()
                  if overrides and str(size_key(gid)) in overrides and g.n.is_assumption}
         sizes.update({gid: g.total_with.total - sizes[g.total_with.group] for gid, g in self.groups.items()
@@ -193,12 +193,16 @@ class StudySpec(Appraisal):
         """Sample size over all groups."""
         return sum(self.n(g) for g in self.groups)
 
+    def find_summary(self, group: str, variable: str) -> Summary | None:
+        """The mean and SD of ``variable`` in ``group``, or None when the spec has none."""
+        return next((s for s in self.summaries if s.group == group and s.variable == variable), None)
+
     def summary(self, group: str, variable: str) -> Summary:
-        """The mean and SD of ``variable`` in ``group``."""
-        for s in self.summaries:
-            if s.group == group and s.variable == variable:
-                return s
-        raise KeyError(f"{self.id}: no summary for {variable!r} in group {group!r}")
+        """The mean and SD of ``variable`` in ``group`` (a ``KeyError`` when the spec has none)."""
+        found = self.find_summary(group, variable)
+        if found is None:
+            raise KeyError(f"{self.id}: no summary for {variable!r} in group {group!r}")
+        return found
 
     def group_variables(self, group: str) -> list[str]:
         """Variables summarised in ``group``, in spec order."""
@@ -225,9 +229,6 @@ class StudySpec(Appraisal):
 
     def assumptions(self) -> list[dict]:
         """Every assumed number, as records: what, value, range, reason (see :mod:`analysis.assumptions`)."""
-        from analysis.spec.assumptions import assumption_slots
-        from analysis.spec.parts.group import derived_sizes
-
         return [dict(key=s.key, what=s.what, value=s.value, range=[s.low, s.high], reason=s.reason,
                      **({"mirrored": True} if s.mirrored else {})) for s in assumption_slots(self)] + [
             {k: v for k, v in d.items() if k != "spec_value"} for d in derived_sizes(self)]

@@ -76,10 +76,10 @@ def _t_against_change(rt: ReportedPairedT, spec, n: int) -> list[ForensicCheck]:
     out.append(ForensicCheck(spec.id, "t vs mean change", _what(rt),
                              f"mean change {rt.mean_change:g} (SD {rt.sd_change:g}), t = {rt.value:.{rt.places}f}",
                              f"mean / (SD / sqrt({n})) in [{min(ends):.3g}, {max(ends):.3g}]", verdict_of(ok)))
-    try:
-        sd_b, sd_a = spec.summary(rt.group, rt.before).sd, spec.summary(rt.group, rt.after).sd
-    except KeyError:
+    before, after = spec.find_summary(rt.group, rt.before), spec.find_summary(rt.group, rt.after)
+    if before is None or after is None:
         return out
+    sd_b, sd_a = before.sd, after.sd
     if sd_b is None or sd_a is None or sd_b.is_assumption or sd_a.is_assumption:
         return out
     rs = [ReportedPairedT.implied_r(b, a, s) for b in _around(sd_b.value, sd_b.precision)

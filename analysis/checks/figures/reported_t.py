@@ -41,9 +41,8 @@ def t_test_df(rt: ReportedT, spec) -> tuple[float | None, str]:
     n1, n2 = spec.n(rt.groups[0]), spec.n(rt.groups[1])
     if not rt.welch:
         return float(n1 + n2 - 2), f"n1 + n2 - 2 (n = {n1}, {n2})"
-    try:
-        s1, s2 = (spec.summary(g, rt.variable) for g in rt.groups)
-    except (KeyError, ValueError):
+    s1, s2 = (spec.find_summary(g, rt.variable) for g in rt.groups)
+    if s1 is None or s2 is None:
         return None, "Welch df not printed and no published SDs to compute them from"
     if s1.sd is None or s2.sd is None or s1.sd.is_assumption or s2.sd.is_assumption:
         return None, "Welch df not printed and the SDs are not published"

@@ -4,7 +4,7 @@ stated significance."""
 from __future__ import annotations
 
 from analysis.checks.registry import ForensicCheck, examines, verdict_of
-from analysis.checks.statcheck import check, parse_report
+from analysis.checks.statcheck import check, is_test_report, parse_report
 from analysis.spec.parts import Statement
 from analysis.spec.parts.base import printed_significance
 
@@ -21,12 +21,11 @@ def statements_possible(statements: list[Statement], spec) -> list[ForensicCheck
                                      "" if agrees else "the printed p and the stated (non-)significance disagree"))
         if s.test is None:
             continue
-        try:
-            result = check(parse_report(s.test), s.alpha)
-        except ValueError:
+        if not is_test_report(s.test):
             out.append(ForensicCheck(spec.id, "statcheck", what, s.test, "-", "not checkable",
                                      "not a test report of the form 'chi2(1) = 7.6, p = 0.006'"))
             continue
+        result = check(parse_report(s.test), s.alpha)
         out.append(ForensicCheck(spec.id, "statcheck", what, s.test,
                                  f"p = {result.computed_p:.3g} (range {result.p_low:.3g} to {result.p_high:.3g} "
                                  f"for the statistic's rounding)", result.verdict,

@@ -137,6 +137,12 @@ class EvidenceKind(BaseModel):
         the label columns of :meth:`used_levels`, which are checked label by label)."""
         return [c for c in self.columns() if c not in self.used_levels()]
 
+    def input_columns(self, have: list[str]) -> list[str]:
+        """Columns the frame given to :meth:`run` must have (the engine checks them first and names a missing one as
+        an input error); ``have`` is the frame's columns, for a kind that takes more than one shape of data.
+        Default: :meth:`columns`, the label columns of :meth:`used_levels` and the :meth:`subset` column."""
+        return list(dict.fromkeys([*self.columns(), *self.used_levels(), *([self.subset()] if self.subset() else [])]))
+
     def subset(self) -> str | None:
         """A 0/1 column whose rows with 1 are the only ones analysed (``among``), or None."""
         return getattr(self, "among", None)

@@ -61,6 +61,11 @@ class RateInteractionEvidence(EvidenceKind):
     def columns(self) -> list[str]:
         return ["age_step", "muscle", self.factor, "exposure", "injuries"]
 
+    def input_columns(self, have: list[str]) -> list[str]:
+        """An aggregated rate table (see :meth:`columns`), or per-row data: age and one 0/1 column per outcome."""
+        aggregated = {"injuries", "exposure", self.factor, "age_step"}
+        return self.columns() if aggregated <= set(have) else ["age", *self.outcomes]
+
     def _formula(self) -> str:
         """The Poisson model's formula; the factor is a checked plain name (:mod:`analysis.core.names`)."""
         (factor,) = formula_names([self.factor], f"evidence {self.id}")

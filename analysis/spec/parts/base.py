@@ -22,15 +22,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING, ClassVar, Iterator, Literal
+from typing import Any, ClassVar, Iterator, Literal, Mapping, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from analysis.core.numbers import decimals_of
 from analysis.stats.granularity import rounds_to
-
-if TYPE_CHECKING:
-    from analysis.spec.model import StudySpec
 
 Source = Literal["table", "abstract", "secondary", "checked"]
 SlotFamily = Literal["n", "mean", "sd", "count", "r", "cohort", "rates"]
@@ -228,21 +225,42 @@ def display_row(figure: str, value: str, where: str | None) -> dict:
     return {"figure": figure, "value": value, "where": where or "abstract"}
 
 
+class SpecView(Protocol):
+    """What a figure and the assumption slots read of the spec they belong to.
+
+    :class:`~analysis.spec.model.StudySpec` is one; the parts and :mod:`analysis.spec.slots` name this protocol
+    instead of importing the model, so the model (which imports them) and they form no cycle.
+    """
+
+    id: str
+    groups: Mapping[str, Any]
+    variables: Mapping[str, Any]
+    default_correlation: Quantity | None
+
+    def n(self, group: str) -> int: ...
+
+    def figures(self) -> Iterator[tuple[str, "Figure"]]: ...
+
+    def joint_variables(self, group: str) -> list[str]: ...
+
+    def correlation(self, group: str, x: str, y: str) -> Any: ...
+
+
 class Figure(Strict):
     """A kind of published figure (see the module docstring for its interface)."""
 
     #: The field of :class:`~analysis.spec.model.StudySpec` that holds figures of this kind.
     spec_field: ClassVar[str] = ""
 
-    def slots(self, spec: "StudySpec") -> Iterator[SlotQuantity]:
+    def slots(self, spec: SpecView) -> Iterator[SlotQuantity]:
         """The numbers a generator reads from this figure, in a stable order."""
         return iter(())
 
-    def display_rows(self, spec: "StudySpec") -> list[dict]:
+    def display_rows(self, spec: SpecView) -> list[dict]:
         """The reported numbers of this figure (assumed ones are listed separately)."""
         return []
 
-    def cross_check(self, spec: "StudySpec", where: str) -> None:
+    def cross_check(self, spec: SpecView, where: str) -> None:
         """Raise ``ValueError`` (prefixed with ``where``) when the figure contradicts the rest of the spec."""
 
 

@@ -8,19 +8,15 @@ paper's significance statement; :func:`synthesis_line` and :func:`pooled_synthes
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
 from analysis.claims.kinds import EvidenceKind, Outcome
+from analysis.claims.results import EvidenceResult, PooledResult
 from analysis.claims.synthesis import Basis, Line
 from analysis.claims.verdicts import Verdict
 from analysis.spec.assumptions import assumption_slots
 from analysis.spec.model import StudyFile
-
-if TYPE_CHECKING:  # pragma: no cover - type hints only
-    from analysis.claims.engine import EvidenceResult, PooledResult
 
 #: Largest change of the judged estimate across assumption draws for a result to count as identified: half a unit
 #: in the second decimal, the precision papers print effect sizes (and log ratios) at.

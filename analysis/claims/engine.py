@@ -13,7 +13,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,118 +24,17 @@ from analysis.checks.reproduce import Check, reproduction_checks
 from analysis.claims.basis import basis_of, pooled_synthesis_line, restated_verdict, stated_verdict, synthesis_line
 from analysis.claims.kinds import EvidenceKind, Outcome
 from analysis.claims.model import Claim, load_claim
+from analysis.claims.results import ClaimResult, DataOrigin, EvidenceResult, PooledResult
 from analysis.claims.synthesis import Basis, synthesize
 from analysis.claims.verdicts import Robustness, Verdict, across_assumptions, judge, observational_cap
 from analysis.core.defaults import DEFAULT_ENSEMBLE_DRAWS
 from analysis.core.errors import InputError, ReconstructionError
-from analysis.core.results import Estimate
 from analysis.datasets.loaders import file_sha256, finite_numbers, read_table, schema_for, validate
-from analysis.datasets.mapping import Mapping, RowReport, select_rows
+from analysis.datasets.mapping import Mapping, select_rows
 from analysis.generate import SYNTHETIC_COLUMN, Dataset, build_dataset, frame_sha256
 from analysis.spec.assumptions import assumption_slots, draw_assumptions
 from analysis.spec.model import StudyFile, StudySpec, load_study_file
 from analysis.stats import meta_analysis
-
-
-@dataclass
-class EvidenceResult:
-    """The outcome of one evidence entry."""
-
-    evidence: EvidenceKind
-    study: StudyFile
-    source: str
-    source_sha256: str
-    estimates: list[Estimate]
-    verdict: Verdict
-    robustness: Robustness
-    robustness_text: str
-    ensemble: pd.DataFrame = field(default_factory=pd.DataFrame)
-    dataset: Dataset | None = None
-    frame: pd.DataFrame | None = None
-    outcome: Outcome | None = None
-    basis: Basis = Basis.ASSUMED
-    basis_text: str = ""
-    #: For a restated result: the estimates consistent with what the paper printed (never the assumed point value).
-    consistent_with: str | None = None
-    #: On a user's data: rows read, used and left out (with the reasons).
-    rows: RowReport | None = None
-    #: On a reconstruction: each published figure recomputed from it (see :mod:`analysis.checks.reproduce`).
-    reproduction: list[Check] = field(default_factory=list)
-
-    @property
-    def not_reproduced(self) -> list[Check]:
-        """The published figures the reconstruction does not give back (a result on it is not evidence)."""
-        return [c for c in self.reproduction if not c.ok]
-
-    @property
-    def primary(self) -> Estimate:
-        return self.estimates[0]
-
-
-@dataclass
-class PooledResult:
-    """A meta-analysis of several tests of a claim that measure the same thing."""
-
-    evidence_ids: list[str]
-    estimate: Estimate
-    verdict: Verdict
-    effects: list[float] = field(default_factory=list)
-    variances: list[float] = field(default_factory=list)
-    scale: str = ""
-
-
-@dataclass
-class ClaimResult:
-    """The outcome of a claim: per-evidence results, pooled results and the combined verdict."""
-
-    claim: Claim
-    results: list[EvidenceResult]
-    verdict: Verdict
-    pooled: list[PooledResult] = field(default_factory=list)
-    certainty: str | None = None
-    certainty_reasons: list[str] = field(default_factory=list)
-    #: Evidence ids (or "pooled ..." lines) that decided the verdict, and those set aside as sensitivity analyses.
-    deciding: list[str] = field(default_factory=list)
-    set_aside: list[str] = field(default_factory=list)
-    #: Evidence ids left out of every count and pool because their study is retracted (issue #30).
-    retracted: list[str] = field(default_factory=list)
-
-    def records(self) -> list[dict]:
-        """Every estimate as a flat record with the study, evidence and verdict it belongs to."""
-        out = []
-        for r in self.results:
-            for e in r.estimates:
-                rec = {"claim_id": self.claim.id, "evidence_id": r.evidence.id, "study_id": r.study.spec.id}
-                rec.update(e.to_dict())
-                rec["primary"] = e is r.primary
-                rec["basis"] = r.basis.value
-                out.append(rec)
-        return out
-
-    def to_json_dict(self) -> dict:
-        """The object ``analyze --json`` prints."""
-        return {
-            "claim_id": self.claim.id,
-            "verdict": self.verdict.category,
-            "verdict_label": self.verdict.label,
-            "reason": self.verdict.reason,
-            "certainty": self.certainty,
-            "certainty_reasons": list(self.certainty_reasons),
-            "evidence": [{"evidence_id": r.evidence.id, "study_id": r.study.spec.id, "source": r.source,
-                          "source_sha256": r.source_sha256, "verdict": r.verdict.category,
-                          "verdict_label": r.verdict.label, "reason": r.verdict.reason,
-                          "robustness": r.robustness.value, "robustness_text": r.robustness_text,
-                          "basis": r.basis.value, "basis_text": r.basis_text,
-                          "consistent_with": r.consistent_with,
-                          "not_reproduced": [{"figure": c.figure, "published": c.published,
-                                              "reconstructed": c.reconstructed} for c in r.not_reproduced],
-                          **({"rows": r.rows.to_dict()} if r.rows is not None else {})}
-                         for r in self.results],
-            "pooled": [{"evidence_ids": p.evidence_ids, "verdict": p.verdict.category, "verdict_label": p.verdict.label,
-                        "reason": p.verdict.reason, **p.estimate.to_dict()} for p in self.pooled],
-            "results": self.records(),
-            "retracted": list(self.retracted),
-        }
 
 
 # --- evidence ----------------------------------------------------------------------
@@ -205,7 +104,8 @@ def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = 
         return EvidenceResult(ev, study, f"published estimate ({study.spec.short})", study.sha256, out.estimates,
                               verdict, Robustness.PUBLISHED_ESTIMATE,
                               "No dataset: the published figures are judged directly.", outcome=out,
-                              basis=basis, basis_text=basis_text, consistent_with=consistent)
+                              basis=basis, basis_text=basis_text, consistent_with=consistent,
+                              origin=DataOrigin.PUBLISHED)
     try:
         dataset = _dataset(study, seed)
     except ReconstructionError as exc:  # the spec's own values: an error in the spec file, named as such
@@ -240,7 +140,7 @@ def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = 
     verdict = observational_cap(verdict, causal_language, {study.spec.design})
     return EvidenceResult(ev, study, source, sha, out.estimates, verdict, robustness, text, ensemble, dataset,
                           dataset.frame, outcome=out, basis=basis, basis_text=basis_text, consistent_with=consistent,
-                          reproduction=reproduction)
+                          reproduction=reproduction, origin=DataOrigin.RECONSTRUCTION)
 
 
 def _missing_column(ev: EvidenceKind, spec: StudySpec, frame: pd.DataFrame, column) -> InputError:
@@ -315,7 +215,7 @@ def run_claim(claim: Claim | str, data: str | Path | pd.DataFrame | None = None,
     if claim.not_testable_reason and not claim.evidence:
         verdict = Verdict("not testable", "not testable with the available data", claim.not_testable_reason)
     return ClaimResult(claim, results, verdict, pooled, synthesis.certainty, synthesis.reasons, synthesis.deciding,
-                       synthesis.set_aside, retracted)
+                       synthesis.set_aside, retracted, synthesis.downgrades)
 
 
 def _pool(claim: Claim, results: list[EvidenceResult]) -> list[PooledResult]:
@@ -375,5 +275,6 @@ def _run_on_user_data(claim: Claim, data: str | Path | pd.DataFrame, mapping: Ma
         results.append(EvidenceResult(ev, study, label, sha, out.estimates, verdict, Robustness.USER_DATA,
                                       f"Tested on the user's data ({rows_report.summary()}); no assumptions enter.",
                                       frame=checked, outcome=out, basis=Basis.OBSERVED,
-                                      basis_text="the user's own data", rows=rows_report))
+                                      basis_text="the user's own data", rows=rows_report,
+                                      origin=DataOrigin.USER_DATA))
     return results

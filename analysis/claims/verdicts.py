@@ -54,11 +54,13 @@ class Robustness(str, Enum):
 
 @dataclass(frozen=True)
 class Verdict:
-    """A category, the label a reader sees, and a one-line reason."""
+    """A category, the label a reader sees, and a one-line reason; ``conflicting`` is True when the tests point both
+    ways too evenly to decide (decisions read it, never the label)."""
 
     category: Category
     label: str
     reason: str
+    conflicting: bool = False
 
     def to_dict(self) -> dict:
         return {"category": self.category, "label": self.label, "reason": self.reason}
@@ -147,18 +149,3 @@ def observational_cap(verdict: Verdict, causal_language: bool, designs: set[str]
                        verdict.reason + "; the designs (" + ", ".join(sorted(designs)) +
                        ") show association, not cause")
     return verdict
-
-
-def combine(verdicts: list[Verdict]) -> Verdict:
-    """A claim's verdict from its studies' verdicts."""
-    categories = {v.category for v in verdicts}
-    if not verdicts:
-        return Verdict("not testable", "not testable with the available data", "no study bears on it")
-    if categories == {"supported"}:
-        return Verdict("supported", "supported", f"all {len(verdicts)} tests support it")
-    if categories == {"contradicted"}:
-        return Verdict("contradicted", "contradicted", f"all {len(verdicts)} tests contradict it")
-    tally = ", ".join(f"{sum(v.category == c for v in verdicts)} {c}" for c in sorted(categories))
-    if {"supported", "contradicted"} <= categories:
-        return Verdict("inconclusive", "inconclusive (conflicting evidence)", f"the tests disagree: {tally}")
-    return Verdict("inconclusive", "inconclusive", f"not every test is conclusive: {tally}")

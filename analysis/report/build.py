@@ -29,8 +29,9 @@ from rich.progress import Progress
 
 from analysis import figures
 from analysis.claims.cached import cached_run_claim
-from analysis.claims.engine import DEFAULT_ENSEMBLE_DRAWS, ClaimResult
+from analysis.claims.engine import DEFAULT_ENSEMBLE_DRAWS
 from analysis.claims.model import load_claims
+from analysis.claims.results import ClaimResult
 from analysis.claims.synthesis import SYNTHESIS_RULE
 from analysis.claims.verdicts import VERDICT_RULE
 from analysis.core import cache

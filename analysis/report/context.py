@@ -19,8 +19,7 @@ from markupsafe import Markup
 
 from analysis import figures
 from analysis.checks import forensic_checks
-from analysis.claims.engine import ClaimResult, EvidenceResult
-from analysis.claims.synthesis import Basis
+from analysis.claims.results import Basis, ClaimResult, EvidenceResult
 from analysis.report.limits import design_limits
 from analysis.spec.model import StudySpec, study_sort_key
 
@@ -39,7 +38,7 @@ def figures_for(r: EvidenceResult) -> list[dict]:
     """The figures a reviewer would rather look at than read, for one evidence entry: the kind's own, then the
     assumption ensemble."""
     ev = r.evidence
-    synthetic = "" if r.source.startswith(("user", "published")) else " Synthetic data shaped like the study."
+    synthetic = " Synthetic data shaped like the study." if r.synthetic else ""
     figs = [(f.svg, f.caption) for f in ev.figures(r, synthetic)]
     if len(r.ensemble):
         scale = r.outcome.scale if r.outcome else ev.effect_scale
@@ -177,7 +176,7 @@ def bottom_line(cr: ClaimResult) -> str:
     category = cr.verdict.category
     if category in ("supported", "contradicted") and cr.certainty:
         text += _SAYS[(category, cr.certainty)]
-    elif "conflicting" in cr.verdict.label:
+    elif cr.verdict.conflicting:
         text += "The studies point both ways, so the evidence does not settle it."
     elif not n:
         text += "None of the tests rests on published figures, so the evidence does not settle it."
@@ -186,7 +185,7 @@ def bottom_line(cr: ClaimResult) -> str:
     randomised = any(r.study.spec.randomised for r in cr.results if r.evidence.id in cr.deciding)
     if cr.claim.causal_language and not randomised and category == "supported":
         text += " It shows an association; these designs cannot show that one causes the other."
-    downgrades = [why.split(" (-1)")[0] for why in cr.certainty_reasons if " (-1)" in why]
+    downgrades = [d.domain for d in cr.downgrades]
     if cr.certainty:
         text += f" Certainty: {cr.certainty}" + (f", because of {_and(downgrades)}." if downgrades else ".")
     return text
@@ -198,7 +197,7 @@ def _and(items: list[str]) -> str:
 
 def shows_reconstruction(cr: ClaimResult) -> bool:
     """True when any test on the page runs on a synthetic dataset shaped like a study."""
-    return any(r.dataset is not None for r in cr.results)
+    return any(r.synthetic for r in cr.results)
 
 
 def citation_links(spec) -> list[dict]:

@@ -30,7 +30,7 @@ from analysis.core.names import formula_name_problem
 from analysis.core.results import Estimate
 
 if TYPE_CHECKING:  # pragma: no cover - type hints only
-    from analysis.claims.engine import EvidenceResult
+    from analysis.claims.results import EvidenceResult
     from analysis.spec.model import StudyFile, StudySpec
 
 __all__ = ["Outcome", "Figure", "EvidenceKind", "KINDS", "register", "parse_evidence", "make_evidence"]

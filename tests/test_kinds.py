@@ -16,13 +16,14 @@ from analysis.claims.model import Claim, parse_claim_file
 from analysis.cli import main
 from analysis.core.errors import InputError
 from analysis.core.results import Estimate
+from analysis.core.scales import Scale
 
 
 def test_every_kind_is_registered_with_its_scale():
     assert set(KINDS) == {"correlation", "two_group", "risk_ratio", "effect", "logistic", "rate_interaction", "cox",
                           "statement", "paired"}
-    assert {name: cls.scale for name, cls in KINDS.items()}["logistic"] == "log OR"
-    assert all(cls.ratio == cls.scale.startswith("log") for cls in KINDS.values())
+    assert str({name: cls.scale for name, cls in KINDS.items()}["logistic"]) == "log OR"
+    assert all(cls.ratio == cls.scale.ratio for name, cls in KINDS.items() if name != "effect")
 
 
 def test_a_field_the_kind_does_not_take_is_a_load_error_naming_file_and_field(tmp_path):
@@ -70,7 +71,7 @@ class _MedianShiftEvidence(EvidenceKind):
     analysis: Literal["toy_median_shift"]
     variable: str
     groups: tuple[str, str]
-    scale = "median difference"
+    scale = Scale("median difference")
 
     def columns(self):
         return [self.variable, "group"]
@@ -197,3 +198,12 @@ def test_a_published_effects_printed_p_is_used_and_its_z_says_it_was_derived_fro
     assert record["extra"]["derived"].startswith("z, from the published CI")
     ratio = next(r for r in result.records() if r["evidence_id"] == "s11-rdq30")
     assert "normal approximation on the log scale" in ratio["method"]
+
+
+def test_a_kind_whose_scale_is_a_string_is_refused_when_registered():
+    class _Stringly(_MedianShiftEvidence):
+        analysis: Literal["toy_stringly"]
+        scale = "median difference"
+
+    with pytest.raises(TypeError, match="_Stringly: scale must be"):
+        register(_Stringly)

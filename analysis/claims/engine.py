@@ -46,7 +46,7 @@ def judge_outcome(outcome: Outcome, ev: EvidenceKind) -> Verdict:
     if not all(np.isfinite([j.estimate, j.ci_low, j.ci_high])) or j.converged is False:
         return Verdict("inconclusive", "inconclusive (not estimable)",
                        "the model could not estimate the effect on these data (separation or too few events)")
-    return judge(outcome.judged, ev.sign, outcome.sesoi)
+    return judge(outcome.judged, ev.sign, outcome.sesoi, outcome.scale)
 
 
 @lru_cache(maxsize=512)
@@ -227,6 +227,7 @@ def _pool(claim: Claim, results: list[EvidenceResult]) -> list[PooledResult]:
                  and by_id[i].basis in (Basis.PUBLISHED, Basis.IDENTIFIED)]  # never an assumed or restated estimate
         if len(parts) < 2:
             continue
+        _same_quantity(claim, parts)
         judged = [p.outcome.judged for p in parts]
         se = [(j.ci_high - j.ci_low) / (2 * 1.959963984540054) for j in judged]
         if not all(np.isfinite(se)) or min(se) <= 0:
@@ -236,11 +237,28 @@ def _pool(claim: Claim, results: list[EvidenceResult]) -> list[PooledResult]:
         first = parts[0].evidence
         scale = parts[0].outcome.scale
         est = replace(est, estimate_type=f"pooled {scale}", term=f"pooled {', '.join(p.evidence.id for p in parts)}")
-        verdict = judge(est, first.sign, parts[0].outcome.sesoi)
+        verdict = judge(est, first.sign, parts[0].outcome.sesoi, scale)
         verdict = observational_cap(verdict, claim.causal_language, {p.study.spec.design for p in parts})
         pooled.append(PooledResult([p.evidence.id for p in parts], est, verdict, [j.estimate for j in judged],
                                    [v**2 for v in se], scale))
     return pooled
+
+
+def _same_quantity(claim: Claim, parts: list[EvidenceResult]) -> None:
+    """A pool's invariant, checked on the results themselves: every estimate on one scale and judged in one direction
+    (a log RR and an SMD, or a "positive" and a "negative" claim, are not one quantity). An input error names the
+    claim's ``pool`` field and both entries."""
+    first = parts[0]
+    for other in parts[1:]:
+        if other.outcome.scale != first.outcome.scale:
+            raise InputError(f"claim {claim.id}", "pool",
+                             f"{first.evidence.id} is on the {first.outcome.scale} scale and {other.evidence.id} on "
+                             f"the {other.outcome.scale} scale: estimates on different scales cannot be pooled")
+        if other.evidence.sign != first.evidence.sign:
+            raise InputError(f"claim {claim.id}", "pool",
+                             f"{first.evidence.id} claims direction {first.evidence.direction!r} and "
+                             f"{other.evidence.id} {other.evidence.direction!r}: estimates judged in different "
+                             f"directions cannot be pooled")
 
 
 def _run_on_user_data(claim: Claim, data: str | Path | pd.DataFrame, mapping: Mapping) -> list[EvidenceResult]:

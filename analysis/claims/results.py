@@ -28,6 +28,7 @@ from analysis.claims.model import Claim
 from analysis.claims.synthesis import Basis, Downgrade
 from analysis.claims.verdicts import Robustness, Verdict
 from analysis.core.results import Estimate
+from analysis.core.scales import Scale
 from analysis.datasets.mapping import RowReport
 from analysis.generate import Dataset
 from analysis.spec.model import StudyFile
@@ -104,7 +105,7 @@ class PooledResult:
     verdict: Verdict
     effects: list[float] = field(default_factory=list)
     variances: list[float] = field(default_factory=list)
-    scale: str = ""
+    scale: Scale = field(default_factory=lambda: Scale("effect"))
 
 
 @dataclass

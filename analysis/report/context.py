@@ -237,11 +237,7 @@ def forest_rows(results: list[ClaimResult]) -> pd.DataFrame:
                 continue  # an assumed value (a sensitivity analysis, a restated test's point) is never drawn
             if j is None or not all(math.isfinite(v) for v in (j.estimate, j.ci_low, j.ci_high)):
                 continue
-            scale = r.outcome.scale
-            panel = ("r" if scale == "r" else "log ratio (RR, OR, HR, rate ratio)" if scale.startswith("log")
-                     else "mean difference (points on the paper's scale)" if scale == "MD"
-                     else "standardised difference (g, SMD)")
-            rows.append({"label": f"{cr.claim.tag:>2}: {r.evidence.id} ({r.study.spec.id})", "scale": panel,
+            rows.append({"label": f"{cr.claim.tag:>2}: {r.evidence.id} ({r.study.spec.id})", "scale": r.outcome.scale.panel,
                          "estimate": j.estimate, "ci_low": j.ci_low, "ci_high": j.ci_high,
                          "category": r.verdict.category, "basis": r.basis.value})
     return pd.DataFrame(rows)
@@ -279,10 +275,8 @@ def pooled_figures(cr: ClaimResult) -> list[dict]:
     """A forest plot per pooled group: each study's estimate and the pooled diamond (ratios back on their own scale)."""
     out = []
     for p in cr.pooled:
-        ratio = p.scale.startswith("log")
-        svg = figures.meta_forest(p.evidence_ids, p.effects, p.variances, p.estimate,
-                                  scale=p.scale.removeprefix("log ").strip() if ratio else p.scale,
-                                  back_transform=np.exp if ratio else None)
+        svg = figures.meta_forest(p.evidence_ids, p.effects, p.variances, p.estimate, scale=p.scale.ratio_name,
+                                  back_transform=np.exp if p.scale.log_axis else None)
         out.append({"svg": Markup(svg), "caption": f"Forest plot of {', '.join(p.evidence_ids)} and their random-effects "
                                                    f"(REML) pooled estimate (diamond); boxes sized by weight."})
     return out

@@ -28,6 +28,7 @@ from scipy import stats as sps
 from analysis.core.errors import InputError
 from analysis.core.names import formula_name_problem
 from analysis.core.results import Estimate
+from analysis.core.scales import Scale
 
 if TYPE_CHECKING:  # pragma: no cover - type hints only
     from analysis.claims.results import EvidenceResult
@@ -43,9 +44,13 @@ class Outcome:
 
     estimates: list[Estimate]
     judged: Estimate | None
-    scale: str
+    scale: Scale
     sesoi: float
     note: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.scale, Scale):  # a kind's bug, not the user's: it must say which scale it judges on
+            raise TypeError(f"Outcome.scale must be an analysis.core.scales.Scale, got {self.scale!r}")
 
 
 @dataclass(frozen=True)
@@ -76,8 +81,8 @@ class EvidenceKind(BaseModel):
     ensemble_draws: int | None = None
     indirectness: str | None = None
 
-    #: The scale the primary effect is judged on.
-    scale: ClassVar[str] = "effect"
+    #: The scale the primary effect is judged on (a typed :class:`~analysis.core.scales.Scale`).
+    scale: ClassVar[Scale] = Scale("effect")
     #: True for ratio measures (judged on the log scale; the SESOI is a ratio above 1).
     ratio: ClassVar[bool] = False
     #: False for kinds that judge a published estimate and build no dataset.
@@ -110,8 +115,8 @@ class EvidenceKind(BaseModel):
         return {"positive": 1, "negative": -1, "none": 0}[self.direction]
 
     @property
-    def effect_scale(self) -> str:
-        """The judging scale's name (``"r"``, ``"log OR"``...)."""
+    def effect_scale(self) -> Scale:
+        """The judging scale (:data:`~analysis.core.scales.R`, :data:`~analysis.core.scales.LOG_OR`, ...)."""
         return self.scale
 
     @property
@@ -196,6 +201,9 @@ def register(cls: type[EvidenceKind]) -> type[EvidenceKind]:
         raise TypeError(f"{cls.__name__}: declare analysis: Literal['name'] with exactly one name")
     if names[0] in KINDS and KINDS[names[0]] is not cls:
         raise TypeError(f"analysis kind {names[0]!r} is registered twice ({KINDS[names[0]].__name__}, {cls.__name__})")
+    if not isinstance(cls.scale, Scale):
+        raise TypeError(f"{cls.__name__}: scale must be an analysis.core.scales.Scale (its name, ratio or not, forest "
+                        f"panel), got {cls.scale!r}")
     KINDS[names[0]] = cls
     return cls
 
@@ -223,7 +231,7 @@ def term(records: list[Estimate], name: str) -> Estimate:
 
 
 def wald_outcome(test: str, term: str, centre: float, se: float, estimate_type: str, n: int, method: str,
-                 scale: str, sesoi: float) -> Outcome:
+                 scale: Scale, sesoi: float) -> Outcome:
     """An ensemble draw's judged estimate from a fit on arrays: ``centre`` and its Wald SE on the judging (log)
     scale, with the 95% Wald CI; the same interval :meth:`EvidenceKind.run` judges through the formula layer."""
     z95 = sps.norm.ppf(0.975)
@@ -241,7 +249,8 @@ def log_scale(e: Estimate) -> Estimate:
 
     return replace(e, estimate=_log(e.estimate), ci_low=_log(e.ci_low), ci_high=_log(e.ci_high),
                    other_cis=tuple((lv, _log(lo), _log(hi)) for lv, lo, hi in e.other_cis),
-                   ci_method=e.ci_method.replace(" (exponentiated)", ""), estimate_type=f"log {e.estimate_type}")
+                   ci_method=e.ci_method.replace(" (exponentiated)", ""), estimate_type=f"log {e.estimate_type}",
+                   log_wald=False)
 
 
 def make_evidence(**fields) -> EvidenceKind:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from analysis import stats
 from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, register
+from analysis.core import scales
 from analysis.core.results import Estimate
 
 
@@ -20,7 +21,7 @@ class CorrelationEvidence(EvidenceKind):
     y: str
     group: str | None = None
 
-    scale = "r"
+    scale = scales.R
 
     def columns(self) -> list[str]:
         return [self.x, self.y]

@@ -9,6 +9,7 @@ from pydantic import model_validator
 
 from analysis import stats
 from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, log_scale, register, term, wald_outcome
+from analysis.core import scales
 
 
 @register
@@ -24,7 +25,7 @@ class CoxEvidence(EvidenceKind):
     adjust: list[str] = []
     among: str | None = None
 
-    scale = "log HR"
+    scale = scales.LOG_HR
     ratio = True
 
     @model_validator(mode="after")

@@ -10,6 +10,7 @@ from scipy import stats as sps
 
 from analysis import stats
 from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, log_scale, register, term, wald_outcome
+from analysis.core import scales
 from analysis.core.names import formula_names
 
 
@@ -23,7 +24,7 @@ class LogisticEvidence(EvidenceKind):
     adjust: list[str] = []
     among: str | None = None
 
-    scale = "log OR"
+    scale = scales.LOG_OR
     ratio = True
 
     def columns(self) -> list[str]:

@@ -17,6 +17,7 @@ from scipy import stats as sps
 
 from analysis import stats
 from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, log_scale, register, term
+from analysis.core import scales
 from analysis.core.errors import AnalysisError
 from analysis.core.names import formula_names
 from analysis.datasets.injury_rates import OUTSIDE_BANDS, age_steps, rate_table_from_counts
@@ -37,7 +38,7 @@ class RateInteractionEvidence(EvidenceKind):
     reference: str
     level_labels: dict[str, str] = {}
 
-    scale = "log rate ratio"
+    scale = scales.LOG_RATE_RATIO
     ratio = True
 
     @model_validator(mode="after")

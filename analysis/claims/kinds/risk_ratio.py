@@ -6,6 +6,7 @@ from typing import Literal
 
 from analysis import stats
 from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, log_scale, register
+from analysis.core import scales
 
 
 @register
@@ -19,7 +20,7 @@ class RiskRatioEvidence(EvidenceKind):
     outcome: str
     event: str
 
-    scale = "log RR"
+    scale = scales.LOG_RR
     ratio = True
 
     def columns(self) -> list[str]:

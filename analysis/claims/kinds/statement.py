@@ -14,6 +14,7 @@ from typing import Literal
 from scipy import stats as sps
 
 from analysis.claims.kinds.base import EvidenceKind, Outcome, register
+from analysis.core import scales
 from analysis.core.errors import InputError
 from analysis.core.results import Estimate
 
@@ -37,7 +38,7 @@ class StatementEvidence(EvidenceKind):
     analysis: Literal["statement"]
     statement: str
 
-    scale = "direction"
+    scale = scales.DIRECTION
     uses_dataset = False
 
     def _statement(self, spec):

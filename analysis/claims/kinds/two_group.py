@@ -9,6 +9,7 @@ from pydantic import model_validator
 
 from analysis import stats
 from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, register
+from analysis.core import scales
 from analysis.core.errors import InputError
 
 
@@ -20,7 +21,7 @@ class TwoGroupEvidence(EvidenceKind):
     variable: str
     groups: tuple[str, str]
 
-    scale = "Hedges' g"
+    scale = scales.HEDGES_G
 
     @model_validator(mode="after")
     def _distinct_groups(self) -> "TwoGroupEvidence":

@@ -96,3 +96,32 @@ def test_the_engine_reexports_the_result_types_from_one_module():
     assert (engine.ClaimResult, engine.EvidenceResult, engine.PooledResult) == (ClaimResult, EvidenceResult,
                                                                                 PooledResult)
     assert EvidenceResult.__module__ == "analysis.claims.results"
+
+
+def test_an_ensemble_draw_that_stops_reproducing_a_printed_figure_is_counted_named_and_left_out(monkeypatch):
+    """Plant a draw whose dataset no longer gives back the published mean (shifted by 5): it is checked
+    like the base dataset, left out of the ensemble, counted and named in the robustness text."""
+    from dataclasses import replace
+
+    from analysis.claims import engine
+
+    claim = load_claim("lordosis-disc-herniation")
+    ev = next(e for e in claim.evidence if e.id == "s86-lordosis")
+    study = engine.load_study_file(ev.study)
+    assert engine.assumption_slots(study.spec), "the test needs an entry whose study has assumptions"
+    clean = engine.run_evidence(ev, claim.causal_language, ensemble_draws=6)
+    assert clean.draws_not_reproduced == {} and len(clean.ensemble) == 6
+    real = engine._dataset
+    planted_seed = study.spec.seed + 2  # draw 2 is k = 1 (draw k + 1 uses seed + k + 1)
+
+    def planted(study_file, seed, overrides=None):
+        ds = real(study_file, seed, overrides)
+        if overrides and seed == planted_seed:
+            return replace(ds, frame=ds.frame.assign(**{ev.variable: ds.frame[ev.variable] + 5.0}))
+        return ds
+
+    monkeypatch.setattr(engine, "_dataset", planted)
+    r = engine.run_evidence(ev, claim.causal_language, ensemble_draws=6)
+    assert list(r.draws_not_reproduced) == [2] and "lordosis" in r.draws_not_reproduced[2]
+    assert len(r.ensemble) == 5 and 2 not in set(r.ensemble["draw"])
+    assert "1 of 6 draws were left out" in r.robustness_text and "draw 2 (" in r.robustness_text

@@ -30,17 +30,17 @@ def basis_of(ev: EvidenceKind, study: StudyFile, ensemble: pd.DataFrame, out: Ou
         return Basis.ASSUMED, ("a composite of several papers' assumptions, not a study: a what-if simulation that "
                                "never counts as evidence")
     hint = ev.basis_hint(spec)
-    if not ev.uses_dataset and hint == "restated":
+    if not ev.uses_dataset and hint is Basis.RESTATED:
         return Basis.RESTATED, ("the paper printed only the direction and significance of this finding; the test "
                                 "repeats the paper's own test, so it shows a direction, not a size")
     if not ev.uses_dataset:
-        if hint == "assumed":
+        if hint is Basis.ASSUMED:
             return Basis.ASSUMED, ("rests on a value or a direction the paper did not print: it is the spec's "
                                    "assumption")
-        derived = out.judged is not None and out.estimates[0].ci_method.startswith("derived")
+        derived = out.judged is not None and out.ci_from_p
         return Basis.PUBLISHED, ("the published estimate; its CI derived from the published exact p" if derived
                                  else "the estimate and CI as published")
-    if hint == "restated":
+    if hint is Basis.RESTATED:
         return Basis.RESTATED, ("the paper printed only the direction and significance of this effect; the test "
                                 "repeats the paper's own test, so it shows a direction, not a size; the "
                                 "reconstruction's point value is assumed and is not a result")

@@ -60,33 +60,42 @@ def _dataset(study: StudyFile, seed: int | None, overrides: dict[str, float] | N
                            tuple(sorted((overrides or {}).items())))
 
 
-def _ensemble(ev: EvidenceKind, study: StudyFile, draws: int, seed: int) -> tuple[pd.DataFrame, int]:
+def _ensemble(ev: EvidenceKind, study: StudyFile, draws: int, seed: int) -> tuple[pd.DataFrame, int, dict[int, str]]:
     """Repeat the primary test across the assumptions' admissible ranges.
 
-    Returns the draws' results and how many draws were excluded because no dataset with their assumed values
+    Returns the draws' results, how many draws were excluded because no dataset with their assumed values
     reproduces the published figures (:class:`ReconstructionError`, e.g. a predictor the paper calls
-    significant). Any other error is a bug and surfaces.
+    significant), and the draws whose dataset was built but does not give back every published figure (checked
+    like the base dataset: each such draw -> the figures it misses), also excluded. Any other error is a bug and
+    surfaces.
     """
     spec = study.spec
     if draws <= 0 or not assumption_slots(spec):
-        return pd.DataFrame(), 0
+        return pd.DataFrame(), 0, {}
     fast = ev.fast_ensemble(study, draws, seed)
     if fast is not None:
-        return fast, 0
+        return fast, 0, {}
     rng = np.random.default_rng(seed)
-    built, excluded = [], 0
+    built, excluded, missed = [], 0, {}
     for k, overrides in enumerate(draw_assumptions(spec, rng, draws)):
         try:
-            built.append((k, overrides, _dataset(study, seed + k + 1, overrides)))
+            ds = _dataset(study, seed + k + 1, overrides)
         except ReconstructionError:
             excluded += 1
+            continue
+        failing = [c for c in reproduction_checks(spec.with_sizes(overrides), ds.frame) if not c.ok]
+        if failing:
+            missed[k + 1] = "; ".join(f"{c.figure}: printed {c.published}, reconstructed {c.reconstructed}"
+                                      for c in failing)
+            continue
+        built.append((k, overrides, ds))
     outcomes = ev.run_batch([ds.frame for _, _, ds in built], spec)
     if outcomes is None:
         outcomes = [ev.run(ds.frame, spec) for _, _, ds in built]
     rows = [{"draw": k + 1, "estimate": out.judged.estimate, "ci_low": out.judged.ci_low,
              "ci_high": out.judged.ci_high, "category": judge_outcome(out, ev).category, **overrides}
             for (k, overrides, _), out in zip(built, outcomes)]
-    return pd.DataFrame(rows), excluded
+    return pd.DataFrame(rows), excluded, missed
 
 
 def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = DEFAULT_ENSEMBLE_DRAWS,
@@ -118,7 +127,8 @@ def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = 
     source = f"synthetic, shaped like {study.spec.short} ({study.spec.id}), seed {dataset.seed}"
     out.estimates = [e.with_source(source, sha) for e in out.estimates]
     draws = ev.ensemble_draws if ev.ensemble_draws is not None else ensemble_draws
-    ensemble, excluded = _ensemble(ev, study, min(draws, ensemble_draws), dataset.seed)
+    ensemble, excluded, missed_draws = _ensemble(ev, study, min(draws, ensemble_draws), dataset.seed)
+    excluded += len(missed_draws)
     verdict, robustness, text = across_assumptions(judge_outcome(out, ev),
                                                    list(ensemble["category"]) if len(ensemble) else [])
     if excluded and not len(ensemble):
@@ -128,6 +138,9 @@ def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = 
     elif excluded:
         text += (f" {excluded} of {excluded + len(ensemble)} draws were left out: no dataset with their assumed "
                  f"values reproduces the published figures.")
+    if missed_draws:
+        text += " Draws whose dataset does not give back the published figures (left out): " + "; ".join(
+            f"draw {k} ({why})" for k, why in sorted(missed_draws.items())) + "."
     basis, basis_text = basis_of(ev, study, ensemble, out)
     reproduction = reproduction_checks(study.spec, dataset.frame)
     missed = [c for c in reproduction if not c.ok]
@@ -140,7 +153,7 @@ def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = 
     verdict = observational_cap(verdict, causal_language, {study.spec.design})
     return EvidenceResult(ev, study, source, sha, out.estimates, verdict, robustness, text, ensemble, dataset,
                           dataset.frame, outcome=out, basis=basis, basis_text=basis_text, consistent_with=consistent,
-                          reproduction=reproduction, origin=DataOrigin.RECONSTRUCTION)
+                          reproduction=reproduction, origin=DataOrigin.RECONSTRUCTION, draws_not_reproduced=missed_draws)
 
 
 def _missing_column(ev: EvidenceKind, spec: StudySpec, frame: pd.DataFrame, column) -> InputError:

@@ -78,6 +78,8 @@ class EvidenceResult:
     rows: RowReport | None = None
     #: On a reconstruction: each published figure recomputed from it (see :mod:`analysis.checks.reproduce`).
     reproduction: list[Check] = field(default_factory=list)
+    #: Assumption draws left out because their dataset does not give back every published figure: draw -> figures.
+    draws_not_reproduced: dict[int, str] = field(default_factory=dict)
     #: Where the data came from (keyword-only and required: a result never guesses whether it is synthetic).
     origin: DataOrigin = field(kw_only=True)
 
@@ -154,6 +156,7 @@ class ClaimResult:
                           "robustness": r.robustness.value, "robustness_text": r.robustness_text,
                           "basis": r.basis.value, "basis_text": r.basis_text, "origin": r.origin.name.lower(),
                           "consistent_with": r.consistent_with,
+                          "draws_not_reproduced": {str(k): why for k, why in r.draws_not_reproduced.items()},
                           "not_reproduced": [{"figure": c.figure, "published": c.published,
                                               "reconstructed": c.reconstructed} for c in r.not_reproduced],
                           **({"rows": r.rows.to_dict()} if r.rows is not None else {})}

@@ -119,7 +119,7 @@ def found_text(r: EvidenceResult) -> str:
     e = r.primary
     if e.ci_low is None or e.ci_high is None:
         return f"{e.estimate_type} {e.estimate:.2f} (CI not published)"
-    derived = " (CI derived from the published p)" if e.ci_method.startswith("derived") else ""
+    derived = " (CI derived from the published p)" if r.outcome is not None and r.outcome.ci_from_p else ""
     return f"{e.estimate_type} {e.estimate:.2f} [{e.ci_low:.2f}, {e.ci_high:.2f}]{derived}"
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, model_validator
 from scipy import stats as sps
 
+from analysis.claims.synthesis import Basis
 from analysis.core.errors import InputError
 from analysis.core.names import formula_name_problem
 from analysis.core.results import Estimate
@@ -47,6 +48,8 @@ class Outcome:
     scale: Scale
     sesoi: float
     note: str = ""
+    #: True when no CI was published and the judged CI is derived from the published estimate and exact p.
+    ci_from_p: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.scale, Scale):  # a kind's bug, not the user's: it must say which scale it judges on
@@ -150,9 +153,9 @@ class EvidenceKind(BaseModel):
         """Analyse ``frame`` (None for kinds that use no dataset)."""
         raise NotImplementedError
 
-    def basis_hint(self, spec: "StudySpec") -> str | None:
-        """What the kind knows of its own basis: ``"published"``/``"assumed"`` for a published estimate,
-        ``"restated"`` when the paper printed only the direction and significance of this very effect; None to let
+    def basis_hint(self, spec: "StudySpec") -> Basis | None:
+        """What the kind knows of its own basis: ``Basis.PUBLISHED``/``Basis.ASSUMED`` for a published estimate,
+        ``Basis.RESTATED`` when the paper printed only the direction and significance of this very effect; None to let
         the assumption ensemble decide (identified or assumed)."""
         return None
 

@@ -8,6 +8,7 @@ import pandas as pd
 
 from analysis import stats
 from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, register
+from analysis.claims.synthesis import Basis
 from analysis.core import scales
 from analysis.core.results import Estimate
 
@@ -41,10 +42,10 @@ class CorrelationEvidence(EvidenceKind):
         return Outcome([primary, stats.spearman(rows[self.x], rows[self.y], names=names)], primary, self.scale,
                        self.judged_sesoi)
 
-    def basis_hint(self, spec) -> str | None:
+    def basis_hint(self, spec) -> Basis | None:
         c = spec.correlation(self.group, self.x, self.y) if self.group in spec.groups else None
         if c is not None and c.r.is_assumption and (c.significant is not None or c.p is not None):
-            return "restated"
+            return Basis.RESTATED
         return None
 
     def consistent_with(self, spec) -> str | None:

@@ -10,6 +10,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, register
+from analysis.claims.synthesis import Basis
 from analysis.core import scales
 from analysis.core.errors import InputError
 from analysis.core.results import Estimate
@@ -60,7 +61,7 @@ class PublishedEffectEvidence(EvidenceKind):
                               ci_method="derived from the published estimate and exact p (Altman & Bland 2011)",
                               statistic=centre / se, statistic_name="z", p=eff.p, se=se)
             judged = replace(derived, estimate=centre, ci_low=lo, ci_high=hi, estimate_type=scale.name)
-            return Outcome([derived], judged, scale, sesoi,
+            return Outcome([derived], judged, scale, sesoi, ci_from_p=True,
                            note=f"no CI was published: the CI is derived from the estimate and its exact p = {eff.p:g} "
                                 f"(SE = |estimate| / z(p/2), normal approximation)")
         lo, hi = eff.ci
@@ -96,8 +97,8 @@ class PublishedEffectEvidence(EvidenceKind):
         return Outcome([est], est, scales.R, sesoi, note="no CI was published: the CI is the Fisher z interval of the "
                                                     f"published r at n = {eff.n}")
 
-    def basis_hint(self, spec) -> str | None:
-        return "assumed" if self._published(spec).estimate.is_assumption else "published"
+    def basis_hint(self, spec) -> Basis | None:
+        return Basis.ASSUMED if self._published(spec).estimate.is_assumption else Basis.PUBLISHED
 
     def figures(self, result, synthetic: str) -> list[Figure]:
         from analysis import figures

@@ -10,6 +10,7 @@ from scipy import stats as sps
 
 from analysis import stats
 from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, log_scale, register, term, wald_outcome
+from analysis.claims.synthesis import Basis
 from analysis.core import scales
 from analysis.core.names import formula_names
 
@@ -33,12 +34,12 @@ class LogisticEvidence(EvidenceKind):
     def prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame[self.among] == 1] if self.among else frame
 
-    def basis_hint(self, spec) -> str | None:
+    def basis_hint(self, spec) -> Basis | None:
         for o in spec.cohort.outcomes if spec.cohort is not None else []:
             q = o.odds_ratios.get(self.covariate)
             if o.name == self.outcome and q is not None and q.is_assumption and any(
                     a.covariate == self.covariate for a in o.reported):
-                return "restated"
+                return Basis.RESTATED
         return None
 
     def consistent_with(self, spec) -> str | None:

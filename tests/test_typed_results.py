@@ -125,3 +125,27 @@ def test_an_ensemble_draw_that_stops_reproducing_a_printed_figure_is_counted_nam
     assert list(r.draws_not_reproduced) == [2] and "lordosis" in r.draws_not_reproduced[2]
     assert len(r.ensemble) == 5 and 2 not in set(r.ensemble["draw"])
     assert "1 of 6 draws were left out" in r.robustness_text and "draw 2 (" in r.robustness_text
+
+
+def test_identified_needs_the_estimate_and_its_interval_pinned_across_the_draws():
+    """A result whose point estimate is the same in every draw but whose CI moves (an assumed SD or group size) rests
+    on assumed values: its uncertainty is assumed. Planted ensembles on a real entry: pinned -> identified; one CI
+    limit moved by 0.1 (20 times the 0.005 tolerance) -> assumed."""
+    import pandas as pd
+
+    from analysis.claims import engine
+    from analysis.claims.basis import IDENTIFIED_TOLERANCE, basis_of
+    from analysis.claims.results import Basis
+
+    claim = load_claim("lordosis-disc-herniation")
+    ev = next(e for e in claim.evidence if e.id == "s86-lordosis")
+    study = engine.load_study_file(ev.study)
+    out = ev.run(engine._dataset(study, None).frame, study.spec)
+    j = out.judged
+    pinned = pd.DataFrame([{"draw": k, "estimate": j.estimate, "ci_low": j.ci_low, "ci_high": j.ci_high,
+                            "category": "supported"} for k in range(1, 6)])
+    assert basis_of(ev, study, pinned, out)[0] is Basis.IDENTIFIED
+    wider = pinned.copy()
+    wider.loc[2, "ci_high"] = j.ci_high + 20 * IDENTIFIED_TOLERANCE
+    basis, text = basis_of(ev, study, wider, out)
+    assert basis is Basis.ASSUMED and text.startswith("its CI moves with values the paper did not report")

@@ -18,8 +18,10 @@ from analysis.claims.verdicts import Verdict
 from analysis.spec.assumptions import assumption_slots
 from analysis.spec.model import StudyFile
 
-#: Largest change of the judged estimate across assumption draws for a result to count as identified: half a unit
-#: in the second decimal, the precision papers print effect sizes (and log ratios) at.
+#: Largest change of the judged estimate, and of each limit of its 95% CI, across assumption draws for a result to
+#: count as identified: half a unit in the second decimal, the precision papers print effect sizes, their CIs (and
+#: log ratios) at. A point estimate pinned by the published figures whose interval still moves (e.g. with an assumed
+#: group size or an assumed SD) is not identified: its uncertainty, and so its verdict's footing, is assumed.
 IDENTIFIED_TOLERANCE = 0.005
 
 
@@ -48,10 +50,20 @@ def basis_of(ev: EvidenceKind, study: StudyFile, ensemble: pd.DataFrame, out: Ou
         return Basis.IDENTIFIED, "every number the reconstruction reads is published"
     if not len(ensemble) or out.judged is None:
         return Basis.ASSUMED, "rests on assumed values that were not varied"
-    moved = float(np.nanmax(np.abs(ensemble["estimate"].to_numpy(float) - out.judged.estimate)))
+    j = out.judged
+    moved = max(float(np.nanmax(np.abs(ensemble[column].to_numpy(float) - value)))
+                for column, value in (("estimate", j.estimate), ("ci_low", j.ci_low), ("ci_high", j.ci_high)))
     if moved <= IDENTIFIED_TOLERANCE and ensemble["category"].nunique() == 1:
-        return Basis.IDENTIFIED, (f"pinned by the published figures: the same (within {IDENTIFIED_TOLERANCE}) across "
-                                  f"all {len(ensemble)} draws of what the paper did not report")
+        return Basis.IDENTIFIED, (f"pinned by the published figures: the estimate and its CI the same (within "
+                                  f"{IDENTIFIED_TOLERANCE}) across all {len(ensemble)} draws of what the paper did "
+                                  f"not report")
+    point_moved = float(np.nanmax(np.abs(ensemble["estimate"].to_numpy(float) - j.estimate)))
+    if point_moved <= IDENTIFIED_TOLERANCE and ensemble["category"].nunique() == 1:
+        lows, highs = ensemble["ci_low"], ensemble["ci_high"]
+        return Basis.ASSUMED, (f"its CI moves with values the paper did not report (lower limit {lows.min():.2f} to "
+                               f"{lows.max():.2f}, upper {highs.min():.2f} to {highs.max():.2f} across "
+                               f"{len(ensemble)} draws), though the estimate does not: a sensitivity analysis, not "
+                               f"evidence")
     spread = f"{ensemble['estimate'].min():.2f} to {ensemble['estimate'].max():.2f}"
     return Basis.ASSUMED, (f"moves with values the paper did not report (from {spread} across {len(ensemble)} draws): "
                            f"a sensitivity analysis, not evidence")

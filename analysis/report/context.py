@@ -114,6 +114,8 @@ def found_text(r: EvidenceResult) -> str:
     if r.basis is Basis.ASSUMED:
         if len(r.ensemble):
             low, high = r.ensemble["estimate"].min(), r.ensemble["estimate"].max()
+            if round(low, 2) == round(high, 2):  # the estimate is pinned; its CI is not (see basis_of)
+                return f"not evidence: {scale} {low:.2f}, but its CI moves with values the paper did not report"
             return f"not evidence: {scale} moves from {low:.2f} to {high:.2f} with values the paper did not report"
         return "not evidence: the estimate is an assumption, not a published figure"
     e = r.primary

@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import math
+from abc import abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal, get_args
 
@@ -149,9 +150,16 @@ class EvidenceKind(BaseModel):
         """A 0/1 column whose rows with 1 are the only ones analysed (``among``), or None."""
         return getattr(self, "among", None)
 
+    # --- required ----------------------------------------------------------------------------------------------
+    @abstractmethod
     def run(self, frame: pd.DataFrame | None, spec: "StudySpec") -> Outcome:
-        """Analyse ``frame`` (None for kinds that use no dataset)."""
-        raise NotImplementedError
+        """Analyse ``frame`` (None for kinds that use no dataset): the one method every kind must write (a class
+        without it cannot be instantiated, so a claim entry naming it fails at load)."""
+
+    # --- optional hooks, with their defaults ----------------------------------------------------------------------
+    # Data: columns, prepare, used_levels, required_columns, subset (above).
+    # Basis: basis_hint, stated_direction, consistent_with. Ensembles: run_batch, fast_ensemble.
+    # Report: power_statement, simulate_power, figures.
 
     def basis_hint(self, spec: "StudySpec") -> Basis | None:
         """What the kind knows of its own basis: ``Basis.PUBLISHED``/``Basis.ASSUMED`` for a published estimate,

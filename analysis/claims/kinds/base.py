@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover - type hints only
     from analysis.claims.results import EvidenceResult
     from analysis.spec.model import StudyFile, StudySpec
 
-__all__ = ["Outcome", "Figure", "EvidenceKind", "KINDS", "register", "parse_evidence", "make_evidence"]
+__all__ = ["Outcome", "Plot", "EvidenceKind", "KINDS", "register", "parse_evidence", "make_evidence"]
 
 
 @dataclass
@@ -58,8 +58,9 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class Figure:
-    """An inline SVG figure and its caption."""
+class Plot:
+    """An inline SVG plot and its caption, as a kind draws it for the report (named ``Plot`` so that ``Figure``
+    means one thing only: a kind of published figure, :class:`analysis.spec.parts.Figure`)."""
 
     svg: str
     caption: str
@@ -196,7 +197,7 @@ class EvidenceKind(BaseModel):
         raise InputError("power", "EVIDENCE_ID", f"evidence {self.id!r} is a {self.analysis} analysis, which has no "
                                                  f"simulation model; power grids cover logistic and rate models")
 
-    def figures(self, result: "EvidenceResult", synthetic: str) -> list[Figure]:
+    def figures(self, result: "EvidenceResult", synthetic: str) -> list[Plot]:
         """Figures of this test; ``synthetic`` is the sentence to add to captions of reconstructed data."""
         return []
 

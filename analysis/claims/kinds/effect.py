@@ -9,7 +9,7 @@ from typing import Literal
 import pandas as pd
 from scipy import stats as sps
 
-from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, register
+from analysis.claims.kinds.base import EvidenceKind, Outcome, Plot, register
 from analysis.claims.synthesis import Basis
 from analysis.core import scales
 from analysis.core.errors import InputError
@@ -100,7 +100,7 @@ class PublishedEffectEvidence(EvidenceKind):
     def basis_hint(self, spec) -> Basis | None:
         return Basis.ASSUMED if self._published(spec).estimate.is_assumption else Basis.PUBLISHED
 
-    def figures(self, result, synthetic: str) -> list[Figure]:
+    def figures(self, result, synthetic: str) -> list[Plot]:
         from analysis import figures
 
         out = result.outcome
@@ -109,4 +109,4 @@ class PublishedEffectEvidence(EvidenceKind):
         j = out.judged
         row = pd.DataFrame([{"label": self.id, "scale": out.scale.name, "estimate": j.estimate, "ci_low": j.ci_low,
                              "ci_high": j.ci_high, "category": result.verdict.category}])
-        return [Figure(figures.forest(row), f"The published estimate with its 95% CI on the {out.scale} scale.")]
+        return [Plot(figures.forest(row), f"The published estimate with its 95% CI on the {out.scale} scale.")]

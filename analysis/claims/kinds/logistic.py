@@ -9,7 +9,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from analysis import stats
-from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, log_scale, register, term, wald_outcome
+from analysis.claims.kinds.base import EvidenceKind, Outcome, Plot, log_scale, register, term, wald_outcome
 from analysis.claims.synthesis import Basis
 from analysis.core import scales
 from analysis.core.names import formula_names
@@ -134,12 +134,12 @@ class LogisticEvidence(EvidenceKind):
                 "model": f"logistic {self.outcome} ~ {' + '.join(columns)}; covariate rows resampled from the "
                          f"{spec.short} reconstruction"}
 
-    def figures(self, result, synthetic: str) -> list[Figure]:
+    def figures(self, result, synthetic: str) -> list[Plot]:
         from analysis import figures
 
         rows = self.prepare(result.frame)
         labels, events, n = binned_rates(rows, self.covariate, self.outcome)
-        return [Figure(figures.proportions(labels, events, n, f"proportion with {self.outcome}"),
+        return [Plot(figures.proportions(labels, events, n, f"proportion with {self.outcome}"),
                        f"Proportion with {self.outcome} by {self.covariate} (quartiles when continuous), exact 95% "
                        f"CIs; the model adjusts for {', '.join(self.adjust) or 'nothing else'}.{synthetic}")]
 

@@ -16,7 +16,7 @@ from pydantic import model_validator
 from scipy import stats as sps
 
 from analysis import stats
-from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, log_scale, register, term
+from analysis.claims.kinds.base import EvidenceKind, Outcome, Plot, log_scale, register, term
 from analysis.core import scales
 from analysis.core.errors import AnalysisError
 from analysis.core.names import formula_names
@@ -143,10 +143,10 @@ class RateInteractionEvidence(EvidenceKind):
                 "failed": failed, "sims": sims,
                 "model": f"Poisson {formula}, offset log(exposure x {n}); fitted to the {spec.short} reconstruction"}
 
-    def figures(self, result, synthetic: str) -> list[Figure]:
+    def figures(self, result, synthetic: str) -> list[Plot]:
         from analysis import figures
 
         table = self.prepare(result.frame)
-        return [Figure(figures.rates_by_band(table, self.factor, self.tested),
+        return [Plot(figures.rates_by_band(table, self.factor, self.tested),
                        f"Injury rate by age band for each muscle; solid lines {self.label(self.tested)}, dashed "
                        f"{self.label(self.reference)}.{synthetic}")]

@@ -177,3 +177,23 @@ def test_validate_and_analyze_agree_on_an_odd_disability_score(capsys, tmp_path)
     assert code == 2 and problem in err
     code, _, err = run(capsys, "analyze", "stiffness-pain-disability", "--data", str(path))
     assert code == 2 and problem in err
+
+
+def test_a_users_own_dataframe_is_never_captioned_synthetic(mislabelled):
+    """Issue #28: the caption was chosen from the source text, and "the DataFrame given" read as a reconstruction.
+    The typed origin decides: a user's data is never synthetic; the study-shaped reconstruction always is."""
+    from analysis.claims.results import DataOrigin
+    from analysis.report.context import figures_for, shows_reconstruction
+
+    frame = pd.read_csv(mislabelled)
+    mine = run_claim(CLAIM, data=frame, mapping={"levels": {"group": {"Healthy": "healthy"}}})
+    assert [r.origin for r in mine.results] == [DataOrigin.USER_DATA] * len(mine.results) and mine.results
+    figs = [f for r in mine.results for f in figures_for(r)]
+    assert figs, "the test needs a figure to look at"
+    assert not any("synthetic" in f["caption"].lower() or "synthetic-mark" in str(f["svg"]) for f in figs)
+    assert not shows_reconstruction(mine)
+    shaped = run_claim(CLAIM, ensemble_draws=0)
+    assert all(r.origin is DataOrigin.RECONSTRUCTION for r in shaped.results if r.dataset is not None)
+    figs = [f for r in shaped.results if r.dataset is not None for f in figures_for(r)]
+    assert figs and all("Synthetic data shaped like the study" in f["caption"] for f in figs)
+    assert shows_reconstruction(shaped)

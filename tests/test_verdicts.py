@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from analysis.claims.kinds import make_evidence
-from analysis.claims.verdicts import Robustness, Verdict, across_assumptions, combine, judge, observational_cap
+from analysis.claims.verdicts import Robustness, Verdict, across_assumptions, judge, observational_cap
 from analysis.core.results import Estimate
 from analysis.generate import exact_scores
 
@@ -78,15 +78,18 @@ def test_causal_claim_on_observational_data_is_capped():
     assert observational_cap(Verdict("supported", "supported", "r"), False, {"cohort"}).label == "supported"
 
 
-def test_combining_conflicting_tests_says_so():
-    s = Verdict("supported", "supported", "")
-    c = Verdict("contradicted", "contradicted", "")
-    i = Verdict("inconclusive", "inconclusive", "")
-    assert combine([s, s]).category == "supported"
-    assert combine([c, c]).category == "contradicted"
-    assert "conflicting" in combine([s, c]).label
-    assert combine([s, i]).category == "inconclusive"
-    assert combine([]).category == "not testable"
+def test_conflicting_tests_are_flagged_by_a_typed_field_not_the_label():
+    """The synthesis (the one rule that combines tests; the unanimity rule ``combine`` is gone) marks a conflict in
+    ``Verdict.conflicting``, which the report reads; the downgrade for it is a typed ``Downgrade``."""
+    from analysis.claims.synthesis import Basis, Line, synthesize
+
+    lines = [Line(f"e{k}", f"S{k}", "rct", Basis.PUBLISHED, cat, est, est - 0.1, est + 0.1, sesoi=0.05)
+             for k, (cat, est) in enumerate([("supported", 0.4), ("contradicted", -0.4)])]
+    s = synthesize(lines, causal_language=False)
+    assert s.verdict.conflicting and s.verdict.category == "inconclusive"
+    assert [d.domain for d in s.downgrades] == ["inconsistency"]
+    agree = synthesize(lines[:1], causal_language=False)
+    assert not agree.verdict.conflicting and agree.downgrades == []
 
 
 def test_judge_uses_the_90_percent_ci_for_equivalence():

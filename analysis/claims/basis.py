@@ -8,22 +8,20 @@ paper's significance statement; :func:`synthesis_line` and :func:`pooled_synthes
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
 from analysis.claims.kinds import EvidenceKind, Outcome
+from analysis.claims.results import EvidenceResult, PooledResult
 from analysis.claims.synthesis import Basis, Line
 from analysis.claims.verdicts import Verdict
 from analysis.spec.assumptions import assumption_slots
 from analysis.spec.model import StudyFile
 
-if TYPE_CHECKING:  # pragma: no cover - type hints only
-    from analysis.claims.engine import EvidenceResult, PooledResult
-
-#: Largest change of the judged estimate across assumption draws for a result to count as identified: half a unit
-#: in the second decimal, the precision papers print effect sizes (and log ratios) at.
+#: Largest change of the judged estimate, and of each limit of its 95% CI, across assumption draws for a result to
+#: count as identified: half a unit in the second decimal, the precision papers print effect sizes, their CIs (and
+#: log ratios) at. A point estimate pinned by the published figures whose interval still moves (e.g. with an assumed
+#: group size or an assumed SD) is not identified: its uncertainty, and so its verdict's footing, is assumed.
 IDENTIFIED_TOLERANCE = 0.005
 
 
@@ -34,17 +32,17 @@ def basis_of(ev: EvidenceKind, study: StudyFile, ensemble: pd.DataFrame, out: Ou
         return Basis.ASSUMED, ("a composite of several papers' assumptions, not a study: a what-if simulation that "
                                "never counts as evidence")
     hint = ev.basis_hint(spec)
-    if not ev.uses_dataset and hint == "restated":
+    if not ev.uses_dataset and hint is Basis.RESTATED:
         return Basis.RESTATED, ("the paper printed only the direction and significance of this finding; the test "
                                 "repeats the paper's own test, so it shows a direction, not a size")
     if not ev.uses_dataset:
-        if hint == "assumed":
+        if hint is Basis.ASSUMED:
             return Basis.ASSUMED, ("rests on a value or a direction the paper did not print: it is the spec's "
                                    "assumption")
-        derived = out.judged is not None and out.estimates[0].ci_method.startswith("derived")
+        derived = out.judged is not None and out.ci_from_p
         return Basis.PUBLISHED, ("the published estimate; its CI derived from the published exact p" if derived
                                  else "the estimate and CI as published")
-    if hint == "restated":
+    if hint is Basis.RESTATED:
         return Basis.RESTATED, ("the paper printed only the direction and significance of this effect; the test "
                                 "repeats the paper's own test, so it shows a direction, not a size; the "
                                 "reconstruction's point value is assumed and is not a result")
@@ -52,10 +50,20 @@ def basis_of(ev: EvidenceKind, study: StudyFile, ensemble: pd.DataFrame, out: Ou
         return Basis.IDENTIFIED, "every number the reconstruction reads is published"
     if not len(ensemble) or out.judged is None:
         return Basis.ASSUMED, "rests on assumed values that were not varied"
-    moved = float(np.nanmax(np.abs(ensemble["estimate"].to_numpy(float) - out.judged.estimate)))
+    j = out.judged
+    moved = max(float(np.nanmax(np.abs(ensemble[column].to_numpy(float) - value)))
+                for column, value in (("estimate", j.estimate), ("ci_low", j.ci_low), ("ci_high", j.ci_high)))
     if moved <= IDENTIFIED_TOLERANCE and ensemble["category"].nunique() == 1:
-        return Basis.IDENTIFIED, (f"pinned by the published figures: the same (within {IDENTIFIED_TOLERANCE}) across "
-                                  f"all {len(ensemble)} draws of what the paper did not report")
+        return Basis.IDENTIFIED, (f"pinned by the published figures: the estimate and its CI the same (within "
+                                  f"{IDENTIFIED_TOLERANCE}) across all {len(ensemble)} draws of what the paper did "
+                                  f"not report")
+    point_moved = float(np.nanmax(np.abs(ensemble["estimate"].to_numpy(float) - j.estimate)))
+    if point_moved <= IDENTIFIED_TOLERANCE and ensemble["category"].nunique() == 1:
+        lows, highs = ensemble["ci_low"], ensemble["ci_high"]
+        return Basis.ASSUMED, (f"its CI moves with values the paper did not report (lower limit {lows.min():.2f} to "
+                               f"{lows.max():.2f}, upper {highs.min():.2f} to {highs.max():.2f} across "
+                               f"{len(ensemble)} draws), though the estimate does not: a sensitivity analysis, not "
+                               f"evidence")
     spread = f"{ensemble['estimate'].min():.2f} to {ensemble['estimate'].max():.2f}"
     return Basis.ASSUMED, (f"moves with values the paper did not report (from {spread} across {len(ensemble)} draws): "
                            f"a sensitivity analysis, not evidence")

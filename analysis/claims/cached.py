@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import pickle
 
-from analysis.claims.engine import DEFAULT_ENSEMBLE_DRAWS, ClaimResult, run_claim
+from analysis.claims.engine import DEFAULT_ENSEMBLE_DRAWS, run_claim
 from analysis.claims.model import Claim
+from analysis.claims.results import ClaimResult
 from analysis.core import cache
 from analysis.spec.model import study_files
 

@@ -13,7 +13,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,118 +24,17 @@ from analysis.checks.reproduce import Check, reproduction_checks
 from analysis.claims.basis import basis_of, pooled_synthesis_line, restated_verdict, stated_verdict, synthesis_line
 from analysis.claims.kinds import EvidenceKind, Outcome
 from analysis.claims.model import Claim, load_claim
+from analysis.claims.results import ClaimResult, DataOrigin, EvidenceResult, PooledResult
 from analysis.claims.synthesis import Basis, synthesize
 from analysis.claims.verdicts import Robustness, Verdict, across_assumptions, judge, observational_cap
 from analysis.core.defaults import DEFAULT_ENSEMBLE_DRAWS
 from analysis.core.errors import InputError, ReconstructionError
-from analysis.core.results import Estimate
 from analysis.datasets.loaders import file_sha256, finite_numbers, read_table, schema_for, validate
-from analysis.datasets.mapping import Mapping, RowReport, select_rows
+from analysis.datasets.mapping import Mapping, select_rows
 from analysis.generate import SYNTHETIC_COLUMN, Dataset, build_dataset, frame_sha256
 from analysis.spec.assumptions import assumption_slots, draw_assumptions
 from analysis.spec.model import StudyFile, StudySpec, load_study_file
 from analysis.stats import meta_analysis
-
-
-@dataclass
-class EvidenceResult:
-    """The outcome of one evidence entry."""
-
-    evidence: EvidenceKind
-    study: StudyFile
-    source: str
-    source_sha256: str
-    estimates: list[Estimate]
-    verdict: Verdict
-    robustness: Robustness
-    robustness_text: str
-    ensemble: pd.DataFrame = field(default_factory=pd.DataFrame)
-    dataset: Dataset | None = None
-    frame: pd.DataFrame | None = None
-    outcome: Outcome | None = None
-    basis: Basis = Basis.ASSUMED
-    basis_text: str = ""
-    #: For a restated result: the estimates consistent with what the paper printed (never the assumed point value).
-    consistent_with: str | None = None
-    #: On a user's data: rows read, used and left out (with the reasons).
-    rows: RowReport | None = None
-    #: On a reconstruction: each published figure recomputed from it (see :mod:`analysis.checks.reproduce`).
-    reproduction: list[Check] = field(default_factory=list)
-
-    @property
-    def not_reproduced(self) -> list[Check]:
-        """The published figures the reconstruction does not give back (a result on it is not evidence)."""
-        return [c for c in self.reproduction if not c.ok]
-
-    @property
-    def primary(self) -> Estimate:
-        return self.estimates[0]
-
-
-@dataclass
-class PooledResult:
-    """A meta-analysis of several tests of a claim that measure the same thing."""
-
-    evidence_ids: list[str]
-    estimate: Estimate
-    verdict: Verdict
-    effects: list[float] = field(default_factory=list)
-    variances: list[float] = field(default_factory=list)
-    scale: str = ""
-
-
-@dataclass
-class ClaimResult:
-    """The outcome of a claim: per-evidence results, pooled results and the combined verdict."""
-
-    claim: Claim
-    results: list[EvidenceResult]
-    verdict: Verdict
-    pooled: list[PooledResult] = field(default_factory=list)
-    certainty: str | None = None
-    certainty_reasons: list[str] = field(default_factory=list)
-    #: Evidence ids (or "pooled ..." lines) that decided the verdict, and those set aside as sensitivity analyses.
-    deciding: list[str] = field(default_factory=list)
-    set_aside: list[str] = field(default_factory=list)
-    #: Evidence ids left out of every count and pool because their study is retracted (issue #30).
-    retracted: list[str] = field(default_factory=list)
-
-    def records(self) -> list[dict]:
-        """Every estimate as a flat record with the study, evidence and verdict it belongs to."""
-        out = []
-        for r in self.results:
-            for e in r.estimates:
-                rec = {"claim_id": self.claim.id, "evidence_id": r.evidence.id, "study_id": r.study.spec.id}
-                rec.update(e.to_dict())
-                rec["primary"] = e is r.primary
-                rec["basis"] = r.basis.value
-                out.append(rec)
-        return out
-
-    def to_json_dict(self) -> dict:
-        """The object ``analyze --json`` prints."""
-        return {
-            "claim_id": self.claim.id,
-            "verdict": self.verdict.category,
-            "verdict_label": self.verdict.label,
-            "reason": self.verdict.reason,
-            "certainty": self.certainty,
-            "certainty_reasons": list(self.certainty_reasons),
-            "evidence": [{"evidence_id": r.evidence.id, "study_id": r.study.spec.id, "source": r.source,
-                          "source_sha256": r.source_sha256, "verdict": r.verdict.category,
-                          "verdict_label": r.verdict.label, "reason": r.verdict.reason,
-                          "robustness": r.robustness.value, "robustness_text": r.robustness_text,
-                          "basis": r.basis.value, "basis_text": r.basis_text,
-                          "consistent_with": r.consistent_with,
-                          "not_reproduced": [{"figure": c.figure, "published": c.published,
-                                              "reconstructed": c.reconstructed} for c in r.not_reproduced],
-                          **({"rows": r.rows.to_dict()} if r.rows is not None else {})}
-                         for r in self.results],
-            "pooled": [{"evidence_ids": p.evidence_ids, "verdict": p.verdict.category, "verdict_label": p.verdict.label,
-                        "reason": p.verdict.reason, **p.estimate.to_dict()} for p in self.pooled],
-            "results": self.records(),
-            "retracted": list(self.retracted),
-        }
 
 
 # --- evidence ----------------------------------------------------------------------
@@ -147,7 +46,7 @@ def judge_outcome(outcome: Outcome, ev: EvidenceKind) -> Verdict:
     if not all(np.isfinite([j.estimate, j.ci_low, j.ci_high])) or j.converged is False:
         return Verdict("inconclusive", "inconclusive (not estimable)",
                        "the model could not estimate the effect on these data (separation or too few events)")
-    return judge(outcome.judged, ev.sign, outcome.sesoi)
+    return judge(outcome.judged, ev.sign, outcome.sesoi, outcome.scale)
 
 
 @lru_cache(maxsize=512)
@@ -161,33 +60,42 @@ def _dataset(study: StudyFile, seed: int | None, overrides: dict[str, float] | N
                            tuple(sorted((overrides or {}).items())))
 
 
-def _ensemble(ev: EvidenceKind, study: StudyFile, draws: int, seed: int) -> tuple[pd.DataFrame, int]:
+def _ensemble(ev: EvidenceKind, study: StudyFile, draws: int, seed: int) -> tuple[pd.DataFrame, int, dict[int, str]]:
     """Repeat the primary test across the assumptions' admissible ranges.
 
-    Returns the draws' results and how many draws were excluded because no dataset with their assumed values
+    Returns the draws' results, how many draws were excluded because no dataset with their assumed values
     reproduces the published figures (:class:`ReconstructionError`, e.g. a predictor the paper calls
-    significant). Any other error is a bug and surfaces.
+    significant), and the draws whose dataset was built but does not give back every published figure (checked
+    like the base dataset: each such draw -> the figures it misses), also excluded. Any other error is a bug and
+    surfaces.
     """
     spec = study.spec
     if draws <= 0 or not assumption_slots(spec):
-        return pd.DataFrame(), 0
+        return pd.DataFrame(), 0, {}
     fast = ev.fast_ensemble(study, draws, seed)
     if fast is not None:
-        return fast, 0
+        return fast, 0, {}
     rng = np.random.default_rng(seed)
-    built, excluded = [], 0
+    built, excluded, missed = [], 0, {}
     for k, overrides in enumerate(draw_assumptions(spec, rng, draws)):
         try:
-            built.append((k, overrides, _dataset(study, seed + k + 1, overrides)))
+            ds = _dataset(study, seed + k + 1, overrides)
         except ReconstructionError:
             excluded += 1
+            continue
+        failing = [c for c in reproduction_checks(spec.with_sizes(overrides), ds.frame) if not c.ok]
+        if failing:
+            missed[k + 1] = "; ".join(f"{c.figure}: printed {c.published}, reconstructed {c.reconstructed}"
+                                      for c in failing)
+            continue
+        built.append((k, overrides, ds))
     outcomes = ev.run_batch([ds.frame for _, _, ds in built], spec)
     if outcomes is None:
         outcomes = [ev.run(ds.frame, spec) for _, _, ds in built]
     rows = [{"draw": k + 1, "estimate": out.judged.estimate, "ci_low": out.judged.ci_low,
              "ci_high": out.judged.ci_high, "category": judge_outcome(out, ev).category, **overrides}
             for (k, overrides, _), out in zip(built, outcomes)]
-    return pd.DataFrame(rows), excluded
+    return pd.DataFrame(rows), excluded, missed
 
 
 def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = DEFAULT_ENSEMBLE_DRAWS,
@@ -205,7 +113,8 @@ def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = 
         return EvidenceResult(ev, study, f"published estimate ({study.spec.short})", study.sha256, out.estimates,
                               verdict, Robustness.PUBLISHED_ESTIMATE,
                               "No dataset: the published figures are judged directly.", outcome=out,
-                              basis=basis, basis_text=basis_text, consistent_with=consistent)
+                              basis=basis, basis_text=basis_text, consistent_with=consistent,
+                              origin=DataOrigin.PUBLISHED)
     try:
         dataset = _dataset(study, seed)
     except ReconstructionError as exc:  # the spec's own values: an error in the spec file, named as such
@@ -218,7 +127,8 @@ def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = 
     source = f"synthetic, shaped like {study.spec.short} ({study.spec.id}), seed {dataset.seed}"
     out.estimates = [e.with_source(source, sha) for e in out.estimates]
     draws = ev.ensemble_draws if ev.ensemble_draws is not None else ensemble_draws
-    ensemble, excluded = _ensemble(ev, study, min(draws, ensemble_draws), dataset.seed)
+    ensemble, excluded, missed_draws = _ensemble(ev, study, min(draws, ensemble_draws), dataset.seed)
+    excluded += len(missed_draws)
     verdict, robustness, text = across_assumptions(judge_outcome(out, ev),
                                                    list(ensemble["category"]) if len(ensemble) else [])
     if excluded and not len(ensemble):
@@ -228,6 +138,9 @@ def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = 
     elif excluded:
         text += (f" {excluded} of {excluded + len(ensemble)} draws were left out: no dataset with their assumed "
                  f"values reproduces the published figures.")
+    if missed_draws:
+        text += " Draws whose dataset does not give back the published figures (left out): " + "; ".join(
+            f"draw {k} ({why})" for k, why in sorted(missed_draws.items())) + "."
     basis, basis_text = basis_of(ev, study, ensemble, out)
     reproduction = reproduction_checks(study.spec, dataset.frame)
     missed = [c for c in reproduction if not c.ok]
@@ -240,7 +153,7 @@ def run_evidence(ev: EvidenceKind, causal_language: bool, ensemble_draws: int = 
     verdict = observational_cap(verdict, causal_language, {study.spec.design})
     return EvidenceResult(ev, study, source, sha, out.estimates, verdict, robustness, text, ensemble, dataset,
                           dataset.frame, outcome=out, basis=basis, basis_text=basis_text, consistent_with=consistent,
-                          reproduction=reproduction)
+                          reproduction=reproduction, origin=DataOrigin.RECONSTRUCTION, draws_not_reproduced=missed_draws)
 
 
 def _missing_column(ev: EvidenceKind, spec: StudySpec, frame: pd.DataFrame, column) -> InputError:
@@ -315,7 +228,7 @@ def run_claim(claim: Claim | str, data: str | Path | pd.DataFrame | None = None,
     if claim.not_testable_reason and not claim.evidence:
         verdict = Verdict("not testable", "not testable with the available data", claim.not_testable_reason)
     return ClaimResult(claim, results, verdict, pooled, synthesis.certainty, synthesis.reasons, synthesis.deciding,
-                       synthesis.set_aside, retracted)
+                       synthesis.set_aside, retracted, synthesis.downgrades)
 
 
 def _pool(claim: Claim, results: list[EvidenceResult]) -> list[PooledResult]:
@@ -327,6 +240,7 @@ def _pool(claim: Claim, results: list[EvidenceResult]) -> list[PooledResult]:
                  and by_id[i].basis in (Basis.PUBLISHED, Basis.IDENTIFIED)]  # never an assumed or restated estimate
         if len(parts) < 2:
             continue
+        _same_quantity(claim, parts)
         judged = [p.outcome.judged for p in parts]
         se = [(j.ci_high - j.ci_low) / (2 * 1.959963984540054) for j in judged]
         if not all(np.isfinite(se)) or min(se) <= 0:
@@ -336,11 +250,28 @@ def _pool(claim: Claim, results: list[EvidenceResult]) -> list[PooledResult]:
         first = parts[0].evidence
         scale = parts[0].outcome.scale
         est = replace(est, estimate_type=f"pooled {scale}", term=f"pooled {', '.join(p.evidence.id for p in parts)}")
-        verdict = judge(est, first.sign, parts[0].outcome.sesoi)
+        verdict = judge(est, first.sign, parts[0].outcome.sesoi, scale)
         verdict = observational_cap(verdict, claim.causal_language, {p.study.spec.design for p in parts})
         pooled.append(PooledResult([p.evidence.id for p in parts], est, verdict, [j.estimate for j in judged],
                                    [v**2 for v in se], scale))
     return pooled
+
+
+def _same_quantity(claim: Claim, parts: list[EvidenceResult]) -> None:
+    """A pool's invariant, checked on the results themselves: every estimate on one scale and judged in one direction
+    (a log RR and an SMD, or a "positive" and a "negative" claim, are not one quantity). An input error names the
+    claim's ``pool`` field and both entries."""
+    first = parts[0]
+    for other in parts[1:]:
+        if other.outcome.scale != first.outcome.scale:
+            raise InputError(f"claim {claim.id}", "pool",
+                             f"{first.evidence.id} is on the {first.outcome.scale} scale and {other.evidence.id} on "
+                             f"the {other.outcome.scale} scale: estimates on different scales cannot be pooled")
+        if other.evidence.sign != first.evidence.sign:
+            raise InputError(f"claim {claim.id}", "pool",
+                             f"{first.evidence.id} claims direction {first.evidence.direction!r} and "
+                             f"{other.evidence.id} {other.evidence.direction!r}: estimates judged in different "
+                             f"directions cannot be pooled")
 
 
 def _run_on_user_data(claim: Claim, data: str | Path | pd.DataFrame, mapping: Mapping) -> list[EvidenceResult]:
@@ -375,5 +306,6 @@ def _run_on_user_data(claim: Claim, data: str | Path | pd.DataFrame, mapping: Ma
         results.append(EvidenceResult(ev, study, label, sha, out.estimates, verdict, Robustness.USER_DATA,
                                       f"Tested on the user's data ({rows_report.summary()}); no assumptions enter.",
                                       frame=checked, outcome=out, basis=Basis.OBSERVED,
-                                      basis_text="the user's own data", rows=rows_report))
+                                      basis_text="the user's own data", rows=rows_report,
+                                      origin=DataOrigin.USER_DATA))
     return results

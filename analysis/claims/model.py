@@ -78,7 +78,8 @@ class Claim(_Strict):
                 raise ValueError(f"pool {group}: give at least two evidence ids of this claim (unknown: {unknown})")
             kinds = {next(e for e in self.evidence if e.id == i).effect_scale for i in group}
             if len(kinds) > 1:
-                raise ValueError(f"pool {group}: pooled tests must share an effect scale, got {sorted(kinds)}")
+                raise ValueError(f"pool {group}: pooled tests must share an effect scale, "
+                                 f"got {sorted(str(k) for k in kinds)}")
         return self
 
 

@@ -109,6 +109,20 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Downgrade:
+    """One GRADE certainty downgrade: its domain (``"risk of bias"``, ``"inconsistency"``, ``"indirectness"``,
+    ``"imprecision"``), how many levels it lowers certainty by, and why.
+
+    >>> Downgrade("inconsistency", 1, "conflicting directions (2 support, 1 contradict)").levels
+    1
+    """
+
+    domain: str
+    levels: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class Synthesis:
     """A claim's verdict, its certainty (None when not testable) and the reasons, and which tests decided."""
 
@@ -117,6 +131,7 @@ class Synthesis:
     reasons: list[str] = field(default_factory=list)
     deciding: list[str] = field(default_factory=list)
     set_aside: list[str] = field(default_factory=list)
+    downgrades: list[Downgrade] = field(default_factory=list)
 
 
 def _crosses_sesoi(line: Line) -> bool:
@@ -189,6 +204,7 @@ def synthesize(lines: list[Line], causal_language: bool, pooled: list[Line] | No
     randomised = [ln for ln in body if ln.is_randomised]
     deciding = randomised or body
     reasons: list[str] = []
+    downgrades: list[Downgrade] = []
     level = 3 if randomised else 1
     reasons.append("randomised trials: start at high certainty" if randomised
                    else "observational designs only: start at low certainty")
@@ -198,8 +214,9 @@ def synthesize(lines: list[Line], causal_language: bool, pooled: list[Line] | No
     categories = [ln.category for ln in deciding]
     n_sup, n_con = categories.count("supported"), categories.count("contradicted")
     conflict = bool(n_sup and n_con)
+    conflicting = False
     if conflict and max(n_sup, n_con) < CONFLICT_RATIO * min(n_sup, n_con):
-        category, label = "inconclusive", "inconclusive (conflicting evidence)"
+        category, label, conflicting = "inconclusive", "inconclusive (conflicting evidence)", True
         reason = f"the deciding tests point both ways ({n_sup} support, {n_con} contradict)"
     elif n_sup > n_con and 2 * n_sup >= len(deciding):
         category, label = "supported", "supported"
@@ -219,6 +236,7 @@ def synthesize(lines: list[Line], causal_language: bool, pooled: list[Line] | No
             return
         if 2 * len(set(affected)) >= len(deciding):
             level -= 1
+            downgrades.append(Downgrade(name, 1, detail))
             reasons.append(f"{name} (-1): {detail}")
         else:
             reasons.append(f"{name}: noted, not downgraded (a minority of the deciding tests, "
@@ -231,6 +249,7 @@ def synthesize(lines: list[Line], causal_language: bool, pooled: list[Line] | No
         level -= 1
         whys = ([f"conflicting directions ({n_sup} support, {n_con} contradict)"] if conflict else []) + [
             f"I-squared {ln.i2:.0f}% ({ln.evidence_id})" for ln in i2_high]
+        downgrades.append(Downgrade("inconsistency", 1, "; ".join(whys)))
         reasons.append(f"inconsistency (-1): {'; '.join(whys)}")
     concern("indirectness", [ln.evidence_id for ln in deciding if ln.indirectness],
             _grouped((ln.indirectness, ln.evidence_id) for ln in deciding if ln.indirectness))
@@ -253,5 +272,5 @@ def synthesize(lines: list[Line], causal_language: bool, pooled: list[Line] | No
             label += "; association shown, which observational designs can neither establish nor exclude as a cause"
         else:
             label += "; association shown, causation not established"
-    return Synthesis(Verdict(category, label, reason), certainty, reasons, [ln.evidence_id for ln in deciding],
-                     set_aside)
+    return Synthesis(Verdict(category, label, reason, conflicting), certainty, reasons,
+                     [ln.evidence_id for ln in deciding], set_aside, downgrades)

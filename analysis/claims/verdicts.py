@@ -10,12 +10,12 @@ Examples
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
 
 from analysis.core.results import Estimate
+from analysis.core.scales import Scale
 
 Category = Literal["supported", "contradicted", "inconclusive", "not testable"]
 
@@ -54,17 +54,19 @@ class Robustness(str, Enum):
 
 @dataclass(frozen=True)
 class Verdict:
-    """A category, the label a reader sees, and a one-line reason."""
+    """A category, the label a reader sees, and a one-line reason; ``conflicting`` is True when the tests point both
+    ways too evenly to decide (decisions read it, never the label)."""
 
     category: Category
     label: str
     reason: str
+    conflicting: bool = False
 
     def to_dict(self) -> dict:
         return {"category": self.category, "label": self.label, "reason": self.reason}
 
 
-def judge(primary: Estimate, sign: int, sesoi: float) -> Verdict:
+def judge(primary: Estimate, sign: int, sesoi: float, judged_on: Scale | None = None) -> Verdict:
     """Apply the rule to one test.
 
     Parameters
@@ -76,6 +78,8 @@ def judge(primary: Estimate, sign: int, sesoi: float) -> Verdict:
         The claimed direction; 0 for a claim that there is no effect.
     sesoi : float
         Smallest effect size of interest, positive, on the estimate's scale.
+    judged_on : Scale, optional
+        The judging scale; for a log ratio (``scale.ratio``) the reason also shows the ratio and the SESOI as one.
     """
     equivalence = primary.conf_int(0.90)
     if sign == 0:
@@ -86,9 +90,9 @@ def judge(primary: Estimate, sign: int, sesoi: float) -> Verdict:
     scale = primary.estimate_type or "effect"
     ci = f"95% CI [{primary.ci_low:.2f}, {primary.ci_high:.2f}]"
     sesoi_text = f"{sesoi:.3g}"
-    if scale.startswith("log"):
-        scale = f"{scale} (ratio {math.exp(primary.estimate):.2f})"
-        sesoi_text = f"{sesoi:.3g} (ratio {math.exp(sesoi):.2f})"
+    if judged_on is not None and judged_on.ratio:
+        scale = f"{scale} (ratio {judged_on.back(primary.estimate):.2f})"
+        sesoi_text = f"{sesoi:.3g} (ratio {judged_on.back(sesoi):.2f})"
     if low > 0 and est >= sesoi:
         return Verdict("supported", "supported",
                        f"{scale} = {primary.estimate:.2f}, {ci} excludes zero in the claimed direction and the "
@@ -147,18 +151,3 @@ def observational_cap(verdict: Verdict, causal_language: bool, designs: set[str]
                        verdict.reason + "; the designs (" + ", ".join(sorted(designs)) +
                        ") show association, not cause")
     return verdict
-
-
-def combine(verdicts: list[Verdict]) -> Verdict:
-    """A claim's verdict from its studies' verdicts."""
-    categories = {v.category for v in verdicts}
-    if not verdicts:
-        return Verdict("not testable", "not testable with the available data", "no study bears on it")
-    if categories == {"supported"}:
-        return Verdict("supported", "supported", f"all {len(verdicts)} tests support it")
-    if categories == {"contradicted"}:
-        return Verdict("contradicted", "contradicted", f"all {len(verdicts)} tests contradict it")
-    tally = ", ".join(f"{sum(v.category == c for v in verdicts)} {c}" for c in sorted(categories))
-    if {"supported", "contradicted"} <= categories:
-        return Verdict("inconclusive", "inconclusive (conflicting evidence)", f"the tests disagree: {tally}")
-    return Verdict("inconclusive", "inconclusive", f"not every test is conclusive: {tally}")

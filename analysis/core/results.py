@@ -22,8 +22,8 @@ import math
 from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
-import pandas as pd
 from scipy.stats import norm
+from scipy.stats import t as student_t
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,9 @@ class Estimate:
         exponentiated ratio); set by methods whose CI is estimate +/- z * SE.
     converged : bool or None
         Whether an iterative fit converged (None for closed forms).
+    log_wald : bool
+        True when the Wald CI is symmetric on the log scale and exponentiated back (a ratio from a log-link model):
+        :meth:`conf_int` then works on the log scale. Set by the method, never read from ``ci_method``.
     other_cis : tuple of (level, low, high)
         CIs at other levels computed by the method itself (e.g. the 90% CI of Hedges' g by noncentral t
         inversion), returned by :meth:`conf_int`.
@@ -97,6 +100,7 @@ class Estimate:
     alternative: str = "two-sided"
     se: float | None = None
     converged: bool | None = None
+    log_wald: bool = False
     other_cis: tuple[tuple[float, float, float], ...] = ()
     extra: dict = field(default_factory=dict)
 
@@ -131,17 +135,23 @@ class Estimate:
         """The CI at ``level``, as statsmodels results give it.
 
         The method's own CI when it was computed at that level (``ci_level`` or ``other_cis``); otherwise, for an
-        estimate with a standard error, the Wald interval centre +/- z * SE (on the log scale and exponentiated
-        back when ``ci_method`` says the CI is exponentiated). Anything else raises: such a CI must be computed
-        from the data.
+        estimate with a standard error, the interval centre +/- q * SE, where q is the t quantile with ``df``
+        degrees of freedom when the estimate is t-based (``statistic_name`` "t" with ``df``: an OLS coefficient,
+        a mean change, a Hartung-Knapp pool, as R's ``t.test`` and ``confint``) and the normal quantile
+        otherwise; on the log scale and exponentiated back when ``log_wald``. Anything else raises: such a CI
+        must be computed from the data.
 
         Examples
         --------
         >>> e = Estimate(test="Logistic regression", term="age", estimate=math.exp(0.5), ci_low=math.exp(0.5 - 1.96),
-        ...              ci_high=math.exp(0.5 + 1.96), ci_method="Wald z (exponentiated)", se=1.0)
+        ...              ci_high=math.exp(0.5 + 1.96), ci_method="Wald z (exponentiated)", se=1.0, log_wald=True)
         >>> low, high = e.conf_int(0.90)
         >>> round(math.log(low), 4), round(math.log(high), 4)
         (-1.1449, 2.1449)
+        >>> m = Estimate(test="Paired t test", term="after - before", estimate=1.0, se=0.5, df=4.0,
+        ...              statistic=2.0, statistic_name="t")
+        >>> [round(v, 4) for v in m.conf_int(0.90)]  # 1 -/+ qt(0.95, 4) * 0.5
+        [-0.0659, 2.0659]
         """
         if math.isclose(level, self.ci_level) and self.ci_low is not None:
             return self.ci_low, self.ci_high
@@ -151,12 +161,12 @@ class Estimate:
         if self.se is None:
             raise ValueError(f"conf_int: {self.test} ({self.term}) has no {level:.0%} CI and no standard error; "
                              f"compute it from the data at that level")
-        z = float(norm.ppf(0.5 + level / 2))
-        exponentiated = "exponentiated" in self.ci_method
+        t_based = self.df is not None and self.statistic_name == "t"
+        q = float(student_t.ppf(0.5 + level / 2, self.df) if t_based else norm.ppf(0.5 + level / 2))
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            centre = np.log(self.estimate) if exponentiated else self.estimate
-            low, high = centre - z * self.se, centre + z * self.se
-            if exponentiated:
+            centre = np.log(self.estimate) if self.log_wald else self.estimate
+            low, high = centre - q * self.se, centre + q * self.se
+            if self.log_wald:
                 low, high = np.exp(low), np.exp(high)
         return float(low), float(high)
 
@@ -229,8 +239,3 @@ def format_bf(bf: float) -> str:
     if bf < 0.1:
         return f"{bf:.2g}"
     return f"{bf:.2f}"
-
-
-def results_frame(estimates: list[Estimate]) -> pd.DataFrame:
-    """Stack estimates into a tidy DataFrame, one row each."""
-    return pd.DataFrame([e.to_dict() for e in estimates])

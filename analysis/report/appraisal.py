@@ -12,7 +12,7 @@ and ``templates/gathering.html.j2`` (how the evidence was gathered: on the index
 
 from __future__ import annotations
 
-from analysis.claims.engine import ClaimResult
+from analysis.claims.results import ClaimResult
 from analysis.spec.model import StudySpec, load_study_file
 from analysis.spec.parts.appraisal import LETTERS
 

@@ -23,14 +23,15 @@ from importlib import import_module
 from importlib.metadata import version
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 from rich.progress import Progress
 
 from analysis import figures
 from analysis.claims.cached import cached_run_claim
-from analysis.claims.engine import DEFAULT_ENSEMBLE_DRAWS, ClaimResult
+from analysis.claims.engine import DEFAULT_ENSEMBLE_DRAWS
 from analysis.claims.model import load_claims
+from analysis.claims.results import ClaimResult
 from analysis.claims.synthesis import SYNTHESIS_RULE
 from analysis.claims.verdicts import VERDICT_RULE
 from analysis.core import cache
@@ -52,7 +53,8 @@ SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 @lru_cache(maxsize=1)
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("analysis.report", "templates"), autoescape=select_autoescape(["j2", "html"]),
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      undefined=StrictUndefined)  # a name a template misspells is an error, not an empty string
     env.filters["num"] = lambda v, d=2: "NA" if v is None else f"{v:.{d}f}"
     env.filters["short"] = short_number
     env.filters["named"] = named

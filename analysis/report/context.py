@@ -19,8 +19,7 @@ from markupsafe import Markup
 
 from analysis import figures
 from analysis.checks import forensic_checks
-from analysis.claims.engine import ClaimResult, EvidenceResult
-from analysis.claims.synthesis import Basis
+from analysis.claims.results import Basis, ClaimResult, EvidenceResult
 from analysis.report.limits import design_limits
 from analysis.spec.model import StudySpec, study_sort_key
 
@@ -39,7 +38,7 @@ def figures_for(r: EvidenceResult) -> list[dict]:
     """The figures a reviewer would rather look at than read, for one evidence entry: the kind's own, then the
     assumption ensemble."""
     ev = r.evidence
-    synthetic = "" if r.source.startswith(("user", "published")) else " Synthetic data shaped like the study."
+    synthetic = " Synthetic data shaped like the study." if r.synthetic else ""
     figs = [(f.svg, f.caption) for f in ev.figures(r, synthetic)]
     if len(r.ensemble):
         scale = r.outcome.scale if r.outcome else ev.effect_scale
@@ -115,12 +114,14 @@ def found_text(r: EvidenceResult) -> str:
     if r.basis is Basis.ASSUMED:
         if len(r.ensemble):
             low, high = r.ensemble["estimate"].min(), r.ensemble["estimate"].max()
+            if round(low, 2) == round(high, 2):  # the estimate is pinned; its CI is not (see basis_of)
+                return f"not evidence: {scale} {low:.2f}, but its CI moves with values the paper did not report"
             return f"not evidence: {scale} moves from {low:.2f} to {high:.2f} with values the paper did not report"
         return "not evidence: the estimate is an assumption, not a published figure"
     e = r.primary
     if e.ci_low is None or e.ci_high is None:
         return f"{e.estimate_type} {e.estimate:.2f} (CI not published)"
-    derived = " (CI derived from the published p)" if e.ci_method.startswith("derived") else ""
+    derived = " (CI derived from the published p)" if r.outcome is not None and r.outcome.ci_from_p else ""
     return f"{e.estimate_type} {e.estimate:.2f} [{e.ci_low:.2f}, {e.ci_high:.2f}]{derived}"
 
 
@@ -177,7 +178,7 @@ def bottom_line(cr: ClaimResult) -> str:
     category = cr.verdict.category
     if category in ("supported", "contradicted") and cr.certainty:
         text += _SAYS[(category, cr.certainty)]
-    elif "conflicting" in cr.verdict.label:
+    elif cr.verdict.conflicting:
         text += "The studies point both ways, so the evidence does not settle it."
     elif not n:
         text += "None of the tests rests on published figures, so the evidence does not settle it."
@@ -186,7 +187,7 @@ def bottom_line(cr: ClaimResult) -> str:
     randomised = any(r.study.spec.randomised for r in cr.results if r.evidence.id in cr.deciding)
     if cr.claim.causal_language and not randomised and category == "supported":
         text += " It shows an association; these designs cannot show that one causes the other."
-    downgrades = [why.split(" (-1)")[0] for why in cr.certainty_reasons if " (-1)" in why]
+    downgrades = [d.domain for d in cr.downgrades]
     if cr.certainty:
         text += f" Certainty: {cr.certainty}" + (f", because of {_and(downgrades)}." if downgrades else ".")
     return text
@@ -198,7 +199,7 @@ def _and(items: list[str]) -> str:
 
 def shows_reconstruction(cr: ClaimResult) -> bool:
     """True when any test on the page runs on a synthetic dataset shaped like a study."""
-    return any(r.dataset is not None for r in cr.results)
+    return any(r.synthetic for r in cr.results)
 
 
 def citation_links(spec) -> list[dict]:
@@ -238,11 +239,7 @@ def forest_rows(results: list[ClaimResult]) -> pd.DataFrame:
                 continue  # an assumed value (a sensitivity analysis, a restated test's point) is never drawn
             if j is None or not all(math.isfinite(v) for v in (j.estimate, j.ci_low, j.ci_high)):
                 continue
-            scale = r.outcome.scale
-            panel = ("r" if scale == "r" else "log ratio (RR, OR, HR, rate ratio)" if scale.startswith("log")
-                     else "mean difference (points on the paper's scale)" if scale == "MD"
-                     else "standardised difference (g, SMD)")
-            rows.append({"label": f"{cr.claim.tag:>2}: {r.evidence.id} ({r.study.spec.id})", "scale": panel,
+            rows.append({"label": f"{cr.claim.tag:>2}: {r.evidence.id} ({r.study.spec.id})", "scale": r.outcome.scale.panel,
                          "estimate": j.estimate, "ci_low": j.ci_low, "ci_high": j.ci_high,
                          "category": r.verdict.category, "basis": r.basis.value})
     return pd.DataFrame(rows)
@@ -280,10 +277,8 @@ def pooled_figures(cr: ClaimResult) -> list[dict]:
     """A forest plot per pooled group: each study's estimate and the pooled diamond (ratios back on their own scale)."""
     out = []
     for p in cr.pooled:
-        ratio = p.scale.startswith("log")
-        svg = figures.meta_forest(p.evidence_ids, p.effects, p.variances, p.estimate,
-                                  scale=p.scale.removeprefix("log ").strip() if ratio else p.scale,
-                                  back_transform=np.exp if ratio else None)
+        svg = figures.meta_forest(p.evidence_ids, p.effects, p.variances, p.estimate, scale=p.scale.ratio_name,
+                                  back_transform=np.exp if p.scale.log_axis else None)
         out.append({"svg": Markup(svg), "caption": f"Forest plot of {', '.join(p.evidence_ids)} and their random-effects "
                                                    f"(REML) pooled estimate (diamond); boxes sized by weight."})
     return out

@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 from jinja2 import Template
 
-from analysis.claims.engine import ClaimResult
+from analysis.claims.results import ClaimResult
 from analysis.report.appraisal import appraisal_of, retracted_studies
 from analysis.report.context import evidence_table, pooled_figures, results_csv_uri, study_sections
 from analysis.report.glossary import GLOSSARY

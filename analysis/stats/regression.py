@@ -62,7 +62,7 @@ def _records(fit, test: str, method: str, n: int, dropped: int, transform=None, 
                                       (" (exponentiated)" if transform else ""),
                             statistic=float(fit.tvalues.iloc[i]), statistic_name=stat_name, df=df,
                             p=float(fit.pvalues.iloc[i]), n=n, n_dropped=dropped, method=method,
-                            se=float(fit.bse.iloc[i]), converged=converged))
+                            se=float(fit.bse.iloc[i]), converged=converged, log_wald=transform is not None))
     return out
 
 

@@ -47,7 +47,7 @@ def cox(data: pd.DataFrame, time: str, event: str, covariates: list[str], level:
                      ci_level=level, ci_method="Wald z (exponentiated)", statistic=float(fit.tvalues[i]),
                      statistic_name="z", p=float(fit.pvalues[i]), n=int(len(frame)), n_dropped=dropped,
                      method=f"Cox proportional hazards ({formula}), Efron ties, partial likelihood" + note,
-                     se=float(fit.bse[i]), converged=converged, extra={"events": int(frame[event].sum())})
+                     se=float(fit.bse[i]), converged=converged, log_wald=True, extra={"events": int(frame[event].sum())})
             for i, name in enumerate(covariates)]
 
 

@@ -29,11 +29,11 @@ from analysis.claims.kinds import (  # noqa: F401
 from analysis.claims.kinds.base import (
     KINDS,
     EvidenceKind,
-    Figure,
     Outcome,
+    Plot,
     make_evidence,
     parse_evidence,
     register,
 )
 
-__all__ = ["KINDS", "EvidenceKind", "Figure", "Outcome", "make_evidence", "parse_evidence", "register"]
+__all__ = ["KINDS", "EvidenceKind", "Plot", "Outcome", "make_evidence", "parse_evidence", "register"]

@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import math
+from abc import abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal, get_args
 
@@ -25,15 +26,17 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, model_validator
 from scipy import stats as sps
 
+from analysis.claims.synthesis import Basis
 from analysis.core.errors import InputError
 from analysis.core.names import formula_name_problem
 from analysis.core.results import Estimate
+from analysis.core.scales import Scale
 
 if TYPE_CHECKING:  # pragma: no cover - type hints only
-    from analysis.claims.engine import EvidenceResult
+    from analysis.claims.results import EvidenceResult
     from analysis.spec.model import StudyFile, StudySpec
 
-__all__ = ["Outcome", "Figure", "EvidenceKind", "KINDS", "register", "parse_evidence", "make_evidence"]
+__all__ = ["Outcome", "Plot", "EvidenceKind", "KINDS", "register", "parse_evidence", "make_evidence"]
 
 
 @dataclass
@@ -43,14 +46,21 @@ class Outcome:
 
     estimates: list[Estimate]
     judged: Estimate | None
-    scale: str
+    scale: Scale
     sesoi: float
     note: str = ""
+    #: True when no CI was published and the judged CI is derived from the published estimate and exact p.
+    ci_from_p: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.scale, Scale):  # a kind's bug, not the user's: it must say which scale it judges on
+            raise TypeError(f"Outcome.scale must be an analysis.core.scales.Scale, got {self.scale!r}")
 
 
 @dataclass(frozen=True)
-class Figure:
-    """An inline SVG figure and its caption."""
+class Plot:
+    """An inline SVG plot and its caption, as a kind draws it for the report (named ``Plot`` so that ``Figure``
+    means one thing only: a kind of published figure, :class:`analysis.spec.parts.Figure`)."""
 
     svg: str
     caption: str
@@ -76,8 +86,8 @@ class EvidenceKind(BaseModel):
     ensemble_draws: int | None = None
     indirectness: str | None = None
 
-    #: The scale the primary effect is judged on.
-    scale: ClassVar[str] = "effect"
+    #: The scale the primary effect is judged on (a typed :class:`~analysis.core.scales.Scale`).
+    scale: ClassVar[Scale] = Scale("effect")
     #: True for ratio measures (judged on the log scale; the SESOI is a ratio above 1).
     ratio: ClassVar[bool] = False
     #: False for kinds that judge a published estimate and build no dataset.
@@ -110,8 +120,8 @@ class EvidenceKind(BaseModel):
         return {"positive": 1, "negative": -1, "none": 0}[self.direction]
 
     @property
-    def effect_scale(self) -> str:
-        """The judging scale's name (``"r"``, ``"log OR"``...)."""
+    def effect_scale(self) -> Scale:
+        """The judging scale (:data:`~analysis.core.scales.R`, :data:`~analysis.core.scales.LOG_OR`, ...)."""
         return self.scale
 
     @property
@@ -147,13 +157,20 @@ class EvidenceKind(BaseModel):
         """A 0/1 column whose rows with 1 are the only ones analysed (``among``), or None."""
         return getattr(self, "among", None)
 
+    # --- required ----------------------------------------------------------------------------------------------
+    @abstractmethod
     def run(self, frame: pd.DataFrame | None, spec: "StudySpec") -> Outcome:
-        """Analyse ``frame`` (None for kinds that use no dataset)."""
-        raise NotImplementedError
+        """Analyse ``frame`` (None for kinds that use no dataset): the one method every kind must write (a class
+        without it cannot be instantiated, so a claim entry naming it fails at load)."""
 
-    def basis_hint(self, spec: "StudySpec") -> str | None:
-        """What the kind knows of its own basis: ``"published"``/``"assumed"`` for a published estimate,
-        ``"restated"`` when the paper printed only the direction and significance of this very effect; None to let
+    # --- optional hooks, with their defaults ----------------------------------------------------------------------
+    # Data: columns, prepare, used_levels, required_columns, subset (above).
+    # Basis: basis_hint, stated_direction, consistent_with. Ensembles: run_batch, fast_ensemble.
+    # Report: power_statement, simulate_power, figures.
+
+    def basis_hint(self, spec: "StudySpec") -> Basis | None:
+        """What the kind knows of its own basis: ``Basis.PUBLISHED``/``Basis.ASSUMED`` for a published estimate,
+        ``Basis.RESTATED`` when the paper printed only the direction and significance of this very effect; None to let
         the assumption ensemble decide (identified or assumed)."""
         return None
 
@@ -186,7 +203,7 @@ class EvidenceKind(BaseModel):
         raise InputError("power", "EVIDENCE_ID", f"evidence {self.id!r} is a {self.analysis} analysis, which has no "
                                                  f"simulation model; power grids cover logistic and rate models")
 
-    def figures(self, result: "EvidenceResult", synthetic: str) -> list[Figure]:
+    def figures(self, result: "EvidenceResult", synthetic: str) -> list[Plot]:
         """Figures of this test; ``synthetic`` is the sentence to add to captions of reconstructed data."""
         return []
 
@@ -202,6 +219,9 @@ def register(cls: type[EvidenceKind]) -> type[EvidenceKind]:
         raise TypeError(f"{cls.__name__}: declare analysis: Literal['name'] with exactly one name")
     if names[0] in KINDS and KINDS[names[0]] is not cls:
         raise TypeError(f"analysis kind {names[0]!r} is registered twice ({KINDS[names[0]].__name__}, {cls.__name__})")
+    if not isinstance(cls.scale, Scale):
+        raise TypeError(f"{cls.__name__}: scale must be an analysis.core.scales.Scale (its name, ratio or not, forest "
+                        f"panel), got {cls.scale!r}")
     KINDS[names[0]] = cls
     return cls
 
@@ -229,7 +249,7 @@ def term(records: list[Estimate], name: str) -> Estimate:
 
 
 def wald_outcome(test: str, term: str, centre: float, se: float, estimate_type: str, n: int, method: str,
-                 scale: str, sesoi: float) -> Outcome:
+                 scale: Scale, sesoi: float) -> Outcome:
     """An ensemble draw's judged estimate from a fit on arrays: ``centre`` and its Wald SE on the judging (log)
     scale, with the 95% Wald CI; the same interval :meth:`EvidenceKind.run` judges through the formula layer."""
     z95 = sps.norm.ppf(0.975)
@@ -247,7 +267,8 @@ def log_scale(e: Estimate) -> Estimate:
 
     return replace(e, estimate=_log(e.estimate), ci_low=_log(e.ci_low), ci_high=_log(e.ci_high),
                    other_cis=tuple((lv, _log(lo), _log(hi)) for lv, lo, hi in e.other_cis),
-                   ci_method=e.ci_method.replace(" (exponentiated)", ""), estimate_type=f"log {e.estimate_type}")
+                   ci_method=e.ci_method.replace(" (exponentiated)", ""), estimate_type=f"log {e.estimate_type}",
+                   log_wald=False)
 
 
 def make_evidence(**fields) -> EvidenceKind:

@@ -7,7 +7,9 @@ from typing import Literal
 import pandas as pd
 
 from analysis import stats
-from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, register
+from analysis.claims.kinds.base import EvidenceKind, Outcome, Plot, register
+from analysis.claims.synthesis import Basis
+from analysis.core import scales
 from analysis.core.results import Estimate
 
 
@@ -20,7 +22,7 @@ class CorrelationEvidence(EvidenceKind):
     y: str
     group: str | None = None
 
-    scale = "r"
+    scale = scales.R
 
     def columns(self) -> list[str]:
         return [self.x, self.y]
@@ -40,10 +42,10 @@ class CorrelationEvidence(EvidenceKind):
         return Outcome([primary, stats.spearman(rows[self.x], rows[self.y], names=names)], primary, self.scale,
                        self.judged_sesoi)
 
-    def basis_hint(self, spec) -> str | None:
+    def basis_hint(self, spec) -> Basis | None:
         c = spec.correlation(self.group, self.x, self.y) if self.group in spec.groups else None
         if c is not None and c.r.is_assumption and (c.significant is not None or c.p is not None):
-            return "restated"
+            return Basis.RESTATED
         return None
 
     def consistent_with(self, spec) -> str | None:
@@ -104,7 +106,7 @@ class CorrelationEvidence(EvidenceKind):
                 f"{100 * stats.power_correlation(self.sesoi, n):.0f}%; the smallest correlation detectable with 80% "
                 f"power is r = {stats.detectable_correlation(n):.2f} (pwr.r.test formula).")
 
-    def figures(self, result, synthetic: str) -> list[Figure]:
+    def figures(self, result, synthetic: str) -> list[Plot]:
         from analysis import figures
 
         spec = result.study.spec
@@ -113,6 +115,6 @@ class CorrelationEvidence(EvidenceKind):
         def label(v):
             return spec.variables[v].label if v in spec.variables else v
 
-        return [Figure(figures.scatter_with_fit(rows, self.x, self.y, label(self.x), label(self.y)),
+        return [Plot(figures.scatter_with_fit(rows, self.x, self.y, label(self.x), label(self.y)),
                        f"{label(self.y)} against {label(self.x)}, with the OLS line and its 95% confidence band."
                        f"{synthetic}")]

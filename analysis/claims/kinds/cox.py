@@ -8,7 +8,8 @@ import pandas as pd
 from pydantic import model_validator
 
 from analysis import stats
-from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, log_scale, register, term, wald_outcome
+from analysis.claims.kinds.base import EvidenceKind, Outcome, Plot, log_scale, register, term, wald_outcome
+from analysis.core import scales
 
 
 @register
@@ -24,7 +25,7 @@ class CoxEvidence(EvidenceKind):
     adjust: list[str] = []
     among: str | None = None
 
-    scale = "log HR"
+    scale = scales.LOG_HR
     ratio = True
 
     @model_validator(mode="after")
@@ -75,7 +76,7 @@ class CoxEvidence(EvidenceKind):
                                     self.judged_sesoi) if converged else self.run(frame, spec))
         return out
 
-    def figures(self, result, synthetic: str) -> list[Figure]:
+    def figures(self, result, synthetic: str) -> list[Plot]:
         from analysis import figures
 
         rows = self.prepare(result.frame)
@@ -86,7 +87,7 @@ class CoxEvidence(EvidenceKind):
                  else (f"{self.covariate} above median", f"{self.covariate} at or below median"))
         curves = {names[0]: stats.kaplan_meier(rows[split], self.time, self.outcome),
                   names[1]: stats.kaplan_meier(rows[~split], self.time, self.outcome)}
-        return [Figure(figures.kaplan_meier_plot(curves, f"{self.time.replace('_', ' ')} (censored at "
+        return [Plot(figures.kaplan_meier_plot(curves, f"{self.time.replace('_', ' ')} (censored at "
                                                          f"{self.censor_at:g})"),
                        f"Kaplan-Meier curves of {self.outcome} by {self.covariate}, with 95% log-scale CIs."
                        f"{synthetic}")]

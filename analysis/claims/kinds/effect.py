@@ -9,7 +9,9 @@ from typing import Literal
 import pandas as pd
 from scipy import stats as sps
 
-from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, register
+from analysis.claims.kinds.base import EvidenceKind, Outcome, Plot, register
+from analysis.claims.synthesis import Basis
+from analysis.core import scales
 from analysis.core.errors import InputError
 from analysis.core.results import Estimate
 
@@ -23,7 +25,7 @@ class PublishedEffectEvidence(EvidenceKind):
     analysis: Literal["effect"]
     effect: str
 
-    scale = "published effect"
+    scale = scales.Scale("published effect")
     uses_dataset = False
 
     def _published(self, spec):
@@ -36,7 +38,7 @@ class PublishedEffectEvidence(EvidenceKind):
         eff = self._published(spec)
         value = eff.estimate.point
         ratio = eff.measure in RATIO_MEASURES
-        scale = f"log {eff.measure}" if ratio else eff.measure
+        scale = scales.for_measure(eff.measure)
         sesoi = math.log(self.sesoi) if ratio else self.sesoi
         base = Estimate(test=f"Published {eff.measure}", term=f"{eff.comparison} -> {eff.outcome}", estimate=value,
                         estimate_type=eff.measure, n=eff.n or 0, source=f"published ({spec.short}, {eff.estimate.source})",
@@ -58,8 +60,8 @@ class PublishedEffectEvidence(EvidenceKind):
             derived = replace(base, ci_low=back(lo), ci_high=back(hi), ci_level=eff.ci_level,
                               ci_method="derived from the published estimate and exact p (Altman & Bland 2011)",
                               statistic=centre / se, statistic_name="z", p=eff.p, se=se)
-            judged = replace(derived, estimate=centre, ci_low=lo, ci_high=hi, estimate_type=scale)
-            return Outcome([derived], judged, scale, sesoi,
+            judged = replace(derived, estimate=centre, ci_low=lo, ci_high=hi, estimate_type=scale.name)
+            return Outcome([derived], judged, scale, sesoi, ci_from_p=True,
                            note=f"no CI was published: the CI is derived from the estimate and its exact p = {eff.p:g} "
                                 f"(SE = |estimate| / z(p/2), normal approximation)")
         lo, hi = eff.ci
@@ -74,7 +76,7 @@ class PublishedEffectEvidence(EvidenceKind):
         published = replace(base, ci_low=lo, ci_high=hi, ci_level=eff.ci_level, ci_method="as published",
                             statistic=centre / se, statistic_name="z", p=p, method=method,
                             extra={**base.extra, "derived": f"{derived} ({how})"})
-        judged = replace(published, estimate=centre, ci_low=f(lo), ci_high=f(hi), estimate_type=scale, se=se,
+        judged = replace(published, estimate=centre, ci_low=f(lo), ci_high=f(hi), estimate_type=scale.name, se=se,
                          ci_method="from the published CI (SE = width / 2z)",
                          extra={**published.extra, **({"I2": eff.i2} if eff.i2 is not None else {})})
         return Outcome([published], judged, scale, sesoi,
@@ -92,19 +94,19 @@ class PublishedEffectEvidence(EvidenceKind):
         est = replace(base, ci_low=lo, ci_high=hi, ci_level=eff.ci_level, estimate_type="r",
                       ci_method="Fisher z from the published r and n", p=eff.p if eff.p_relation == "=" else None,
                       other_cis=((0.90, lo90, hi90),))
-        return Outcome([est], est, "r", sesoi, note="no CI was published: the CI is the Fisher z interval of the "
+        return Outcome([est], est, scales.R, sesoi, note="no CI was published: the CI is the Fisher z interval of the "
                                                     f"published r at n = {eff.n}")
 
-    def basis_hint(self, spec) -> str | None:
-        return "assumed" if self._published(spec).estimate.is_assumption else "published"
+    def basis_hint(self, spec) -> Basis | None:
+        return Basis.ASSUMED if self._published(spec).estimate.is_assumption else Basis.PUBLISHED
 
-    def figures(self, result, synthetic: str) -> list[Figure]:
+    def figures(self, result, synthetic: str) -> list[Plot]:
         from analysis import figures
 
         out = result.outcome
         if out is None or out.judged is None:
             return []
         j = out.judged
-        row = pd.DataFrame([{"label": self.id, "scale": out.scale, "estimate": j.estimate, "ci_low": j.ci_low,
+        row = pd.DataFrame([{"label": self.id, "scale": out.scale.name, "estimate": j.estimate, "ci_low": j.ci_low,
                              "ci_high": j.ci_high, "category": result.verdict.category}])
-        return [Figure(figures.forest(row), f"The published estimate with its 95% CI on the {out.scale} scale.")]
+        return [Plot(figures.forest(row), f"The published estimate with its 95% CI on the {out.scale} scale.")]

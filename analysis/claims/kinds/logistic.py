@@ -9,7 +9,9 @@ import pandas as pd
 from scipy import stats as sps
 
 from analysis import stats
-from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, log_scale, register, term, wald_outcome
+from analysis.claims.kinds.base import EvidenceKind, Outcome, Plot, log_scale, register, term, wald_outcome
+from analysis.claims.synthesis import Basis
+from analysis.core import scales
 from analysis.core.names import formula_names
 
 
@@ -23,7 +25,7 @@ class LogisticEvidence(EvidenceKind):
     adjust: list[str] = []
     among: str | None = None
 
-    scale = "log OR"
+    scale = scales.LOG_OR
     ratio = True
 
     def columns(self) -> list[str]:
@@ -32,12 +34,12 @@ class LogisticEvidence(EvidenceKind):
     def prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame[self.among] == 1] if self.among else frame
 
-    def basis_hint(self, spec) -> str | None:
+    def basis_hint(self, spec) -> Basis | None:
         for o in spec.cohort.outcomes if spec.cohort is not None else []:
             q = o.odds_ratios.get(self.covariate)
             if o.name == self.outcome and q is not None and q.is_assumption and any(
                     a.covariate == self.covariate for a in o.reported):
-                return "restated"
+                return Basis.RESTATED
         return None
 
     def consistent_with(self, spec) -> str | None:
@@ -132,12 +134,12 @@ class LogisticEvidence(EvidenceKind):
                 "model": f"logistic {self.outcome} ~ {' + '.join(columns)}; covariate rows resampled from the "
                          f"{spec.short} reconstruction"}
 
-    def figures(self, result, synthetic: str) -> list[Figure]:
+    def figures(self, result, synthetic: str) -> list[Plot]:
         from analysis import figures
 
         rows = self.prepare(result.frame)
         labels, events, n = binned_rates(rows, self.covariate, self.outcome)
-        return [Figure(figures.proportions(labels, events, n, f"proportion with {self.outcome}"),
+        return [Plot(figures.proportions(labels, events, n, f"proportion with {self.outcome}"),
                        f"Proportion with {self.outcome} by {self.covariate} (quartiles when continuous), exact 95% "
                        f"CIs; the model adjusts for {', '.join(self.adjust) or 'nothing else'}.{synthetic}")]
 

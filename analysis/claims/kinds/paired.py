@@ -16,6 +16,7 @@ from pydantic import model_validator
 from scipy import stats as sps
 
 from analysis.claims.kinds.base import EvidenceKind, Outcome, register
+from analysis.core import scales
 from analysis.core.errors import InputError
 from analysis.core.results import Estimate
 
@@ -50,7 +51,7 @@ class PairedEvidence(EvidenceKind):
     after: str
     group: str | None = None
 
-    scale = "mean change"
+    scale = scales.MEAN_CHANGE
 
     @model_validator(mode="after")
     def _two_variables(self) -> "PairedEvidence":

@@ -16,7 +16,8 @@ from pydantic import model_validator
 from scipy import stats as sps
 
 from analysis import stats
-from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, log_scale, register, term
+from analysis.claims.kinds.base import EvidenceKind, Outcome, Plot, log_scale, register, term
+from analysis.core import scales
 from analysis.core.errors import AnalysisError
 from analysis.core.names import formula_names
 from analysis.datasets.injury_rates import OUTSIDE_BANDS, age_steps, rate_table_from_counts
@@ -37,7 +38,7 @@ class RateInteractionEvidence(EvidenceKind):
     reference: str
     level_labels: dict[str, str] = {}
 
-    scale = "log rate ratio"
+    scale = scales.LOG_RATE_RATIO
     ratio = True
 
     @model_validator(mode="after")
@@ -147,10 +148,10 @@ class RateInteractionEvidence(EvidenceKind):
                 "failed": failed, "sims": sims,
                 "model": f"Poisson {formula}, offset log(exposure x {n}); fitted to the {spec.short} reconstruction"}
 
-    def figures(self, result, synthetic: str) -> list[Figure]:
+    def figures(self, result, synthetic: str) -> list[Plot]:
         from analysis import figures
 
         table = self.prepare(result.frame)
-        return [Figure(figures.rates_by_band(table, self.factor, self.tested),
+        return [Plot(figures.rates_by_band(table, self.factor, self.tested),
                        f"Injury rate by age band for each muscle; solid lines {self.label(self.tested)}, dashed "
                        f"{self.label(self.reference)}.{synthetic}")]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Literal
 
 from analysis import stats
-from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, log_scale, register
+from analysis.claims.kinds.base import EvidenceKind, Outcome, Plot, log_scale, register
+from analysis.core import scales
 
 
 @register
@@ -19,7 +20,7 @@ class RiskRatioEvidence(EvidenceKind):
     outcome: str
     event: str
 
-    scale = "log RR"
+    scale = scales.LOG_RR
     ratio = True
 
     def columns(self) -> list[str]:
@@ -38,14 +39,14 @@ class RiskRatioEvidence(EvidenceKind):
         others = [stats.fisher_exact(a, n1, c, n2, term=term), stats.chi_square(a, n1, c, n2, term=term)]
         return Outcome([rr, *others], log_scale(rr), self.scale, self.judged_sesoi)
 
-    def figures(self, result, synthetic: str) -> list[Figure]:
+    def figures(self, result, synthetic: str) -> list[Plot]:
         from analysis import figures
 
         rows = self.prepare(result.frame)
         levels = [self.exposed, *sorted(set(rows[self.exposure]) - {self.exposed})]
         events = [int(((rows[self.exposure] == lv) & (rows[self.outcome] == self.event)).sum()) for lv in levels]
         n = [int((rows[self.exposure] == lv).sum()) for lv in levels]
-        return [Figure(figures.proportions([f"{self.exposure} = {lv}" for lv in levels], events, n,
+        return [Plot(figures.proportions([f"{self.exposure} = {lv}" for lv in levels], events, n,
                                            f"proportion with {self.outcome} = {self.event}"),
                        f"Proportion with {self.outcome} = {self.event} by {self.exposure}, with exact 95% CIs."
                        f"{synthetic}")]

@@ -14,6 +14,8 @@ from typing import Literal
 from scipy import stats as sps
 
 from analysis.claims.kinds.base import EvidenceKind, Outcome, register
+from analysis.claims.synthesis import Basis
+from analysis.core import scales
 from analysis.core.errors import InputError
 from analysis.core.results import Estimate
 
@@ -37,7 +39,7 @@ class StatementEvidence(EvidenceKind):
     analysis: Literal["statement"]
     statement: str
 
-    scale = "direction"
+    scale = scales.DIRECTION
     uses_dataset = False
 
     def _statement(self, spec):
@@ -58,8 +60,8 @@ class StatementEvidence(EvidenceKind):
                        note=f"only the direction and significance were printed ({s.printed}): the test speaks to "
                             f"direction, not size")
 
-    def basis_hint(self, spec) -> str | None:
-        return "assumed" if self._statement(spec).direction_assumed else "restated"
+    def basis_hint(self, spec) -> Basis | None:
+        return Basis.ASSUMED if self._statement(spec).direction_assumed else Basis.RESTATED
 
     def stated_direction(self, spec) -> int | None:
         s = self._statement(spec)

@@ -8,7 +8,8 @@ import pandas as pd
 from pydantic import model_validator
 
 from analysis import stats
-from analysis.claims.kinds.base import EvidenceKind, Figure, Outcome, register
+from analysis.claims.kinds.base import EvidenceKind, Outcome, Plot, register
+from analysis.core import scales
 from analysis.core.errors import InputError
 
 
@@ -20,7 +21,7 @@ class TwoGroupEvidence(EvidenceKind):
     variable: str
     groups: tuple[str, str]
 
-    scale = "Hedges' g"
+    scale = scales.HEDGES_G
 
     @model_validator(mode="after")
     def _distinct_groups(self) -> "TwoGroupEvidence":
@@ -58,11 +59,11 @@ class TwoGroupEvidence(EvidenceKind):
                 f"detectable with 80% power is d = {stats.detectable_difference(n1, n2):.2f} (two-sample t test, "
                 f"noncentral t).")
 
-    def figures(self, result, synthetic: str) -> list[Figure]:
+    def figures(self, result, synthetic: str) -> list[Plot]:
         from analysis import figures
 
         spec = result.study.spec
         labels = {g: spec.groups[g].label if g in spec.groups else g for g in self.groups}
         y = spec.variables[self.variable].label if self.variable in spec.variables else self.variable
-        return [Figure(figures.group_distributions(result.frame, self.variable, list(self.groups), labels, y),
+        return [Plot(figures.group_distributions(result.frame, self.variable, list(self.groups), labels, y),
                        f"{y} by group: points, quartile box and mean.{synthetic}")]

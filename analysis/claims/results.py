@@ -1,0 +1,170 @@
+"""The typed results a claim run gives: one module the engine fills and the synthesis, the report, the CLI and the
+notebooks read (nothing imports the engine for a type).
+
+- :class:`EvidenceResult`: one evidence entry tested (its estimates, verdict, robustness, :class:`Basis` and the
+  :class:`DataOrigin` of the data it ran on);
+- :class:`PooledResult`: a random-effects pool of several entries measuring the same thing;
+- :class:`ClaimResult`: a claim's results, its verdict and certainty, each certainty downgrade a typed
+  :class:`Downgrade`.
+
+Examples
+--------
+>>> DataOrigin.USER_DATA.synthetic, DataOrigin.RECONSTRUCTION.synthetic
+(False, True)
+>>> Downgrade("imprecision", 1, "the CI crosses the SESOI").domain
+'imprecision'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+import pandas as pd
+
+from analysis.checks.reproduce import Check
+from analysis.claims.kinds import EvidenceKind, Outcome
+from analysis.claims.model import Claim
+from analysis.claims.synthesis import Basis, Downgrade
+from analysis.claims.verdicts import Robustness, Verdict
+from analysis.core.results import Estimate
+from analysis.core.scales import Scale
+from analysis.datasets.mapping import RowReport
+from analysis.generate import Dataset
+from analysis.spec.model import StudyFile
+
+__all__ = ["Basis", "DataOrigin", "Downgrade", "EvidenceResult", "PooledResult", "ClaimResult"]
+
+
+class DataOrigin(str, Enum):
+    """Where the data a result was computed on came from. Only a reconstruction is synthetic: a user's own data and
+    a published estimate are never labelled so."""
+
+    USER_DATA = "the user's own data"
+    PUBLISHED = "published figures"
+    RECONSTRUCTION = "a synthetic reconstruction shaped like the study"
+
+    @property
+    def synthetic(self) -> bool:
+        """True only for a reconstruction (the report captions its figures "synthetic")."""
+        return self is DataOrigin.RECONSTRUCTION
+
+@dataclass
+class EvidenceResult:
+    """The outcome of one evidence entry.
+
+    ``basis`` says what the result rests on (a :class:`Basis`), ``origin`` what data it was computed on (a
+    :class:`DataOrigin`); decisions read these typed fields, never ``source`` or ``basis_text``, which are for
+    readers.
+    """
+
+    evidence: EvidenceKind
+    study: StudyFile
+    source: str
+    source_sha256: str
+    estimates: list[Estimate]
+    verdict: Verdict
+    robustness: Robustness
+    robustness_text: str
+    ensemble: pd.DataFrame = field(default_factory=pd.DataFrame)
+    dataset: Dataset | None = None
+    frame: pd.DataFrame | None = None
+    outcome: Outcome | None = None
+    basis: Basis = Basis.ASSUMED
+    basis_text: str = ""
+    #: For a restated result: the estimates consistent with what the paper printed (never the assumed point value).
+    consistent_with: str | None = None
+    #: On a user's data: rows read, used and left out (with the reasons).
+    rows: RowReport | None = None
+    #: On a reconstruction: each published figure recomputed from it (see :mod:`analysis.checks.reproduce`).
+    reproduction: list[Check] = field(default_factory=list)
+    #: Assumption draws left out because their dataset does not give back every published figure: draw -> figures.
+    draws_not_reproduced: dict[int, str] = field(default_factory=dict)
+    #: Where the data came from (keyword-only and required: a result never guesses whether it is synthetic).
+    origin: DataOrigin = field(kw_only=True)
+
+    @property
+    def synthetic(self) -> bool:
+        """True when the result was computed on a synthetic reconstruction (and only then)."""
+        return self.origin.synthetic
+
+    @property
+    def not_reproduced(self) -> list[Check]:
+        """The published figures the reconstruction does not give back (a result on it is not evidence)."""
+        return [c for c in self.reproduction if not c.ok]
+
+    @property
+    def primary(self) -> Estimate:
+        return self.estimates[0]
+
+
+@dataclass
+class PooledResult:
+    """A meta-analysis of several tests of a claim that measure the same thing."""
+
+    evidence_ids: list[str]
+    estimate: Estimate
+    verdict: Verdict
+    effects: list[float] = field(default_factory=list)
+    variances: list[float] = field(default_factory=list)
+    scale: Scale = field(default_factory=lambda: Scale("effect"))
+
+
+@dataclass
+class ClaimResult:
+    """The outcome of a claim: per-evidence results, pooled results and the combined verdict."""
+
+    claim: Claim
+    results: list[EvidenceResult]
+    verdict: Verdict
+    pooled: list[PooledResult] = field(default_factory=list)
+    certainty: str | None = None
+    certainty_reasons: list[str] = field(default_factory=list)
+    #: Evidence ids (or "pooled ..." lines) that decided the verdict, and those set aside as sensitivity analyses.
+    deciding: list[str] = field(default_factory=list)
+    set_aside: list[str] = field(default_factory=list)
+    #: Evidence ids left out of every count and pool because their study is retracted (issue #30).
+    retracted: list[str] = field(default_factory=list)
+    #: The certainty's downgrades, typed (``certainty_reasons`` holds the same as sentences, with the rest).
+    downgrades: list[Downgrade] = field(default_factory=list)
+
+    def records(self) -> list[dict]:
+        """Every estimate as a flat record with the study, evidence and verdict it belongs to."""
+        out = []
+        for r in self.results:
+            for e in r.estimates:
+                rec = {"claim_id": self.claim.id, "evidence_id": r.evidence.id, "study_id": r.study.spec.id}
+                rec.update(e.to_dict())
+                rec["primary"] = e is r.primary
+                rec["basis"] = r.basis.value
+                out.append(rec)
+        return out
+
+    def to_json_dict(self) -> dict:
+        """The object ``analyze --json`` prints."""
+        return {
+            "claim_id": self.claim.id,
+            "verdict": self.verdict.category,
+            "verdict_label": self.verdict.label,
+            "reason": self.verdict.reason,
+            "certainty": self.certainty,
+            "certainty_reasons": list(self.certainty_reasons),
+            "downgrades": [{"domain": d.domain, "levels": d.levels, "reason": d.reason} for d in self.downgrades],
+            "evidence": [{"evidence_id": r.evidence.id, "study_id": r.study.spec.id, "source": r.source,
+                          "source_sha256": r.source_sha256, "verdict": r.verdict.category,
+                          "verdict_label": r.verdict.label, "reason": r.verdict.reason,
+                          "robustness": r.robustness.value, "robustness_text": r.robustness_text,
+                          "basis": r.basis.value, "basis_text": r.basis_text, "origin": r.origin.name.lower(),
+                          "consistent_with": r.consistent_with,
+                          "draws_not_reproduced": {str(k): why for k, why in r.draws_not_reproduced.items()},
+                          "not_reproduced": [{"figure": c.figure, "published": c.published,
+                                              "reconstructed": c.reconstructed} for c in r.not_reproduced],
+                          **({"rows": r.rows.to_dict()} if r.rows is not None else {})}
+                         for r in self.results],
+            "pooled": [{"evidence_ids": p.evidence_ids, "verdict": p.verdict.category, "verdict_label": p.verdict.label,
+                        "reason": p.verdict.reason, **p.estimate.to_dict()} for p in self.pooled],
+            "results": self.records(),
+            "retracted": list(self.retracted),
+        }
+
+

@@ -24,8 +24,10 @@ LAYERS = [
     ("datasets", ["analysis.datasets"]),
     ("checks", ["analysis.checks"]),
     ("claims", ["analysis.claims"]),
+    ("validation", ["analysis.validation"]),
     ("report", ["analysis.report"]),
-    ("app", ["analysis.cli", "analysis.cli_options", "analysis.cli_data", "analysis.cli_power", "analysis.notebooks",
+    ("app", ["analysis.cli", "analysis.cli_options", "analysis.cli_data", "analysis.cli_power", "analysis.cli_validate",
+             "analysis.notebooks",
              "analysis.__main__", "analysis"]),
 ]
 #: Layers that must import nothing of the project but ``core`` (leaves).

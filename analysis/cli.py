@@ -16,6 +16,7 @@ import typer
 from analysis.cli_data import data_app, init
 from analysis.cli_options import JobsOption, JsonFlag, SchedulerOption, _print_json
 from analysis.cli_power import power_cmd
+from analysis.cli_validate import validate_cmd
 from analysis.core.errors import AnalysisError, InputError
 
 app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -246,6 +247,7 @@ def _reconstruction_checks(specs) -> list[dict]:
 
 
 app.command("power")(power_cmd)
+app.command("validate")(validate_cmd)
 
 
 @app.command("notebooks")

@@ -32,6 +32,19 @@ from analysis.validation.cases import CASES, Case
 #: Draws of the assumption ensemble per case (the engine's own ensemble, capped for a run of a few minutes).
 VALIDATION_DRAWS = 40
 
+#: What the validation page states, per kind: how many cases (of those that ran, at ``VALIDATION_DRAWS``) had an
+#: identified result equal to the truth, a range covering the truth, the same verdict, and every printed figure
+#: given back. Measured on 2026-12-05; ``tests/test_validation.py`` fails if a run gives fewer.
+STATED: dict[str, dict[str, int]] = {
+    "two_group": {"identified_equal": 1, "covered": 5, "same_verdict": 8, "reproduced": 3},
+    "correlation": {"identified_equal": 5, "covered": 7, "same_verdict": 7, "reproduced": 7},
+    "risk_ratio": {"identified_equal": 4, "covered": 4, "same_verdict": 4, "reproduced": 4},
+    "paired": {"identified_equal": 0, "covered": 0, "same_verdict": 2, "reproduced": 2},
+    "logistic": {"identified_equal": 0, "covered": 3, "same_verdict": 3, "reproduced": 0},
+    "cox": {"identified_equal": 0, "covered": 1, "same_verdict": 1, "reproduced": 2},
+    "all": {"identified_equal": 10, "covered": 20, "same_verdict": 25, "reproduced": 18},
+}
+
 
 @dataclass(frozen=True)
 class ValidationRecord:

@@ -64,3 +64,33 @@ def text_table(records: list[ValidationRecord]) -> str:
     rows = [COLUMNS, *[row(r) for r in records]]
     widths = [max(len(x[i]) for x in rows) for i in range(len(COLUMNS))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(x, widths)).rstrip() for x in rows)
+
+
+#: Why reconstructions of a kind can mislead, as measured on the validation set (shown for a kind only when a run
+#: finds it misleading). Each names the mechanism, not a case: the cases are listed beside it.
+MECHANISMS: dict[str, str] = {
+    "two_group": (
+        "The generator builds each group with the printed mean and SD exactly, not with a mean and SD inside their "
+        "rounding windows; a t and p printed from the unrounded data then do not come back, and a standardised "
+        "difference from rounded figures can differ from the real one by more than the 0.005 the toolkit calls "
+        "identified (about 0.01-0.02 in g where SDs are printed to two significant digits). Where the SDs are not "
+        "printed, the ensemble's random draws need not reach the edges of the admissible range, so the truth can "
+        "lie inside the assumed range yet outside the draws."),
+    "paired": (
+        "The mean change is the difference of the rounded means, not the printed mean change: with means printed "
+        "to one decimal the reconstruction is off by up to 0.1 and calls that identified, although the paper "
+        "printed the change more precisely. When the pre/post correlation is assumed, the verdict can move across "
+        "its range while the true verdict is fixed."),
+    "logistic": (
+        "Covariates are drawn independently of each other, so adjusted p values (which depend on how the "
+        "covariates go together) do not come back at three decimals and the result is marked not reproduced, "
+        "although the odds ratio itself is close."),
+    "cox": (
+        "The cohort generator decides who has the event by odds ratios and draws event times independently of the "
+        "covariates, censoring everyone else at the end of follow-up. A hazard ratio fitted on such a "
+        "reconstruction is not the paper's hazard ratio even when its inputs are the printed HRs: its verdict and "
+        "range can miss the truth. Do not read a Cox result on a reconstruction as evidence."),
+    "correlation": (
+        "A printed r comes back exactly (exact moments); only an unprinted r rests on its significance statement."),
+    "risk_ratio": "A 2x2 table of counts is the data itself: the reconstruction is exact.",
+}

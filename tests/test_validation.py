@@ -20,7 +20,15 @@ from analysis.cli import app
 from analysis.spec.model import load_study
 from analysis.validation import publish as pub
 from analysis.validation.cases import CASES
-from analysis.validation.run import STATED, ValidationRecord, registry, run_validation, summary, write_specs
+from analysis.validation.run import (
+    MISLEADING_KINDS,
+    STATED,
+    ValidationRecord,
+    registry,
+    run_validation,
+    summary,
+    write_specs,
+)
 from analysis.validation.sources import DATASETS, read_real
 from analysis.validation.table import misleading, text_table
 
@@ -144,3 +152,18 @@ def test_the_whole_set_keeps_what_the_page_states():
         for figure, floor in stated.items():
             assert measured.loc[kind, figure] >= floor, (kind, figure, measured.loc[kind, figure], floor)
     assert all(math.isfinite(r.true_estimate) for r in records)
+    assert set(misleading(records)) == set(MISLEADING_KINDS)
+
+
+def test_the_kinds_named_as_misleading_are_named_on_the_claim_pages_that_use_them():
+    """A claim page with a test of a misleading kind on a reconstruction names it (claim 7: two groups; claim 3:
+    Cox on the composite cohort); a page without one has no such section."""
+    from analysis.claims.engine import run_claim
+    from analysis.report.sections import build_sections
+
+    names = {s["name"]: s["data"] for s in build_sections(run_claim("clbp-less-flexible", ensemble_draws=3))}
+    assert [k["kind"] for k in names["validation"]["kinds"]] == ["two_group"]
+    names = {s["name"]: s["data"] for s in build_sections(run_claim("recurrence-risk-factors", ensemble_draws=3))}
+    assert "cox" in [k["kind"] for k in names["validation"]["kinds"]]
+    names = {s["name"] for s in build_sections(run_claim("stretching-reduces-pain", ensemble_draws=3))}
+    assert "validation" not in names

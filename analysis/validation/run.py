@@ -44,6 +44,10 @@ STATED: dict[str, dict[str, int]] = {
     "cox": {"identified_equal": 0, "covered": 1, "same_verdict": 1, "reproduced": 2},
     "all": {"identified_equal": 10, "covered": 20, "same_verdict": 25, "reproduced": 18},
 }
+#: The analysis kinds whose reconstructions mislead on the validation set (an identified result that is not the
+#: truth, a range missing it, or another verdict); named on every claim page with a test of that kind on a
+#: reconstruction. ``tests/test_validation.py`` fails when a run finds a different set.
+MISLEADING_KINDS: tuple[str, ...] = ("two_group", "paired", "cox")
 
 
 @dataclass(frozen=True)

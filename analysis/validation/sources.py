@@ -20,11 +20,12 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.core.errors import InputError
-from analysis.core.paths import REPO_ROOT
+from analysis.core.paths import default_data_dir
 
-#: The folder of exported R datasets (in the checkout; the validation set is a checkout tool, not shipped data).
-REAL_DIR = REPO_ROOT / "data" / "validation" / "real"
-INJURY_DIR = REPO_ROOT / "data" / "real" / "injurytools"
+#: The folder of exported R datasets: the checkout's ``data/validation/real`` or the copy shipped in the wheel (never
+#: a ``--data-dir`` registry's: the validation set tests the method, not a registry).
+REAL_DIR = default_data_dir() / "validation" / "real"
+INJURY_DIR = default_data_dir() / "real" / "injurytools"
 
 _R = "GPL-2 | GPL-3 (R datasets package)"
 _MASS = "GPL-2 | GPL-3 (R package MASS)"

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test test-fast bench notebooks data fixtures clean
+.PHONY: help install report test test-fast bench notebooks data fixtures validate clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ bench: $(STAMP) ## Run the benchmarks (each against its peers in the same run, a
 
 data: $(STAMP) ## Regenerate the example synthetic datasets under data/generated/ (built aside, swapped in; only what it wrote is replaced)
 	$(BIN)/hamstring-evidence data build --all
+
+validate: $(STAMP) ## Validate the reconstruction method on real datasets whose answer is known (issue #34; a few minutes)
+	$(BIN)/hamstring-evidence validate
 
 fixtures: ## Regenerate the R reference fixtures (needs R 4.2; see tests/fixtures/r/README.md)
 	@for f in tests/fixtures/r/*.R; do echo "Rscript $$f"; Rscript $$f || exit 1; done

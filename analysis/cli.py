@@ -19,6 +19,7 @@ import typer
 from analysis.cli_data import data_app, init
 from analysis.cli_options import JobsOption, JsonFlag, SchedulerOption, _print_json, say
 from analysis.cli_power import power_cmd
+from analysis.cli_validate import validate_cmd
 from analysis.core.errors import HamstringEvidenceError, InputError
 from analysis.core.terminal import one_line as _one_line
 
@@ -255,6 +256,7 @@ def _reconstruction_checks(specs) -> list[dict]:
 
 
 app.command("power")(power_cmd)
+app.command("validate")(validate_cmd)
 
 
 @app.command("notebooks")

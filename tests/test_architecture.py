@@ -30,8 +30,10 @@ LAYERS = [
     (4, "datasets", ["analysis.datasets"]),
     (5, "checks", ["analysis.checks"]),
     (6, "claims", ["analysis.claims"]),
-    (7, "report", ["analysis.report"]),
-    (8, "app", ["analysis.cli", "analysis.cli_options", "analysis.cli_data", "analysis.cli_power", "analysis.notebooks",
+    (7, "validation", ["analysis.validation"]),
+    (8, "report", ["analysis.report"]),
+    (9, "app", ["analysis.cli", "analysis.cli_options", "analysis.cli_data", "analysis.cli_power", "analysis.cli_validate",
+                "analysis.notebooks",
                 "analysis.__main__", "analysis"]),
 ]
 #: Layers that must import nothing of the project but ``core`` (leaves).

@@ -43,6 +43,7 @@ from analysis.report.context import as_sentence, bottom_line, forest_rows, named
 from analysis.report.glossary import ABBREVIATIONS, explain_terms
 from analysis.report.output import check_output_folder, pages_key, publish, store_pages
 from analysis.report.sections import build_sections
+from analysis.report.validation import validation_page
 
 PACKAGES = ["hamstring-evidence", "numpy", "pandas", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn",
             "jinja2", "pydantic"]
@@ -157,8 +158,12 @@ def build_reports(out: str | Path = "reports", claim_ids: list[str] | None = Non
         progress.update(task, description="index")
         rows = forest_rows(results)
         summary = Markup(figures.forest(rows)) if len(rows) else None
+        validation = validation_page(env, package_versions) if claim_ids is None else None
+        if validation is not None:
+            pages["validation.html"] = validation
         index = env.get_template("index.html.j2").render(results=results, summary=summary, rule=RULE,
-                                                         strength=strength, versions=package_versions)
+                                                         strength=strength, versions=package_versions,
+                                                         validation=claim_ids is not None or validation is not None)
         pages["index.html"] = index.encode("utf-8")
         progress.advance(task)
     publish(out, pages, keep_existing=claim_ids is not None)

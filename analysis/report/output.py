@@ -32,7 +32,7 @@ from pathlib import Path
 from analysis.core import cache
 from analysis.core.errors import InputError
 from analysis.core.files import swap_in
-from analysis.core.paths import data_dir
+from analysis.core.paths import data_dir, default_data_dir
 
 #: Cache kind of whole report sets.
 PAGES = "report"
@@ -41,8 +41,12 @@ PAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.html$")
 
 
 def pages_key(ensemble_draws: int) -> str:
-    """The cache key of a whole report set: the code, every claim and spec of the data folder, the ensemble size."""
-    return cache.registry_digest(data_dir(), "report", ensemble_draws)
+    """The cache key of a whole report set: the code, every claim and spec of the data folder, the ensemble size,
+    and the real datasets the validation page is computed from."""
+    real = default_data_dir()
+    files = sorted([*(real / "validation" / "real").glob("*.csv"), *(real / "real" / "injurytools").glob("*.csv")])
+    validation = hashlib.sha256(b"".join(p.name.encode() + p.read_bytes() for p in files)).hexdigest()
+    return cache.registry_digest(data_dir(), "report", ensemble_draws, validation)
 
 
 def cached_pages(key: str) -> dict[str, bytes] | None:

@@ -102,6 +102,19 @@ def _evidence(cr: ClaimResult, page: dict) -> dict:
     return {"sections": sections}
 
 
+@page_section("validation")
+def _validation(cr: ClaimResult, page: dict) -> dict | None:
+    """The kinds of this claim's tests on reconstructions that mislead on real data (issue #34), with why."""
+    from analysis.validation.run import MISLEADING_KINDS
+    from analysis.validation.table import MECHANISMS
+
+    on_reconstruction = [r for r in cr.results if r.dataset is not None]
+    kinds = [k for k in dict.fromkeys(r.evidence.analysis for r in on_reconstruction) if k in MISLEADING_KINDS]
+    return {"kinds": [{"kind": k, "why": MECHANISMS[k],
+                       "tests": [r.evidence.id for r in on_reconstruction if r.evidence.analysis == k]}
+                      for k in kinds]} if kinds else None
+
+
 @page_section("retracted")
 def _retracted(cr: ClaimResult, page: dict) -> dict | None:
     studies = retracted_studies(cr)

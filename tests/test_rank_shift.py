@@ -146,3 +146,13 @@ def test_two_million_values_are_counted_not_ranked_at_every_step():
     ref = stats.mannwhitneyu(x, y, alternative="two-sided", method="asymptotic", use_continuity=True)
     assert e.statistic == ref.statistic and e.p == pytest.approx(ref.pvalue, rel=1e-9, abs=0)
     assert e.ci_low < e.estimate < e.ci_high
+
+
+def test_all_tied_samples_are_an_analysis_error_as_in_r():
+    # R 4.2.2: wilcox.test(c(2, 2, 2), c(2, 2), conf.int = TRUE) stops with an error (U has no spread);
+    # before this, we returned p = 1 with a CI of [0, 0] and only a RuntimeWarning.
+    from analysis.core.errors import AnalysisError
+    from analysis.stats.groups import mann_whitney
+
+    with pytest.raises(AnalysisError, match="all 5 observations are tied"):
+        mann_whitney([2.0, 2.0, 2.0], [2.0, 2.0])

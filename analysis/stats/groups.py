@@ -170,6 +170,11 @@ def mann_whitney(a, b, level: float = 0.95, names: tuple[str, str] = ("a", "b"))
     m, n = x.size, y.size
     pair = SortedPair(x, y)  # sorted once: W, its ties, the large-sample p and the shift all count from here
     w, tie_sum = pair.u_and_ties(0.0)
+    if pair.sigma(tie_sum) == 0:  # every value equal: U has no spread, so there is no p value and no CI
+        raise AnalysisError(
+            f"cannot compute the Mann-Whitney test of {names[0]} vs {names[1]}: all {m + n} observations are tied "
+            "(R: 'cannot compute confidence interval when all observations are tied')"
+        )
     exact = m < EXACT_WILCOX_MAX_N and n < EXACT_WILCOX_MAX_N and tie_sum == 0
     alpha = 1 - level
     if exact:

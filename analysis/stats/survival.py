@@ -24,6 +24,7 @@ from analysis.core.names import formula_names
 from analysis.core.results import Estimate
 from analysis.stats._frames import model_frame
 from analysis.stats.regression import _fit_quietly
+from analysis.stats.separation import cox_monotone_likelihood
 
 
 def cox(data: pd.DataFrame, time: str, event: str, covariates: list[str], level: float = 0.95) -> list[Estimate]:
@@ -36,19 +37,47 @@ def cox(data: pd.DataFrame, time: str, event: str, covariates: list[str], level:
     if frame[event].sum() == 0:
         raise AnalysisError(f"{event}: no events, so hazards cannot be compared")
     formula = f"{time} ~ " + " + ".join(formula_names([time, *covariates], "Cox model")[1:])
-    fit = _fit_quietly(smf.phreg(formula, data=frame, status=frame[event].to_numpy(), ties="efron"))
-    converged = bool(fit.mle_retvals.get("converged", True)) if hasattr(fit, "mle_retvals") else True
+    model = smf.phreg(formula, data=frame, status=frame[event].to_numpy(), ties="efron")
+    fit = _fit_quietly(model)
+    monotone, converged, check = _cox_reached(model, fit, frame[time].to_numpy(float), frame[event].to_numpy(int))
     ci = np.asarray(fit.conf_int(alpha=1 - level))
     with np.errstate(over="ignore"):
         hr, lo, hi = np.exp(fit.params), np.exp(ci[:, 0]), np.exp(ci[:, 1])
-    note = "" if converged else "; DID NOT CONVERGE (separation or too few events): the estimate is unreliable"
+    note = (f"; NO FINITE ESTIMATE: {monotone.describe()}, so the estimates, SEs and p values are not meaningful"
+            if monotone is not None else "" if converged else
+            "; DID NOT CONVERGE (the Newton step at the reported estimate is not negligible): the estimate is unreliable")
+    extra = {"events": int(frame[event].sum()), "separation_check": check}
+    if monotone is not None:
+        extra.update(separation=monotone.kind, infinite_terms=list(monotone.terms))
     return [Estimate(test="Cox proportional hazards", term=name, estimate=float(hr[i]),
                      estimate_type="hazard ratio", ci_low=float(lo[i]), ci_high=float(hi[i]),
                      ci_level=level, ci_method="Wald z (exponentiated)", statistic=float(fit.tvalues[i]),
                      statistic_name="z", p=float(fit.pvalues[i]), n=int(len(frame)), n_dropped=dropped,
                      method=f"Cox proportional hazards ({formula}), Efron ties, partial likelihood" + note,
-                     se=float(fit.bse[i]), converged=converged, log_wald=True, extra={"events": int(frame[event].sum())})
+                     se=float(fit.bse[i]), converged=converged, log_wald=True, extra=dict(extra))
             for i, name in enumerate(covariates)]
+
+
+def _cox_reached(model, fit, time: np.ndarray, event: np.ndarray):
+    """(monotone likelihood or None, converged, how separation was checked) for a statsmodels PHReg fit.
+
+    PHReg's results carry no convergence record, so convergence is checked where it matters: the Newton step
+    still to go at the reported coefficients, ``|I^-1 u|`` (R ``coxph``'s own test for an infinite coefficient),
+    must be below 1e-6 * (1 + |beta|). Monotone likelihood is decided by the linear program of
+    :func:`~analysis.stats.separation.cox_monotone_likelihood`, skipped (and said) past its size limit.
+    """
+    params = np.asarray(fit.params, float)
+    try:
+        monotone = cox_monotone_likelihood(time, event, model.exog, list(model.exog_names))
+        check = "linear program"
+    except OverflowError:
+        monotone, check = None, "skipped (too many event/at-risk pairs); Newton step only"
+    converged = monotone is None and bool(np.isfinite(params).all())
+    if converged:
+        with np.errstate(all="ignore"):
+            step = np.linalg.solve(-model.hessian(params), model.score(params))
+        converged = bool(np.isfinite(step).all() and (np.abs(step) < 1e-6 * (1 + np.abs(params))).all())
+    return monotone, converged, check
 
 
 def cox_efron(time: np.ndarray, event: np.ndarray, X: np.ndarray, max_iter: int = 50, tol: float = 1e-10

@@ -16,6 +16,7 @@ import typer
 from analysis.cli_data import data_app, init
 from analysis.cli_options import JobsOption, JsonFlag, SchedulerOption, _print_json
 from analysis.cli_power import power_cmd
+from analysis.cli_text import studies_draft
 from analysis.core.errors import AnalysisError, InputError
 
 app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -255,6 +256,7 @@ def _reconstruction_checks(specs) -> list[dict]:
 
 
 app.command("power")(power_cmd)
+studies_app.command("draft")(studies_draft)
 
 
 @app.command("notebooks")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
 
 from analysis.cli_options import _print_json
@@ -32,3 +35,24 @@ def check_text_file(path: str, as_json: bool, alpha: float = 0.05) -> None:
                        f"{len(findings) - len(bad) - unchecked} consistent")
     if bad:
         raise typer.Exit(1)
+
+
+def studies_draft(
+    file: Annotated[str, typer.Argument(help="A paper's plain text ('-' = stdin).")],
+    study_id: Annotated[str, typer.Option("--id", help="The new spec's id, e.g. S132 (not already in the registry).")],
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Where to write the draft (default: ID-draft.yaml here); never overwritten.")] = None,
+) -> None:
+    """Draft a study spec from the figures a paper's text prints: every value extracted from the text and marked
+    for review, everything not printed left as a TODO, so the draft loads only once a person has decided them."""
+    from analysis.checks.draft import write_draft
+    from analysis.checks.text import read_text
+    from analysis.spec.model import study_files
+
+    target = out if out is not None else Path(f"{study_id}-draft.yaml")
+    draft = write_draft(read_text(file), study_id, "<stdin>" if file == "-" else Path(file).name, target,
+                        set(study_files()))
+    counts = {k: len(draft[k]) for k in ("summaries", "reported_tests", "effects")}
+    todo = str(draft).count("TODO")
+    typer.echo(f"wrote {target}: {counts['summaries']} summaries, {counts['reported_tests']} reported tests, "
+               f"{counts['effects']} effects, extracted from the text for review; {todo} TODOs to decide")

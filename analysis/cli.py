@@ -19,6 +19,7 @@ import typer
 from analysis.cli_data import data_app, init
 from analysis.cli_options import JobsOption, JsonFlag, SchedulerOption, _print_json, say
 from analysis.cli_power import power_cmd
+from analysis.cli_text import studies_draft
 from analysis.cli_validate import validate_cmd
 from analysis.core.errors import HamstringEvidenceError, InputError
 from analysis.core.terminal import one_line as _one_line
@@ -203,6 +204,9 @@ def check_cmd(
     reconstruction: Annotated[bool, typer.Option(
         "--reconstruction", help="Also build each study's synthetic dataset and check that it gives back every "
                                  "published figure.")] = False,
+    text: Annotated[Optional[str], typer.Option(
+        "--text", help="Check every reported test (t, F, r, chi2, z; OR/RR/HR with CI; two groups' mean (SD)) in "
+                       "a paper's plain text FILE ('-' = stdin) instead of a study.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Forensic checks of a study's published figures (GRIM, GRIMMER, bounds, recomputed tests, CIs, percentages).
@@ -213,6 +217,12 @@ def check_cmd(
     from analysis.checks import forensic_checks
     from analysis.spec.model import load_study, study_files
 
+    if text is not None:
+        if all_studies or study_id is not None or reconstruction:
+            raise InputError("check", "--text", "checks a text alone; give no study id, --all or --reconstruction")
+        from analysis.cli_text import check_text_file
+
+        return check_text_file(text, as_json)
     if all_studies == (study_id is not None):
         raise InputError("check", "STUDY_ID", "give one study id, or --all")
     specs = [f.spec for f in study_files().values()] if all_studies else [load_study(study_id)]
@@ -257,6 +267,7 @@ def _reconstruction_checks(specs) -> list[dict]:
 
 app.command("power")(power_cmd)
 app.command("validate")(validate_cmd)
+studies_app.command("draft")(studies_draft)
 
 
 @app.command("notebooks")

@@ -147,3 +147,102 @@ def test_too_many_aliases_are_refused(tmp_path):
     path.write_text("a: &a 1\nb: [" + ", ".join(["*a"] * (MAX_ALIASES + 1)) + "]\n")
     with pytest.raises(InputError, match=r"aliases.yaml: \(file\): is not valid YAML: more than 100 aliases \(line 2\)"):
         load_yaml(path)
+
+
+# --- #35 item 1: spec values checked at load ----------------------------------------------------------------------
+
+def _edit_spec(path: Path, edit) -> None:
+    import yaml
+
+    spec = yaml.safe_load(path.read_text())
+    edit(spec)
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+
+
+def _reported(r: float) -> dict:
+    return {"value": r, "source": "abstract"}
+
+
+def test_a_correlation_outside_minus_one_to_one_is_refused(capsys, isolated_data):
+    """r = 1.5 loaded and `check` passed it."""
+    path = next((isolated_data / "studies").glob("S1-*.yaml"))
+
+    def edit(spec):
+        entry = spec["correlations"][0]
+        entry["r"] = _reported(1.5)
+        for key in ("sign", "significant"):
+            entry.pop(key, None)
+    _edit_spec(path, edit)
+    before = snapshot(isolated_data)
+    code, _, err = run(capsys, "studies", "list")
+    assert code == 2 and err.count("\n") == 1
+    assert f"{path.name}: correlations.0: r: a correlation lies in [-1, 1], got 1.5" in err
+    assert snapshot(isolated_data) == before
+
+
+def test_correlations_that_cannot_hold_together_are_refused(capsys, isolated_data):
+    """r(a, b) = r(a, c) = r(b, c) = -0.9 loaded: no data set has that correlation matrix (eigenvalue -0.8)."""
+    path = next((isolated_data / "studies").glob("S1-*.yaml"))
+    pairs = {("hamstring_length", "asymmetry"), ("hamstring_length", "nprs"), ("asymmetry", "nprs")}
+
+    def edit(spec):
+        for entry in spec["correlations"]:
+            if entry["group"] == "clbp" and (entry["x"], entry["y"]) in pairs:
+                entry["r"] = _reported(-0.9)
+                for key in ("sign", "significant"):
+                    entry.pop(key, None)
+    _edit_spec(path, edit)
+    code, _, err = run(capsys, "studies", "list")
+    assert code == 2 and err.count("\n") == 1
+    assert "in clbp cannot hold together (their matrix has a negative eigenvalue, -0." in err
+    # the CLI's one line shortens a long temporary path in the middle; the loader's message names the field in full
+    from analysis.core.errors import InputError
+    from analysis.spec.model import parse_study_file
+
+    with pytest.raises(InputError) as caught:
+        parse_study_file(path)
+    assert caught.value.problem.startswith("correlations[0] (hamstring_length, asymmetry): the correlations of "
+                                           "asymmetry, disability, hamstring_length, nprs in clbp cannot hold")
+
+
+@pytest.mark.parametrize("n, fragment", [
+    ("1000000000000", "groups.lbp: n = 1e+12 people needs 7.3 TiB a variable (8 bytes a value); at most 10,000,000"),
+    ("1.0e12", "groups.lbp: n = 1e+12 people needs 7.3 TiB a variable"),
+    ("1" + "0" * 40, "groups.lbp: n = 1e+40 people needs"),
+    ("9" * 401, "(file): is not valid YAML: a whole number of 401 digits (line 18); numbers here have at most 100"),
+])
+def test_an_absurd_group_size_is_refused_in_people_and_memory(capsys, isolated_data, n, fragment):
+    """n = 10**40 loaded; n = 1e12 was a MemoryError (exit 1); a 401-digit number an OverflowError."""
+    path = a_spec(isolated_data)
+    text = path.read_text()
+    assert "    n: {value: 30, source: abstract}" in text.splitlines()[17]
+    path.write_text(text.replace("    n: {value: 30, source: abstract}", f"    n: {{value: {n}, source: abstract}}", 1))
+    code, _, err = run(capsys, "data", "build", "S2", "--out", str(isolated_data / "s2.csv"))
+    assert code == 2 and err.count("\n") == 1 and f"{path.name}: {fragment}" in err, err
+    assert not (isolated_data / "s2.csv").exists()
+
+
+def test_a_mapping_that_leaves_no_row_is_an_error_not_a_verdict(capsys, tmp_path):
+    data = tmp_path / "clinic.csv"
+    data.write_text("group,ake_tightness\nlbp,30\nhealthy,12\n")
+    code, out, err = run(capsys, "analyze", "clbp-less-flexible", "--data", str(data),
+                         "--exclude", "group:lbp", "--exclude", "group:healthy")
+    assert code == 2 and err.count("\n") == 1 and out == ""
+    assert ("clinic.csv: (rows): no row is left to analyse: 2 rows read, 0 used; left out: 2 excluded on request "
+            "(group = healthy, lbp)") in err
+
+
+def test_a_power_ratio_past_the_limit_is_refused(capsys, tmp_path):
+    """`power --or 1e308` printed "power 0.000" (exit 0) after a numpy overflow warning."""
+    code, out, err = run(capsys, "power", "s17-age", "--sims", "10", "--n", "100", "--or", "1e308")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "power: --or: a true ratio of 1e+308 is outside [0.001, 1000]" in err
+
+
+def test_a_power_grid_larger_than_memory_is_refused_before_any_work(isolated_data):
+    """`power --n 4000000` under a memory limit was a MemoryError (exit 1) after minutes of work."""
+    done = run_child(isolated_data, "power", "s17-age", "--sims", "10", "--n", "4000000", "--or", "1.5",
+                     memory_bytes=4 << 30)
+    assert done.returncode == 2, (done.returncode, done.stderr[-500:])
+    assert "power: --sims/--n: 10 simulations of 4,000,000 rows need about 10.2 GB; " in done.stderr
+    assert done.stderr.count("\n") == 1

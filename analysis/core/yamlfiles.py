@@ -50,6 +50,19 @@ def _construct_printed_float(loader, node) -> float:
     return out
 
 
+#: Most digits in a whole number: past 309 a number overflows the float conversions far from where it was read (a
+#: 401-digit one raised OverflowError); no field needs more than ~10, and 10**40 still reaches its own range check.
+MAX_INT_DIGITS = 100
+
+
+def _construct_bounded_int(loader, node) -> int:
+    digits = sum(ch.isdigit() for ch in str(node.value).lstrip("+-0").replace("_", "")) or 1
+    if digits > MAX_INT_DIGITS:  # checked on the text: Python refuses to convert more than 4,300 digits at all
+        raise yaml.YAMLError(f"a whole number of {digits:,} digits (line {node.start_mark.line + 1}); "
+                             f"numbers here have at most {MAX_INT_DIGITS} digits")
+    return yaml.SafeLoader.construct_yaml_int(loader, node)
+
+
 class DuplicateKeyError(yaml.YAMLError):
     """A mapping gives the same key twice (YAML parsers silently keep the last); ``key`` names it."""
 
@@ -87,6 +100,7 @@ class YamlLoader(_BaseLoader):
 
 
 YamlLoader.add_constructor("tag:yaml.org,2002:float", _construct_printed_float)
+YamlLoader.add_constructor("tag:yaml.org,2002:int", _construct_bounded_int)
 
 
 class _NotAMapping(Exception):

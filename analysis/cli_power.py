@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,7 +12,42 @@ import typer
 from analysis.cli_options import JobsOption, JsonFlag, SchedulerOption, _checked_seed, _print_json, say
 from analysis.core.errors import InputError
 
-MAX_SIMULATED_ROWS = 50_000_000  # power: simulated rows per grid point (~8 bytes x a dozen arrays each fits in 24 GB)
+MAX_SIMULATED_ROWS = 50_000_000  # power: simulated rows per grid point (x BYTES_PER_SIMULATED_ROW: 12 GB)
+#: Peak memory per simulated row, measured (``/usr/bin/time -v``) on ``power s17-age --sims 10``: 427 MB at n = 100,000
+#: and 1,040 MB at n = 400,000, so 209 bytes a row; 256 leaves room for entries with a few more terms.
+BYTES_PER_SIMULATED_ROW = 256
+#: Largest true ratio simulated (and 1 / it the smallest): far beyond any effect in the evidence, and large ratios
+#: overflow the simulated probabilities (an OR of 1e308 printed "power 0.000" with exit 0).
+MAX_RATIO = 1_000.0
+
+
+def _free_memory() -> int | None:
+    """Bytes this process may still allocate: free physical memory, or less under an address-space limit (Linux)."""
+    import resource
+
+    try:
+        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+    limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    if limit != resource.RLIM_INFINITY:
+        try:
+            used = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            used = 0
+        free = min(free, limit - used)
+    return max(free, 0)
+
+
+def _check_memory(sims: int, n: int) -> None:
+    """Refuse a grid point whose simulated rows would not fit in memory, before any work, in the user's terms.
+
+    >>> _check_memory(10, 100)
+    """
+    need, free = sims * n * BYTES_PER_SIMULATED_ROW, _free_memory()
+    if free is not None and need > free:
+        raise InputError("power", "--sims/--n", f"{sims:,} simulations of {n:,} rows need about {need / 1e9:,.1f} GB; "
+                                                f"{free / 1e9:,.1f} GB is free here: use fewer --sims or a smaller --n")
 
 
 def _power_point(args) -> dict:
@@ -62,6 +99,11 @@ def power_cmd(
     if sims * max(n) > MAX_SIMULATED_ROWS:
         raise InputError("power", "--sims/--n", f"{sims:,} simulations of {max(n):,} rows is {sims * max(n):,} rows per "
                                                 f"grid point; at most {MAX_SIMULATED_ROWS:,} fit in memory here")
+    outside = [v for v in effect if not 1 / MAX_RATIO <= v <= MAX_RATIO]
+    if outside:
+        raise InputError("power", "--or", f"a true ratio of {outside[0]:g} is outside [{1 / MAX_RATIO:g}, {MAX_RATIO:g}]; "
+                                          f"a larger one overflows the simulated probabilities")
+    _check_memory(sims, max(n))
     ev = _find_evidence(evidence_id)
     grid = [(ev, size, ratio, sims, seed + k) for k, (size, ratio) in
             enumerate((size, ratio) for size in n for ratio in effect)]

@@ -20,11 +20,11 @@ from typing import Literal
 
 import pandas as pd
 import pandera.pandas as pa
-import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from analysis.core.errors import InputError
 from analysis.core.paths import data_dir, data_source
+from analysis.core.yamlfiles import format_validation_error, load_yaml
 from analysis.datasets.loaders import read_table, validate
 from analysis.datasets.schema import family_table_schema, to_pandera
 
@@ -52,8 +52,17 @@ def load_families() -> dict[str, Family]:
     path = data_dir() / "families.yaml"
     if not path.is_file():
         raise InputError(path, "(file)", f"no data families file in the data folder (from {data_source()})")
-    raw = yaml.safe_load(path.read_text())
-    return {name: Family.model_validate(body) for name, body in raw.items()}
+    raw = load_yaml(path)  # size, depth, aliases and duplicate keys checked; errors name the file
+    if not isinstance(raw, dict):
+        raise InputError(path, "(top level)", "must be a mapping of family names to families")
+    families = {}
+    for name, body in raw.items():
+        try:
+            families[str(name)] = Family.model_validate(body)
+        except ValidationError as exc:
+            field, problem = format_validation_error(exc)
+            raise InputError(path, f"{name}.{field}", problem) from None
+    return families
 
 
 def schema(family: Family) -> pa.DataFrameSchema:

@@ -221,4 +221,6 @@ def select_rows(frame: pd.DataFrame, source: str | Path, required: list[str], us
             report.left_out.append((f"missing {column}", int(missing.sum())))
             keep &= ~missing
     report.rows_used = int(keep.sum())
+    if report.rows_used == 0:  # an analysis of no rows would still end in a verdict from the published evidence
+        raise InputError(source, "(rows)", f"no row is left to analyse: {report.summary()}")
     return frame.loc[keep], report

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import combinations
 from typing import ClassVar, Literal
 
-from pydantic import Field
+import numpy as np
+from pydantic import Field, model_validator
 
 from analysis.spec.constraints import p_value_range, significance_range
 from analysis.spec.parts.base import Figure, Quantity, SlotKey, Source, display_row, known
@@ -42,6 +44,13 @@ class Correlation(Figure):
     alpha: float = 0.05
     source: Source | None = None
     sign_assumed: bool = False
+
+    @model_validator(mode="after")
+    def _r_is_a_correlation(self) -> "Correlation":
+        values = [self.r.point, *(self.r.range or ())]
+        if any(not -1 <= v <= 1 for v in values):
+            raise ValueError(f"r: a correlation lies in [-1, 1], got {', '.join(f'{v:g}' for v in values)}")
+        return self
 
     @property
     def key(self) -> SlotKey:
@@ -113,6 +122,9 @@ class Correlation(Figure):
         known("group", self.group, f"{where}.group", spec.groups)
         for axis in ("x", "y"):
             known("variable", getattr(self, axis), f"{where}.{axis}", spec.variables)
+        problem = not_positive_semidefinite(spec.correlations, self)
+        if problem:
+            raise ValueError(f"{where} ({self.x}, {self.y}): {problem}")
         if not self.r.is_assumption:
             return  # a printed r is the dataset's target; whether its printed p fits it is a forensic finding
         low, high, mirrored = self.admissible(spec.n(self.group))
@@ -123,3 +135,43 @@ class Correlation(Figure):
                              f"{'+/-' if mirrored else ''}[{low:.4f}, {high:.4f}]")
         if self.r.value is None and self.r.range is None and self.significant is None and self.p is None:
             raise ValueError(f"{where} ({self.x}, {self.y}): an assumed r needs a range or a reported constraint")
+
+
+def not_positive_semidefinite(correlations: list[Correlation], pair: Correlation) -> str | None:
+    """Why the listed correlations of ``pair``'s group cannot all hold at once, or None.
+
+    Every set of variables whose pairs are all listed (with ``pair``'s among them) must have a positive
+    semidefinite correlation matrix: a principal submatrix of a valid correlation matrix is one, so such a set
+    proves that no values of the unlisted pairs can complete the matrix. Point values (printed or assumed) are
+    checked; an eigenvalue below -1e-12 (rounding of a singular matrix is ~1e-16) fails.
+
+    >>> from analysis.spec.parts.base import Quantity
+    >>> def c(x, y, r):
+    ...     return Correlation(group="g", x=x, y=y, r=Quantity(value=r, source="table"))
+    >>> rs = [c("a", "b", 0.9), c("a", "c", 0.9), c("b", "c", -0.9)]
+    >>> not_positive_semidefinite(rs, rs[0])
+    'the correlations of a, b, c in g cannot hold together (their matrix has a negative eigenvalue, -0.8)'
+    >>> not_positive_semidefinite(rs[:2], rs[0]) is None
+    True
+    """
+    listed = {frozenset((c.x, c.y)): c.r.point for c in correlations if c.group == pair.group and c.x != c.y}
+    names = sorted({v for key in listed for v in key})
+    others = [v for v in names if v not in (pair.x, pair.y)
+              and frozenset((v, pair.x)) in listed and frozenset((v, pair.y)) in listed]
+    if all(frozenset(p) in listed for p in combinations(others, 2)):
+        sizes = [len(others)]  # one fully listed set: its matrix is PSD exactly when all its submatrices are
+    else:
+        sizes = list(range(len(others), 0, -1)) if len(others) <= 12 else [1]  # specs list a handful a group
+    for size in sizes:
+        for extra in combinations(others, size):
+            chosen = [pair.x, pair.y, *extra]
+            if not all(frozenset(p) in listed for p in combinations(chosen, 2)):
+                continue
+            matrix = np.eye(len(chosen))
+            for (i, a), (j, b) in combinations(enumerate(chosen), 2):
+                matrix[i, j] = matrix[j, i] = listed[frozenset((a, b))]
+            lowest = float(np.linalg.eigvalsh(matrix)[0])
+            if lowest < -1e-12:
+                return (f"the correlations of {', '.join(sorted(chosen))} in {pair.group} cannot hold together "
+                        f"(their matrix has a negative eigenvalue, {lowest:.2g})")
+    return None

@@ -20,6 +20,21 @@ class GroupTotal(Strict):
     reason: str
 
 
+#: Largest group a spec may give: its dataset is built in memory, a column of 8-byte values per variable (the
+#: largest published group, S14's, has 83,503 people).
+MAX_GROUP_N = 10_000_000
+
+
+def _too_large(n: float) -> str:
+    """The problem with a group size past :data:`MAX_GROUP_N`, in people and memory.
+
+    >>> _too_large(1e12)
+    'n = 1e+12 people needs 7.3 TiB a variable (8 bytes a value); at most 10,000,000 a group'
+    """
+    return (f"n = {n:g} people needs {n * 8 / 2 ** 40:.2g} TiB a variable (8 bytes a value); "
+            f"at most {MAX_GROUP_N:,} a group")
+
+
 def size_key(group: str) -> SlotKey:
     """The slot key of a group's assumed size, e.g. ``n:lbp``."""
     return SlotKey("n", (group,))
@@ -41,6 +56,9 @@ class Group(Figure):
     @model_validator(mode="after")
     def _n_is_count(self) -> "Group":
         n = self.n.point
+        for value in (n, *(self.n.range or ())):
+            if value > MAX_GROUP_N:
+                raise ValueError(_too_large(value))
         if n != int(n) or n < 2:
             raise ValueError(f"n must be a whole number of at least 2, got {n}")
         if self.n.is_assumption and self.n.range is not None:

@@ -1,6 +1,5 @@
 """Every study on a page links its identifiers, and no paper counts twice (#30 item 6)."""
 
-from pathlib import Path
 
 import pytest
 

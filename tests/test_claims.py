@@ -22,7 +22,7 @@ def _norm(text: str) -> str:
 
 def test_registry_has_every_numbered_claim_of_the_brief():
     numbers = {c.number for c in CLAIMS.values() if c.number is not None}
-    assert numbers == set(range(1, 29))  # every claim of the posts, one number each
+    assert numbers == set(range(1, 40))  # every claim of the posts, one number each
     numbered = [c.number for c in CLAIMS.values() if c.number is not None]
     assert len(numbered) == len(set(numbered))  # no two claims share a number
     # the claims untestable as worded (14 autopsy, 16 a clinician's causal share, 24 scoliosis: evidence file #3) are
@@ -30,7 +30,7 @@ def test_registry_has_every_numbered_claim_of_the_brief():
     assert sum(not c.evidence for c in CLAIMS.values()) >= 3
     for c in CLAIMS.values():
         assert c.post.file[:3] in {"000", "001", "002", "003", "004"}
-        assert c.evidence or c.not_testable_reason
+        assert c.evidence or c.not_testable_reason or c.not_assessed_reason
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds not beside the repository")
@@ -45,7 +45,7 @@ def test_quotes_are_verbatim_from_the_post(claim):
 @pytest.mark.parametrize("claim", CLAIMS.values(), ids=lambda c: c.id)
 def test_every_claim_runs_and_gets_a_verdict_with_a_reason(claim):
     result = run_claim(claim, ensemble_draws=4)
-    assert result.verdict.category in {"supported", "contradicted", "inconclusive", "not testable"}
+    assert result.verdict.category in {"supported", "contradicted", "inconclusive", "not assessed", "not testable"}
     assert result.verdict.reason
     for r in result.results:
         assert r.estimates and r.verdict.reason
@@ -56,7 +56,38 @@ def test_every_claim_runs_and_gets_a_verdict_with_a_reason(claim):
 def test_untestable_claims_say_why():
     for c in CLAIMS.values():
         if not c.evidence:
-            assert run_claim(c).verdict.label == "not testable with the available data"
+            verdict = run_claim(c).verdict
+            if c.not_testable_reason:
+                assert (verdict.category, verdict.label) == ("not testable", "not testable as worded")
+            else:
+                assert verdict.category == "not assessed" and verdict.reason == c.not_assessed_reason
+
+
+def test_not_assessed_and_not_testable_are_two_labels(tmp_path):
+    """#30 item 2: 'not assessed' (no gathered study measured it; what study would) is not 'not testable' (no study
+    could, as worded): the engine, the pages and ``claims list --json`` keep them apart, and a claim gives one
+    reason, never both."""
+    from analysis.claims.model import parse_claim_file
+    from analysis.core.errors import InputError
+    from analysis.report.context import bottom_line
+
+    assessed, testable = run_claim(CLAIMS["autopsy-ligament-hypertrophy"]), run_claim(CLAIMS["most-cases-muscle-imbalance"])
+    assert (assessed.verdict.category, testable.verdict.category) == ("not assessed", "not testable")
+    assert bottom_line(assessed).startswith("Not assessed: no study in the gathered evidence measured it.")
+    assert bottom_line(testable).startswith("Not testable as worded: no study could test it.")
+    both = (REPO_ROOT / "data" / "claims" / "16-most-cases-muscle-imbalance.yaml").read_text()
+    both = both.replace("not_testable_reason:", "not_assessed_reason: x\nnot_testable_reason:", 1)
+    (tmp_path / "both.yaml").write_text(both)
+    with pytest.raises(InputError, match="not both"):
+        parse_claim_file(tmp_path / "both.yaml")
+    from analysis.report.build import _env, _page_context
+
+    pages = [_env().get_template("claim.html.j2").render(**_page_context(cr), versions={}) for cr in (assessed, testable)]
+    assert 'class="verdict not-assessed"' in pages[0] and "<strong>Not assessed</strong>" in pages[0]
+    assert 'class="verdict not-testable"' in pages[1] and "<strong>Not testable as worded</strong>" in pages[1]
+    assert 'class="verdict not-testable"' not in pages[0] and 'class="verdict not-assessed"' not in pages[1]
+    css = (REPO_ROOT / "analysis" / "report" / "templates" / "style.css").read_text()
+    assert re.search(r"\.verdict\.not-assessed \{ background: #fff; color: var\(--ink\)", css)  # colour-neutral badge
 
 
 @pytest.mark.slow
@@ -68,6 +99,10 @@ def test_claims_list_json_lists_every_claim(capsys):
     assert [r["claim_id"] for r in rows] == list(CLAIMS)
     for r in rows:
         assert r["post"] and r["verdict"] and r["reason"]
+    verdicts = {r["claim_id"]: r["verdict"] for r in rows}
+    for c in CLAIMS.values():  # the two labels of a claim without evidence, apart (#30 item 2)
+        if not c.evidence:
+            assert verdicts[c.id] == ("not testable" if c.not_testable_reason else "not assessed"), c.id
 
 
 @pytest.mark.slow

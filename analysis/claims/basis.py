@@ -104,7 +104,8 @@ def restated_verdict(ev: EvidenceKind, ensemble: pd.DataFrame, out: Outcome) -> 
         return Verdict("contradicted", "direction contradicted (the paper's significance test, restated)",
                        "the paper reports a significant effect against the claimed direction")
     return Verdict("inconclusive", "inconclusive (restated significance)",
-                   "the paper reports no significant effect; its size was not published")
+                   "the paper's own test, under the paper's own model, finds no significant effect; its size was not "
+                   "published")
 
 
 def _risk_of_bias(r: EvidenceResult) -> tuple[str, ...]:

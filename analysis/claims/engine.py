@@ -226,7 +226,9 @@ def run_claim(claim: Claim | str, data: str | Path | pd.DataFrame | None = None,
                            [pooled_synthesis_line(p, results) for p in pooled])
     verdict = synthesis.verdict
     if claim.not_testable_reason and not claim.evidence:
-        verdict = Verdict("not testable", "not testable with the available data", claim.not_testable_reason)
+        verdict = Verdict("not testable", "not testable as worded", claim.not_testable_reason)
+    elif claim.not_assessed_reason and not claim.evidence:
+        verdict = Verdict("not assessed", "not assessed: no gathered study measured it", claim.not_assessed_reason)
     return ClaimResult(claim, results, verdict, pooled, synthesis.certainty, synthesis.reasons, synthesis.deciding,
                        synthesis.set_aside, retracted, synthesis.downgrades)
 

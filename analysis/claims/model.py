@@ -41,7 +41,17 @@ class Post(_Strict):
 
 
 class Claim(_Strict):
-    """One claim from a post, its formal hypothesis and its evidence."""
+    """One claim from a post, its formal hypothesis and its evidence.
+
+    A claim without evidence gives one of two reasons: ``not_assessed_reason`` when no study in the gathered evidence
+    measured it (the reason says what study would), ``not_testable_reason`` when no study could, as worded (the
+    reason says why).
+
+    Examples
+    --------
+    >>> load_claim("autopsy-ligament-hypertrophy").not_assessed_reason is not None
+    True
+    """
 
     id: str
     number: int | None = None
@@ -53,6 +63,7 @@ class Claim(_Strict):
     evidence: list[Evidence] = []
     pool: list[list[str]] = []
     not_testable_reason: str | None = None
+    not_assessed_reason: str | None = None
     notes: list[str] = []
 
     @property
@@ -67,8 +78,12 @@ class Claim(_Strict):
 
     @model_validator(mode="after")
     def _testable_or_reason(self) -> "Claim":
-        if not self.evidence and not self.not_testable_reason:
-            raise ValueError("a claim needs evidence entries or a 'not_testable_reason'")
+        if self.not_testable_reason and self.not_assessed_reason:
+            raise ValueError("give 'not_testable_reason' (no study could test it as worded) or 'not_assessed_reason' "
+                             "(no study in the gathered evidence measured it), not both")
+        if not self.evidence and not (self.not_testable_reason or self.not_assessed_reason):
+            raise ValueError("a claim needs evidence entries, a 'not_assessed_reason' (no gathered study measured it; "
+                             "say what study would) or a 'not_testable_reason' (no study could; say why)")
         ids = [e.id for e in self.evidence]
         if len(set(ids)) != len(ids):
             raise ValueError(f"evidence ids must be unique, got {ids}")

@@ -38,7 +38,7 @@ from analysis.figures.svg_parts import (
 )
 
 VERDICT_COLOURS = {"supported": "#1b7837", "contradicted": "#b2182b", "inconclusive": "#8c6d1f",
-                   "not testable": "#5a5a5a"}
+                   "not assessed": "#5a5a5a", "not testable": "#5a5a5a"}
 #: Marker and fill of each basis on a forest plot: a finding is never drawn like another kind of finding.
 BASIS_MARKERS = {"published": ("s", True), "identified": ("o", False), "observed": ("D", True)}
 ROW_HEIGHT = 30.24  # 0.42 inch, as the matplotlib forest had

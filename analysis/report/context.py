@@ -167,11 +167,13 @@ def bottom_line(cr: ClaimResult) -> str:
     >>> from analysis.claims.model import load_claim
     >>> from analysis.claims.engine import run_claim
     >>> bottom_line(run_claim(load_claim("autopsy-ligament-hypertrophy")))  # doctest: +ELLIPSIS
-    "No study in the evidence files can test this claim. No autopsy or cadaver study relates lumbosacral..."
+    "Not assessed: no study in the gathered evidence measured it. No autopsy or cadaver study relates lumbosacral..."
     """
     if not cr.results:
-        reason = cr.claim.not_testable_reason or cr.verdict.reason
-        return "No study in the evidence files can test this claim. " + as_sentence(reason)
+        if cr.claim.not_testable_reason:
+            return "Not testable as worded: no study could test it. " + as_sentence(cr.claim.not_testable_reason)
+        reason = cr.claim.not_assessed_reason or cr.verdict.reason
+        return "Not assessed: no study in the gathered evidence measured it. " + as_sentence(reason)
     studies = {r.study.spec.id for r in cr.results if not r.study.spec.composite and r.basis.counts}
     n = len(studies)
     text = f"{n} stud{'ies' if n != 1 else 'y'} bear{'s' if n == 1 else ''} on it. " if n else ""

@@ -35,12 +35,24 @@ class LogisticEvidence(EvidenceKind):
         return frame[frame[self.among] == 1] if self.among else frame
 
     def basis_hint(self, spec) -> Basis | None:
+        """``Basis.RESTATED`` only when the paper printed just the significance of this OR *and* this entry fits the
+        paper's own model (adjusted for the outcome's other covariates, or the covariate alone, on every row): a
+        restated result is never judged under another model, whose test the paper's statement does not pin (#30:
+        S19's age, significant unadjusted, read as 'no significant effect' under an adjusted model)."""
         for o in spec.cohort.outcomes if spec.cohort is not None else []:
             q = o.odds_ratios.get(self.covariate)
-            if o.name == self.outcome and q is not None and q.is_assumption and any(
-                    a.covariate == self.covariate for a in o.reported):
-                return Basis.RESTATED
+            if o.name != self.outcome or q is None or not q.is_assumption:
+                continue
+            for a in o.reported:
+                if a.covariate == self.covariate and self.fits_paper_model(a, o):
+                    return Basis.RESTATED
         return None
+
+    def fits_paper_model(self, assoc, outcome) -> bool:
+        """Is this entry's model the one the paper's statement ``assoc`` was tested under (see
+        :class:`~analysis.spec.parts.cohort.ReportedAssociation`)?"""
+        paper = set(outcome.odds_ratios) - {self.covariate} if assoc.adjusted else set()
+        return self.among is None and set(self.adjust) == paper
 
     def consistent_with(self, spec) -> str | None:
         """What the paper's statement allows for the odds ratio: above or below 1, or not shown to differ from 1."""

@@ -80,9 +80,10 @@ def test_not_assessed_and_not_testable_are_two_labels(tmp_path):
     (tmp_path / "both.yaml").write_text(both)
     with pytest.raises(InputError, match="not both"):
         parse_claim_file(tmp_path / "both.yaml")
-    from analysis.report.build import _env, _page_context
+    from analysis.report.build import _env, _page_context, versions
 
-    pages = [_env().get_template("claim.html.j2").render(**_page_context(cr), versions={}) for cr in (assessed, testable)]
+    pages = [_env().get_template("claim.html.j2").render(**_page_context(cr), versions=versions())
+             for cr in (assessed, testable)]
     assert 'class="verdict not-assessed"' in pages[0] and "<strong>Not assessed</strong>" in pages[0]
     assert 'class="verdict not-testable"' in pages[1] and "<strong>Not testable as worded</strong>" in pages[1]
     assert 'class="verdict not-testable"' not in pages[0] and 'class="verdict not-assessed"' not in pages[1]

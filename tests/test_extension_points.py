@@ -122,7 +122,7 @@ def test_a_new_report_section_appears_where_registered(monkeypatch):
 
     claim = load_claims()["clbp-less-flexible"]
     page = _env().get_template("claim.html.j2").render(**_page_context(run_claim(claim, ensemble_draws=0)),
-                                                        versions={"python": "x"})
+                                                        versions={"python": "x", "hamstring-evidence": "x"})
     studies = len({e.study for e in claim.evidence})
     assert f'<h2 id="toy">Toy section</h2><p>{studies} studies; clbp-less-flexible</p>' in page
     assert page.index('id="toy"') < page.index("<h2>Provenance: how to regenerate this page</h2>")

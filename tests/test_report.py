@@ -57,7 +57,7 @@ def test_index_and_claim_pages_exist(built):
 def test_index_text_reads_as_sentences(built):
     text = re.sub(r"<[^>]+>", " ", (built / "index.html").read_text())
     assert not re.search(r"\w\.\.(\s|$)", text)  # a reason ending in "." must not get a second full stop
-    assert re.search(r"why\s+No autopsy or cadaver study", text)  # an untestable claim's reason, one click away
+    assert re.search(r"what study would\s+No autopsy or cadaver study", text)  # a not-assessed reason, one click away
     assert "5 studies (S1, S2, S7, S28, S29; case-control, cohort, cross-sectional, review), 6 tests." in text
     assert "test(s)" not in text
     assert "1 studies" not in text and "1 tests" not in text

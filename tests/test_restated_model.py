@@ -9,6 +9,7 @@ from analysis.claims.basis import restated_verdict
 from analysis.claims.engine import run_evidence
 from analysis.claims.model import load_claims
 from analysis.claims.synthesis import Basis
+from analysis.core.scales import LOG_OR
 from analysis.spec.model import load_study_file
 
 CLAIMS = load_claims()
@@ -56,5 +57,5 @@ def test_the_restated_null_names_the_papers_model_not_a_generic_claim():
 
     ev = _entry("older-athletes-more-strains", "s19-age")
     ensemble = pd.DataFrame({"ci_low": [-0.1, 0.05], "ci_high": [0.3, 0.4]})
-    verdict = restated_verdict(ev, ensemble, Outcome([], None, "log OR", 0.03))
+    verdict = restated_verdict(ev, ensemble, Outcome([], None, LOG_OR, 0.03))
     assert verdict.category == "inconclusive" and "under the paper's own model" in verdict.reason

@@ -10,7 +10,7 @@ Adding a section: register a builder here (or anywhere, with :func:`page_section
 Examples
 --------
 >>> " ".join(s.name for s in PAGE_SECTIONS)
-'gathering evidence_table claim hypothesis evidence retracted pooled glossary provenance'
+'gathering evidence_table claim hypothesis evidence validation retracted pooled glossary provenance'
 """
 
 from __future__ import annotations

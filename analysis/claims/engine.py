@@ -24,6 +24,7 @@ from analysis.checks.reproduce import Check, reproduction_checks
 from analysis.claims.basis import basis_of, pooled_synthesis_line, restated_verdict, stated_verdict, synthesis_line
 from analysis.claims.kinds import EvidenceKind, Outcome
 from analysis.claims.model import Claim, load_claim
+from analysis.claims.outcomes import OutcomeSummary, summarise_outcomes
 from analysis.claims.synthesis import Basis, synthesize
 from analysis.claims.verdicts import Robustness, Verdict, across_assumptions, judge, observational_cap
 from analysis.core.defaults import DEFAULT_ENSEMBLE_DRAWS
@@ -99,6 +100,8 @@ class ClaimResult:
     set_aside: list[str] = field(default_factory=list)
     #: Evidence ids left out of every count and pool because their study is retracted (issue #30).
     retracted: list[str] = field(default_factory=list)
+    #: The summary-of-findings rows, one per declared outcome (issue #29; empty when the claim declares none).
+    outcomes: list[OutcomeSummary] = field(default_factory=list)
 
     def records(self) -> list[dict]:
         """Every estimate as a flat record with the study, evidence and verdict it belongs to."""
@@ -135,6 +138,7 @@ class ClaimResult:
                         "reason": p.verdict.reason, **p.estimate.to_dict()} for p in self.pooled],
             "results": self.records(),
             "retracted": list(self.retracted),
+            "outcomes": [o.to_json_dict() for o in self.outcomes],
         }
 
 
@@ -315,7 +319,7 @@ def run_claim(claim: Claim | str, data: str | Path | pd.DataFrame | None = None,
     if claim.not_testable_reason and not claim.evidence:
         verdict = Verdict("not testable", "not testable with the available data", claim.not_testable_reason)
     return ClaimResult(claim, results, verdict, pooled, synthesis.certainty, synthesis.reasons, synthesis.deciding,
-                       synthesis.set_aside, retracted)
+                       synthesis.set_aside, retracted, summarise_outcomes(counted, results))
 
 
 def _pool(claim: Claim, results: list[EvidenceResult]) -> list[PooledResult]:

@@ -20,11 +20,12 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
 from analysis.claims.kinds import EvidenceKind, parse_evidence
+from analysis.claims.outcomes import OutcomeDecl
 from analysis.core.errors import InputError
 from analysis.core.paths import claims_dir, registry_files
 from analysis.core.yamlfiles import read_model
 
-__all__ = ["Claim", "Evidence", "Post", "load_claim", "load_claims", "parse_claim_file"]
+__all__ = ["Claim", "Evidence", "Post", "load_claim", "load_claims", "parse_claim_file", "outcome_problem"]
 
 #: An evidence entry: validated as the kind its ``analysis`` field names (see :data:`analysis.claims.kinds.KINDS`).
 Evidence = Annotated[EvidenceKind, BeforeValidator(parse_evidence)]
@@ -54,6 +55,8 @@ class Claim(_Strict):
     pool: list[list[str]] = []
     not_testable_reason: str | None = None
     notes: list[str] = []
+    #: The claim's outcomes (summary-of-findings rows, issue #29); entries attach by ``outcome_id:``.
+    outcomes: list[OutcomeDecl] = []
 
     @property
     def tag(self) -> str:
@@ -84,7 +87,33 @@ class Claim(_Strict):
 
 def parse_claim_file(path: Path) -> Claim:
     """Read and validate one claim file; errors name the file and field."""
-    return read_model(path, Claim)[0]
+    claim = read_model(path, Claim)[0]
+    problem = outcome_problem(claim)
+    if problem is not None:
+        raise InputError(path, *problem)
+    return claim
+
+
+def outcome_problem(claim: Claim) -> tuple[str, str] | None:
+    """The first problem with a claim's outcomes as ``(field, message)``, or None: outcome ids must be unique, an
+    entry's ``outcome_id`` must name one of them, and with two or more outcomes every entry must name its own (with one,
+    entries default to it).
+
+    >>> outcome_problem(load_claim("hamstring-stiffness-lbp")) is None
+    True
+    """
+    ids = [o.id for o in claim.outcomes]
+    for i, oid in enumerate(ids):
+        if ids.index(oid) != i:
+            return f"outcomes[{i}].id", f"outcome id {oid!r} is declared twice"
+    for i, ev in enumerate(claim.evidence):
+        if ev.outcome_id is not None and ev.outcome_id not in ids:
+            known = ", ".join(ids) or "none (add an 'outcomes:' block)"
+            return f"evidence[{i}].outcome_id", f"entry {ev.id!r} names unknown outcome {ev.outcome_id!r}; known: {known}"
+        if ev.outcome_id is None and len(ids) > 1:
+            return f"evidence[{i}].outcome_id", (f"entry {ev.id!r} names no outcome and the claim declares "
+                                              f"{len(ids)} ({', '.join(ids)})")
+    return None
 
 
 def load_claims() -> dict[str, Claim]:

@@ -13,7 +13,8 @@ from types import SimpleNamespace
 import pytest
 
 from analysis.claims.model import Claim, load_claims, outcome_problem, parse_claim_file
-from analysis.claims.outcomes import OutcomeDecl, claim_verdict, summarise_outcomes
+from analysis.claims.outcomes import OutcomeDecl, summarise_outcomes
+from analysis.claims.sof_verdict import claim_verdict
 from analysis.claims.synthesis import Basis
 from analysis.core.errors import InputError
 from analysis.core.results import Estimate

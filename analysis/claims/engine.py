@@ -25,6 +25,7 @@ from analysis.claims.basis import basis_of, pooled_synthesis_line, restated_verd
 from analysis.claims.kinds import EvidenceKind, Outcome
 from analysis.claims.model import Claim, load_claim
 from analysis.claims.outcomes import OutcomeSummary, summarise_outcomes
+from analysis.claims.sof_verdict import outcome_verdict
 from analysis.claims.synthesis import Basis, synthesize
 from analysis.claims.verdicts import Robustness, Verdict, across_assumptions, judge, observational_cap
 from analysis.core.defaults import DEFAULT_ENSEMBLE_DRAWS
@@ -102,6 +103,8 @@ class ClaimResult:
     retracted: list[str] = field(default_factory=list)
     #: The summary-of-findings rows, one per declared outcome (issue #29; empty when the claim declares none).
     outcomes: list[OutcomeSummary] = field(default_factory=list)
+    #: The claim's bottom line: its critical outcomes' GRADE statements (issue #29), else the verdict's reason.
+    bottom_line: str = ""
 
     def records(self) -> list[dict]:
         """Every estimate as a flat record with the study, evidence and verdict it belongs to."""
@@ -124,6 +127,7 @@ class ClaimResult:
             "reason": self.verdict.reason,
             "certainty": self.certainty,
             "certainty_reasons": list(self.certainty_reasons),
+            "bottom_line": self.bottom_line or self.verdict.reason,
             "evidence": [{"evidence_id": r.evidence.id, "study_id": r.study.spec.id, "source": r.source,
                           "source_sha256": r.source_sha256, "verdict": r.verdict.category,
                           "verdict_label": r.verdict.label, "reason": r.verdict.reason,
@@ -318,8 +322,12 @@ def run_claim(claim: Claim | str, data: str | Path | pd.DataFrame | None = None,
     verdict = synthesis.verdict
     if claim.not_testable_reason and not claim.evidence:
         verdict = Verdict("not testable", "not testable with the available data", claim.not_testable_reason)
-    return ClaimResult(claim, results, verdict, pooled, synthesis.certainty, synthesis.reasons, synthesis.deciding,
-                       synthesis.set_aside, retracted, summarise_outcomes(counted, results))
+    outcomes = summarise_outcomes(counted, results)
+    certainty, reasons, bottom = synthesis.certainty, synthesis.reasons, ""
+    if outcomes:  # the verdict comes from the critical outcome(s), never from a count of tests (issue #29)
+        verdict, certainty, reasons, bottom = outcome_verdict(claim, outcomes)
+    return ClaimResult(claim, results, verdict, pooled, certainty, reasons, synthesis.deciding, synthesis.set_aside,
+                       retracted, outcomes, bottom)
 
 
 def _pool(claim: Claim, results: list[EvidenceResult]) -> list[PooledResult]:

@@ -17,9 +17,7 @@ evidence entry names its ``outcome_id:`` (a claim with one outcome lets its entr
    direction-of-effect count (12.4.2.3) is given and labelled as such.
 3. **GRADE** (:func:`analysis.claims.grade.grade_outcome`) and the informative statement (Santesso 2020).
 
-The claim's verdict (:func:`claim_verdict`) is read from its critical outcomes: ``supported``, ``contradicted``,
-``no important effect``, ``very uncertain`` (any critical outcome at very low certainty), ``conflicting`` (critical
-outcomes disagree), ``not assessed`` (no study in the gathered evidence measured it) or ``not testable``.
+The claim's verdict is read from its critical outcomes in :mod:`analysis.claims.sof_verdict`.
 
 Examples
 --------
@@ -54,12 +52,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from analysis.claims.engine import EvidenceResult
     from analysis.claims.model import Claim
 
-__all__ = ["OutcomeDecl", "OutcomeLine", "OutcomeSummary", "summarise_outcomes", "claim_verdict", "VERDICTS",
-           "BASIS_ORDER"]
+__all__ = ["OutcomeDecl", "OutcomeLine", "OutcomeSummary", "summarise_outcomes", "BASIS_ORDER"]
 
-#: The claim verdicts of issue #29, item 7.
-VERDICTS = ("supported", "contradicted", "no important effect", "very uncertain", "conflicting", "not assessed",
-            "not testable")
 #: Which basis decides when one study gives an outcome several times (most direct first); "assumed" never counts.
 BASIS_ORDER = ("published", "identified", "observed", "restated")
 Z975 = 1.959963984540054
@@ -365,26 +359,3 @@ def _review_judgement(lines: list[OutcomeLine]) -> tuple[int, str] | None:
 def summarise_outcomes(claim: "Claim", results: list["EvidenceResult"]) -> list[OutcomeSummary]:
     """Every declared outcome of ``claim`` as a summary-of-findings row (empty when the claim declares none)."""
     return [summarise_outcome(claim, decl, results) for decl in claim.outcomes]
-
-
-def claim_verdict(claim: "Claim", outcomes: list[OutcomeSummary]) -> tuple[str, str]:
-    """The claim's verdict and its bottom line from the critical outcome(s).
-
-    >>> claim_verdict(type("C", (), {"not_testable_reason": "no study could", "evidence": []})(), [])
-    ('not testable', 'no study could')
-    """
-    if claim.not_testable_reason and not claim.evidence:
-        return "not testable", claim.not_testable_reason
-    critical = [o for o in outcomes if o.decl.critical] or outcomes
-    if not critical:
-        return "not assessed", "no outcome of this claim was measured in the gathered evidence"
-    assessed = [o for o in critical if o.reading != "not assessed"]
-    if not assessed:
-        return "not assessed", "; ".join(o.statement for o in critical)
-    readings = {o.reading for o in assessed}
-    bottom = "; ".join(o.statement for o in assessed)
-    if "very uncertain" in readings:
-        return "very uncertain", bottom
-    if len(readings) > 1:
-        return "conflicting", bottom
-    return readings.pop(), bottom

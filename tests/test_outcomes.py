@@ -193,3 +193,22 @@ def test_registry_outcomes_are_consistent():
     for claim in load_claims().values():
         assert outcome_problem(claim) is None
         assert isinstance(claim, Claim)
+
+
+def test_unpooled_same_direction_reads_by_direction_with_size_unknown():
+    r = [result("a", spec("S1", design="cohort"), est=0.5, se=0.1, n=500, scale="log OR", direction="positive",
+                ratio=True),
+         result("b", spec("S2", design="cohort"), est=0.4, se=0.1, n=500, scale="log RR", direction="positive",
+                ratio=True)]
+    (row,) = summarise_outcomes(claim_of([decl(question="prognostic factor", scale="ratio", smallest=1.2)], r), r)
+    assert ("imprecision", 1) in [(d.domain, d.levels) for d in row.grade.downgrades]
+    assert row.grade.certainty == "moderate" and row.reading == "supported"
+    assert row.statement.endswith("(size not known)")
+
+
+def test_unpooled_both_ways_is_conflicting_and_says_so():
+    r = [result("a", spec("S1"), est=0.5, se=0.1, n=500), result("b", spec("S2"), est=-0.4, se=0.1, n=500,
+                                                                   scale="MD")]
+    (row,) = summarise_outcomes(claim_of([decl()], r), r)
+    assert row.reading in ("conflicting", "very uncertain")
+    assert "reduc" not in row.statement and "increas" not in row.statement

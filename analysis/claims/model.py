@@ -96,8 +96,8 @@ def parse_claim_file(path: Path) -> Claim:
 
 def outcome_problem(claim: Claim) -> tuple[str, str] | None:
     """The first problem with a claim's outcomes as ``(field, message)``, or None: outcome ids must be unique, an
-    entry's ``outcome_id`` must name one of them, and with two or more outcomes every entry must name its own (with one,
-    entries default to it).
+    entry's ``outcome_id`` (or an outcome's ``evidence`` list) must name one of them, and with two or more outcomes
+    every entry must be attached to one (with one, entries default to it).
 
     >>> outcome_problem(load_claim("hamstring-stiffness-lbp")) is None
     True
@@ -106,13 +106,25 @@ def outcome_problem(claim: Claim) -> tuple[str, str] | None:
     for i, oid in enumerate(ids):
         if ids.index(oid) != i:
             return f"outcomes[{i}].id", f"outcome id {oid!r} is declared twice"
+    evidence_ids = [ev.id for ev in claim.evidence]
+    for i, o in enumerate(claim.outcomes):
+        for j, eid in enumerate(o.evidence):
+            if eid not in evidence_ids:
+                return f"outcomes[{i}].evidence[{j}]", f"{eid!r} is not an evidence id of this claim"
+            twice = [p.id for p in claim.outcomes if eid in p.evidence]
+            if len(twice) > 1:
+                return f"outcomes[{i}].evidence[{j}]", f"{eid!r} is listed under outcomes {', '.join(twice)}"
     for i, ev in enumerate(claim.evidence):
+        listed = [o.id for o in claim.outcomes if ev.id in o.evidence]
         if ev.outcome_id is not None and ev.outcome_id not in ids:
             known = ", ".join(ids) or "none (add an 'outcomes:' block)"
             return f"evidence[{i}].outcome_id", f"entry {ev.id!r} names unknown outcome {ev.outcome_id!r}; known: {known}"
-        if ev.outcome_id is None and len(ids) > 1:
+        if ev.outcome_id is not None and listed and listed != [ev.outcome_id]:
+            return f"evidence[{i}].outcome_id", (f"entry {ev.id!r} names outcome {ev.outcome_id!r} but is listed "
+                                                 f"under {listed[0]!r}")
+        if ev.outcome_id is None and not listed and len(ids) > 1:
             return f"evidence[{i}].outcome_id", (f"entry {ev.id!r} names no outcome and the claim declares "
-                                              f"{len(ids)} ({', '.join(ids)})")
+                                                 f"{len(ids)} ({', '.join(ids)})")
     return None
 
 

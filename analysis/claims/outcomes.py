@@ -52,7 +52,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from analysis.claims.engine import EvidenceResult
     from analysis.claims.model import Claim
 
-__all__ = ["OutcomeDecl", "OutcomeLine", "OutcomeSummary", "summarise_outcomes", "BASIS_ORDER"]
+__all__ = ["OutcomeDecl", "OutcomeLine", "OutcomeSummary", "summarise_outcomes", "outcome_of", "BASIS_ORDER"]
 
 #: Which basis decides when one study gives an outcome several times (most direct first); "assumed" never counts.
 BASIS_ORDER = ("published", "identified", "observed", "restated")
@@ -84,6 +84,9 @@ class OutcomeDecl(BaseModel):
     baseline_risk: float | None = None
     baseline_source: str | None = None
     dose_response: str | None = None
+    #: The evidence ids of this outcome, as an alternative to ``outcome_id:`` on each entry (keeps a claim file's
+    #: change in one block at its end).
+    evidence: list[str] = []
 
     @model_validator(mode="after")
     def _sizes(self) -> "OutcomeDecl":
@@ -172,7 +175,7 @@ def _line_of(r: "EvidenceResult", claimed: int) -> StudyLine | None:
     """A StudyLine from one result, or None when the result counts nowhere (an assumed value)."""
     spec = r.study.spec
     basis = r.basis.value
-    if basis not in BASIS_ORDER:
+    if basis not in BASIS_ORDER or getattr(spec, "composite", False):
         return None
     judged = r.outcome.judged if r.outcome is not None else None
     estimate = ci = None
@@ -190,8 +193,18 @@ def _line_of(r: "EvidenceResult", claimed: int) -> StudyLine | None:
 
 
 def _entries_of(claim: "Claim", decl: OutcomeDecl, results: list["EvidenceResult"]) -> list["EvidenceResult"]:
-    single = len(claim.outcomes) == 1
-    return [r for r in results if (r.evidence.outcome_id or (decl.id if single else None)) == decl.id]
+    return [r for r in results if outcome_of(claim, r.evidence) == decl.id]
+
+
+def outcome_of(claim: "Claim", ev) -> str | None:
+    """The outcome id an evidence entry measures: its ``outcome_id``, else the outcome whose ``evidence`` lists it,
+    else the claim's only outcome."""
+    if ev.outcome_id is not None:
+        return ev.outcome_id
+    listed = [o.id for o in claim.outcomes if ev.id in o.evidence]
+    if listed:
+        return listed[0]
+    return claim.outcomes[0].id if len(claim.outcomes) == 1 else None
 
 
 def one_line_per_study(results: list["EvidenceResult"], claimed: int) -> tuple[list[OutcomeLine], list[str]]:
@@ -202,7 +215,9 @@ def one_line_per_study(results: list["EvidenceResult"], claimed: int) -> tuple[l
     for r in results:
         line = _line_of(r, claimed)
         if line is None:
-            left_out.append(f"{r.evidence.id} ({r.study.spec.id}): rests on assumed values, a sensitivity analysis")
+            why = ("a composite what-if cohort, never evidence" if getattr(r.study.spec, "composite", False)
+                   else "rests on assumed values, a sensitivity analysis")
+            left_out.append(f"{r.evidence.id} ({r.study.spec.id}): {why}")
             continue
         by_study.setdefault(r.study.spec.id, []).append((r, line))
     lines = []
@@ -275,17 +290,24 @@ def pool_lines(lines: list[OutcomeLine]) -> tuple[dict | None, str | None]:
             "egger_p": egger, "weights": weights}, None
 
 
-def _reading(decl: OutcomeDecl, grade: GradeResult | None, effect: dict | None, claimed: int, smallest: float) -> str:
+def _reading(grade: GradeResult | None, effect: dict | None, claimed: int, smallest: float) -> str:
+    """How one outcome reads against the claim: by its estimate against the smallest important effect, or, with no
+    estimate, by the studies' directions (all one way: that way; both ways: conflicting)."""
     if grade is None:
         return "not assessed"
     if grade.certainty == "very low":
         return "very uncertain"
-    if effect is None or effect.get("estimate") is None:
-        return "very uncertain"
-    est = effect["estimate"]
-    if abs(est) < smallest:
+    est = (effect or {}).get("estimate")
+    if est is None:
+        sign = _count_direction(effect or {})
+        if sign is None:
+            return "conflicting"
+        if sign == 0:
+            return "very uncertain"
+    elif abs(est) < smallest:
         return "no important effect" if claimed != 0 else "supported"
-    sign = (est > 0) - (est < 0)
+    else:
+        sign = (est > 0) - (est < 0)
     if claimed == 0:
         return "contradicted"
     return "supported" if sign == claimed else "contradicted"
@@ -301,7 +323,7 @@ def summarise_outcome(claim: "Claim", decl: OutcomeDecl, results: list["Evidence
     smallest = math.log(decl.smallest_important) if ratio else decl.smallest_important
     if not lines:
         return OutcomeSummary(decl, [], None, None, f"Not assessed: no study in the gathered evidence measured "
-                                                    f"{decl.outcome}", claimed, "not assessed", left_out)
+                                                    f"the effect of {_lower(decl.exposure)} on {decl.outcome}", claimed, "not assessed", left_out)
     effect, refused = pool_lines(lines)
     study_lines = _weighted([line.line for line in lines], effect)
     if effect is None:
@@ -323,9 +345,14 @@ def summarise_outcome(claim: "Claim", decl: OutcomeDecl, results: list["Evidence
     else:
         size = size_word(est, thresholds) if (thresholds and est is not None) else "unknown size"
     direction = (est > 0) - (est < 0) if est is not None else _count_direction(effect)
-    statement = informative_statement(grade.certainty, size, decl.exposure, decl.outcome, direction)
-    return OutcomeSummary(decl, lines, effect, grade, statement, claimed,
-                          _reading(decl, grade, effect, claimed, smallest), left_out)
+    if direction is None and grade.certainty != "very low":  # no pooled size, and the studies point both ways
+        count = effect["direction_count"]
+        statement = (f"The studies of {_lower(decl.exposure)} and {decl.outcome} point both "
+                     f"ways ({count['positive']} up, {count['negative']} down) and could not be pooled")
+    else:
+        statement = informative_statement(grade.certainty, size, decl.exposure, decl.outcome, direction or 0)
+    return OutcomeSummary(decl, lines, effect, grade, statement, claimed, _reading(grade, effect, claimed, smallest),
+                          left_out)
 
 
 def _weighted(lines: list[StudyLine], effect: dict | None) -> list[StudyLine]:
@@ -339,11 +366,18 @@ def _weighted(lines: list[StudyLine], effect: dict | None) -> list[StudyLine]:
     return lines
 
 
-def _count_direction(effect: dict) -> int:
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _count_direction(effect: dict) -> int | None:
+    """With no pooled estimate: +1 or -1 when every study with a direction points that way, 0 when none has one,
+    None when they point both ways (the direction-of-effect count, Cochrane Handbook 12.4.2.3)."""
     count = effect.get("direction_count") or {}
-    if count.get("p", 1.0) < 0.05:
-        return 1 if count["positive"] > count["negative"] else -1
-    return 0
+    up, down = count.get("positive", 0), count.get("negative", 0)
+    if up and down:
+        return None
+    return 1 if up else -1 if down else 0
 
 
 def _review_judgement(lines: list[OutcomeLine]) -> tuple[int, str] | None:

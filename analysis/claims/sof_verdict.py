@@ -63,7 +63,7 @@ def claim_verdict(claim: "Claim", outcomes: list[OutcomeSummary]) -> tuple[str, 
     if not assessed:
         return "not assessed", "; ".join(o.statement for o in critical)
     readings = {o.reading for o in assessed}
-    bottom = "; ".join(o.statement for o in assessed)
+    bottom = "; ".join(o.statement for o in critical)
     if "very uncertain" in readings:
         return "very uncertain", bottom
     if len(readings) > 1:

@@ -322,8 +322,9 @@ def summarise_outcome(claim: "Claim", decl: OutcomeDecl, results: list["Evidence
     ratio = bool(lines) and all(line.line.ratio for line in lines)
     smallest = math.log(decl.smallest_important) if ratio else decl.smallest_important
     if not lines:
-        return OutcomeSummary(decl, [], None, None, f"Not assessed: no study in the gathered evidence measured "
-                                                    f"the effect of {_lower(decl.exposure)} on {decl.outcome}", claimed, "not assessed", left_out)
+        why = f"Not assessed: no study in the gathered evidence measured the effect of {_lower(decl.exposure)} on " \
+              f"{decl.outcome}"
+        return OutcomeSummary(decl, [], None, None, why, claimed, "not assessed", left_out)
     effect, refused = pool_lines(lines)
     study_lines = _weighted([line.line for line in lines], effect)
     if effect is None:

@@ -394,3 +394,26 @@ def _review_judgement(lines: list[OutcomeLine]) -> tuple[int, str] | None:
 def summarise_outcomes(claim: "Claim", results: list["EvidenceResult"]) -> list[OutcomeSummary]:
     """Every declared outcome of ``claim`` as a summary-of-findings row (empty when the claim declares none)."""
     return [summarise_outcome(claim, decl, results) for decl in claim.outcomes]
+
+
+def effect_text(row: OutcomeSummary) -> str:
+    """The relative effect as a summary-of-findings table prints it: a ratio back on its own scale, with the 95% CI
+    and how it was obtained ("RR 2.10 (1.40 to 3.15); pooled, 3 studies"), or the direction-of-effect count.
+
+    >>> effect_text(OutcomeSummary(None, [], None, None, ""))
+    'no estimate'
+    """
+    e = row.effect
+    if not e:
+        return "no estimate"
+    if e.get("estimate") is None:
+        c = e.get("direction_count") or {}
+        return (f"not pooled: {c.get('positive', 0)} studies point up, {c.get('negative', 0)} down "
+                f"(direction of effect, sign test p = {c.get('p', 1):.2g})")
+    f = math.exp if e.get("ratio") else (lambda x: x)
+    measure = str(e["measure"]).replace("log ", "")
+    low, high = e["ci"]
+    how = f"pooled, {e['k']} studies" if e.get("pooled") else "one study"
+    if e.get("i2") is not None:
+        how += f", I² {e['i2']:.0f}%"
+    return f"{measure} {f(e['estimate']):.2f} ({f(low):.2f} to {f(high):.2f}); {how}"

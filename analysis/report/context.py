@@ -168,6 +168,8 @@ def bottom_line(cr: ClaimResult) -> str:
     >>> bottom_line(run_claim(load_claim("autopsy-ligament-hypertrophy")))  # doctest: +ELLIPSIS
     "No study in the evidence files can test this claim. No autopsy or cadaver study relates lumbosacral..."
     """
+    if cr.outcomes:  # the critical outcomes' GRADE statements (issue #29)
+        return as_sentence(cr.bottom_line) + (f" Certainty: {cr.certainty}." if cr.certainty else "")
     if not cr.results:
         reason = cr.claim.not_testable_reason or cr.verdict.reason
         return "No study in the evidence files can test this claim. " + as_sentence(reason)

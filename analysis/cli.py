@@ -75,7 +75,8 @@ def _claim_row(args) -> dict:
     verdict = result.verdict
     return {"claim_id": claim.id, "title": claim.title, "post": claim.post.file, "post_title": claim.post.title,
             "causal_language": claim.causal_language, "verdict": verdict.category, "verdict_label": verdict.label,
-            "reason": verdict.reason, "certainty": result.certainty}
+            "reason": verdict.reason, "certainty": result.certainty,
+            "bottom_line": result.bottom_line or verdict.reason}
 
 
 @claims_app.command("list")

@@ -24,7 +24,9 @@ from analysis.checks.reproduce import Check, reproduction_checks
 from analysis.claims.basis import basis_of, pooled_synthesis_line, restated_verdict, stated_verdict, synthesis_line
 from analysis.claims.kinds import EvidenceKind, Outcome
 from analysis.claims.model import Claim, load_claim
+from analysis.claims.outcomes import summarise_outcomes
 from analysis.claims.results import ClaimResult, DataOrigin, EvidenceResult, PooledResult
+from analysis.claims.sof_verdict import outcome_verdict
 from analysis.claims.synthesis import Basis, synthesize
 from analysis.claims.verdicts import Robustness, Verdict, across_assumptions, judge, observational_cap
 from analysis.core.defaults import DEFAULT_ENSEMBLE_DRAWS
@@ -229,8 +231,12 @@ def run_claim(claim: Claim | str, data: str | Path | pd.DataFrame | None = None,
         verdict = Verdict("not testable", "not testable as worded", claim.not_testable_reason)
     elif claim.not_assessed_reason and not claim.evidence:
         verdict = Verdict("not assessed", "not assessed: no gathered study measured it", claim.not_assessed_reason)
-    return ClaimResult(claim, results, verdict, pooled, synthesis.certainty, synthesis.reasons, synthesis.deciding,
-                       synthesis.set_aside, retracted, synthesis.downgrades)
+    outcomes = summarise_outcomes(counted, results)
+    certainty, reasons, bottom = synthesis.certainty, synthesis.reasons, ""
+    if outcomes:  # the verdict comes from the critical outcome(s), never from a count of tests (issue #29)
+        verdict, certainty, reasons, bottom = outcome_verdict(claim, outcomes)
+    return ClaimResult(claim, results, verdict, pooled, certainty, reasons, synthesis.deciding, synthesis.set_aside,
+                       retracted, synthesis.downgrades, outcomes, bottom)
 
 
 def _pool(claim: Claim, results: list[EvidenceResult]) -> list[PooledResult]:

@@ -231,7 +231,8 @@ def _imprecision(lines, interval, smallest_important, ratio, standardised) -> Do
         if all(line.estimate is None for line in lines):
             return Downgrade("imprecision", 1, "no study printed an estimate with its interval: only a direction "
                                                "(and significance) is known, not the size")
-        return None
+        return Downgrade("imprecision", 1, "no pooled estimate (the studies' measures or direction conventions "
+                                           "differ): only the direction of effect is known, not the size")
     low, high = interval
     t = smallest_important
     if low < -t and high > t:

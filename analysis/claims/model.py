@@ -20,11 +20,12 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
 from analysis.claims.kinds import EvidenceKind, parse_evidence
+from analysis.claims.outcomes import OutcomeDecl
 from analysis.core.errors import InputError
 from analysis.core.paths import claims_dir, registry_files
 from analysis.core.yamlfiles import read_model
 
-__all__ = ["Claim", "Evidence", "Post", "load_claim", "load_claims", "parse_claim_file"]
+__all__ = ["Claim", "Evidence", "Post", "load_claim", "load_claims", "parse_claim_file", "outcome_problem"]
 
 #: An evidence entry: validated as the kind its ``analysis`` field names (see :data:`analysis.claims.kinds.KINDS`).
 Evidence = Annotated[EvidenceKind, BeforeValidator(parse_evidence)]
@@ -65,6 +66,8 @@ class Claim(_Strict):
     not_testable_reason: str | None = None
     not_assessed_reason: str | None = None
     notes: list[str] = []
+    #: The claim's outcomes (summary-of-findings rows, issue #29); entries attach by ``outcome_id:``.
+    outcomes: list[OutcomeDecl] = []
 
     @property
     def tag(self) -> str:
@@ -100,7 +103,45 @@ class Claim(_Strict):
 
 def parse_claim_file(path: Path) -> Claim:
     """Read and validate one claim file; errors name the file and field."""
-    return read_model(path, Claim)[0]
+    claim = read_model(path, Claim)[0]
+    problem = outcome_problem(claim)
+    if problem is not None:
+        raise InputError(path, *problem)
+    return claim
+
+
+def outcome_problem(claim: Claim) -> tuple[str, str] | None:
+    """The first problem with a claim's outcomes as ``(field, message)``, or None: outcome ids must be unique, an
+    entry's ``outcome_id`` (or an outcome's ``evidence`` list) must name one of them, and with two or more outcomes
+    every entry must be attached to one (with one, entries default to it).
+
+    >>> outcome_problem(load_claim("hamstring-stiffness-lbp")) is None
+    True
+    """
+    ids = [o.id for o in claim.outcomes]
+    for i, oid in enumerate(ids):
+        if ids.index(oid) != i:
+            return f"outcomes[{i}].id", f"outcome id {oid!r} is declared twice"
+    evidence_ids = [ev.id for ev in claim.evidence]
+    for i, o in enumerate(claim.outcomes):
+        for j, eid in enumerate(o.evidence):
+            if eid not in evidence_ids:
+                return f"outcomes[{i}].evidence[{j}]", f"{eid!r} is not an evidence id of this claim"
+            twice = [p.id for p in claim.outcomes if eid in p.evidence]
+            if len(twice) > 1:
+                return f"outcomes[{i}].evidence[{j}]", f"{eid!r} is listed under outcomes {', '.join(twice)}"
+    for i, ev in enumerate(claim.evidence):
+        listed = [o.id for o in claim.outcomes if ev.id in o.evidence]
+        if ev.outcome_id is not None and ev.outcome_id not in ids:
+            known = ", ".join(ids) or "none (add an 'outcomes:' block)"
+            return f"evidence[{i}].outcome_id", f"entry {ev.id!r} names unknown outcome {ev.outcome_id!r}; known: {known}"
+        if ev.outcome_id is not None and listed and listed != [ev.outcome_id]:
+            return f"evidence[{i}].outcome_id", (f"entry {ev.id!r} names outcome {ev.outcome_id!r} but is listed "
+                                                 f"under {listed[0]!r}")
+        if ev.outcome_id is None and not listed and len(ids) > 1:
+            return f"evidence[{i}].outcome_id", (f"entry {ev.id!r} names no outcome and the claim declares "
+                                                 f"{len(ids)} ({', '.join(ids)})")
+    return None
 
 
 def load_claims() -> dict[str, Claim]:

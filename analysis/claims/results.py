@@ -25,6 +25,7 @@ import pandas as pd
 from analysis.checks.reproduce import Check
 from analysis.claims.kinds import EvidenceKind, Outcome
 from analysis.claims.model import Claim
+from analysis.claims.outcomes import OutcomeSummary
 from analysis.claims.synthesis import Basis, Downgrade
 from analysis.claims.verdicts import Robustness, Verdict
 from analysis.core.results import Estimate
@@ -127,6 +128,10 @@ class ClaimResult:
     retracted: list[str] = field(default_factory=list)
     #: The certainty's downgrades, typed (``certainty_reasons`` holds the same as sentences, with the rest).
     downgrades: list[Downgrade] = field(default_factory=list)
+    #: The summary-of-findings rows, one per declared outcome (issue #29; empty when the claim declares none).
+    outcomes: list[OutcomeSummary] = field(default_factory=list)
+    #: The claim's bottom line: its critical outcomes' GRADE statements (issue #29), else the verdict's reason.
+    bottom_line: str = ""
 
     def records(self) -> list[dict]:
         """Every estimate as a flat record with the study, evidence and verdict it belongs to."""
@@ -149,6 +154,7 @@ class ClaimResult:
             "reason": self.verdict.reason,
             "certainty": self.certainty,
             "certainty_reasons": list(self.certainty_reasons),
+            "bottom_line": self.bottom_line or self.verdict.reason,
             "downgrades": [{"domain": d.domain, "levels": d.levels, "reason": d.reason} for d in self.downgrades],
             "evidence": [{"evidence_id": r.evidence.id, "study_id": r.study.spec.id, "source": r.source,
                           "source_sha256": r.source_sha256, "verdict": r.verdict.category,
@@ -165,6 +171,7 @@ class ClaimResult:
                         "reason": p.verdict.reason, **p.estimate.to_dict()} for p in self.pooled],
             "results": self.records(),
             "retracted": list(self.retracted),
+            "outcomes": [o.to_json_dict() for o in self.outcomes],
         }
 
 

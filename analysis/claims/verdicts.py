@@ -17,7 +17,8 @@ from typing import Literal
 from analysis.core.results import Estimate
 from analysis.core.scales import Scale
 
-Category = Literal["supported", "contradicted", "inconclusive", "not assessed", "not testable"]
+Category = Literal["supported", "contradicted", "inconclusive", "not testable", "no important effect", "very uncertain",
+                   "conflicting", "not assessed"]
 
 #: Designs from which an association, never a cause, can be concluded.
 OBSERVATIONAL_DESIGNS = {"cross-sectional", "case-control", "cohort", "case-series", "surveillance"}

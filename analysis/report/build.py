@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import platform
 import re
 from functools import lru_cache
@@ -31,6 +32,7 @@ from analysis import figures
 from analysis.claims.cached import cached_run_claim
 from analysis.claims.engine import DEFAULT_ENSEMBLE_DRAWS
 from analysis.claims.model import load_claims
+from analysis.claims.outcomes import effect_text
 from analysis.claims.results import ClaimResult
 from analysis.claims.synthesis import SYNTHESIS_RULE
 from analysis.claims.verdicts import VERDICT_RULE
@@ -56,6 +58,8 @@ def _env() -> Environment:
     env = Environment(loader=PackageLoader("analysis.report", "templates"), autoescape=select_autoescape(["j2", "html"]),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       undefined=StrictUndefined)  # a name a template misspells is an error, not an empty string
+    env.filters["exp_if"] = lambda v, ratio: math.exp(v) if ratio else v
+    env.globals["effect_text"] = effect_text
     env.filters["num"] = lambda v, d=2: "NA" if v is None else f"{v:.{d}f}"
     env.filters["short"] = short_number
     env.filters["named"] = named

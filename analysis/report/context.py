@@ -169,6 +169,8 @@ def bottom_line(cr: ClaimResult) -> str:
     >>> bottom_line(run_claim(load_claim("autopsy-ligament-hypertrophy")))  # doctest: +ELLIPSIS
     "Not assessed: no study in the gathered evidence measured it. No autopsy or cadaver study relates lumbosacral..."
     """
+    if cr.outcomes:  # the critical outcomes' GRADE statements (issue #29)
+        return as_sentence(cr.bottom_line) + (f" Certainty: {cr.certainty}." if cr.certainty else "")
     if not cr.results:
         if cr.claim.not_testable_reason:
             return "Not testable as worded: no study could test it. " + as_sentence(cr.claim.not_testable_reason)

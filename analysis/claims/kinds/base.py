@@ -85,6 +85,9 @@ class EvidenceKind(BaseModel):
     sesoi_reason: str
     ensemble_draws: int | None = None
     indirectness: str | None = None
+    #: The claim outcome (summary-of-findings row) this entry measures; optional when the claim declares one. (Not
+    #: ``outcome``: the logistic, Cox and risk-ratio kinds name their outcome *column* so.)
+    outcome_id: str | None = None
 
     #: The scale the primary effect is judged on (a typed :class:`~analysis.core.scales.Scale`).
     scale: ClassVar[Scale] = Scale("effect")

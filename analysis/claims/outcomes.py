@@ -1,0 +1,419 @@
+"""The summary of findings per outcome (issue #29): a claim's outcomes, one line per study per outcome, pooling where
+the estimates share a measure and a direction convention, GRADE per outcome and the claim's verdict from its
+critical outcome(s).
+
+A claim declares its outcomes (the rows of a GRADEpro summary-of-findings table) in an ``outcomes:`` block; each
+evidence entry names its ``outcome_id:`` (a claim with one outcome lets its entries leave it out). Then, per outcome:
+
+1. **One line per study.** Several entries of one study are one line: the most direct basis decides (published,
+   then identified, then the user's own data, then restated; an assumed value counts nowhere), the others are kept
+   as sensitivity analyses. A review stands for the studies it ``includes``: an included study present beside it is
+   shown as "in S7", never as a second line. A *known* sample overlap (``overlap:``) keeps the larger of the two.
+2. **Pooling, not counting.** Two or more lines with an estimate and its CI, on the same scale (checked at run time
+   from each analysis's scale, never from the entry's kind) and with the same claimed direction, are pooled with
+   REML tau-squared; with three or more the interval is Hartung-Knapp-Sidik-Jonkman
+   (:func:`analysis.stats.meta.meta_analysis`, ``test="knha"``), with I-squared and a 95% prediction interval, and
+   Egger's test from ten studies. Otherwise a single line stands alone, or the Cochrane Handbook's
+   direction-of-effect count (12.4.2.3) is given and labelled as such.
+3. **GRADE** (:func:`analysis.claims.grade.grade_outcome`) and the informative statement (Santesso 2020).
+
+The claim's verdict is read from its critical outcomes in :mod:`analysis.claims.sof_verdict`.
+
+Examples
+--------
+>>> decl = OutcomeDecl(id="pain", question="intervention effect", population="adults with chronic LBP",
+...                    exposure="Stretching", comparator="no exercise", outcome="pain", scale="SMD",
+...                    direction="higher = more pain", time_frame="6 weeks", critical=True, smallest_important=0.2)
+>>> decl.question_enum.value
+'intervention effect'
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from analysis.claims.grade import (
+    GradeResult,
+    Question,
+    StudyLine,
+    direction_count,
+    grade_outcome,
+    informative_statement,
+    size_word,
+)
+from analysis.stats.meta import egger_test, meta_analysis
+
+if TYPE_CHECKING:  # pragma: no cover
+    from analysis.claims.model import Claim
+    from analysis.claims.results import EvidenceResult
+
+__all__ = ["OutcomeDecl", "OutcomeLine", "OutcomeSummary", "summarise_outcomes", "outcome_of", "BASIS_ORDER"]
+
+#: Which basis decides when one study gives an outcome several times (most direct first); "assumed" never counts.
+BASIS_ORDER = ("published", "identified", "observed", "restated")
+Z975 = 1.959963984540054
+
+
+class OutcomeDecl(BaseModel):
+    """One outcome of a claim (a summary-of-findings row), as the claim file declares it.
+
+    ``smallest_important`` and ``thresholds`` (small, moderate, large) are on the analysis scale as the claim file
+    writes it: a ratio above 1 for ratio scales (judged as its log), an SMD or r otherwise. ``baseline_risk`` (per
+    1,000, with its source) lets the table print absolute effects for a ratio.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    question: Literal["intervention effect", "prognostic factor", "association", "diagnostic accuracy", "prevalence"]
+    population: str
+    exposure: str
+    comparator: str
+    outcome: str
+    scale: str
+    direction: str
+    time_frame: str
+    critical: bool = True
+    smallest_important: float
+    thresholds: tuple[float, float, float] | None = None
+    baseline_risk: float | None = None
+    baseline_source: str | None = None
+    dose_response: str | None = None
+    #: The evidence ids of this outcome, as an alternative to ``outcome_id:`` on each entry (keeps a claim file's
+    #: change in one block at its end).
+    evidence: list[str] = []
+
+    @model_validator(mode="after")
+    def _sizes(self) -> "OutcomeDecl":
+        if not math.isfinite(self.smallest_important) or self.smallest_important <= 0:
+            raise ValueError(f"smallest_important must be a positive number, got {self.smallest_important}")
+        if self.thresholds is not None and not self.thresholds[0] < self.thresholds[1] < self.thresholds[2]:
+            raise ValueError(f"thresholds must rise (small < moderate < large), got {list(self.thresholds)}")
+        if self.baseline_risk is not None and not (0 < self.baseline_risk < 1000 and self.baseline_source):
+            raise ValueError("baseline_risk is per 1,000 (between 0 and 1000) and needs a baseline_source")
+        return self
+
+    @property
+    def question_enum(self) -> Question:
+        return Question(self.question)
+
+
+@dataclass
+class OutcomeLine:
+    """One study's line in one outcome: the deciding result, and what it stands for."""
+
+    study: str
+    result: "EvidenceResult"
+    line: StudyLine
+    #: Other results of the same study on this outcome (shown as sensitivity analyses).
+    sensitivity: list[str] = field(default_factory=list)
+    #: Studies this line stands for (a review's included studies present in the evidence, or a known overlap).
+    stands_for: list[str] = field(default_factory=list)
+
+
+@dataclass
+class OutcomeSummary:
+    """One summary-of-findings row: the lines, the effect, GRADE and the statement."""
+
+    decl: OutcomeDecl
+    lines: list[OutcomeLine]
+    effect: dict | None
+    grade: GradeResult | None
+    statement: str
+    #: +1 / -1 / 0: the claim's direction of the effect for this outcome, as the evidence entries state it.
+    claimed: int = 0
+    #: "supported", "contradicted", "no important effect", "very uncertain" or "not assessed" for this outcome.
+    reading: str = "not assessed"
+    #: Results left out of this outcome and why (assumed values, retracted sources are counted elsewhere).
+    left_out: list[str] = field(default_factory=list)
+
+    def to_json_dict(self) -> dict:
+        """The ``outcomes`` item of ``analyze --json`` (issue #29, item 7)."""
+        g = self.grade
+        return {"outcome": self.decl.id, "question": self.decl.question, "critical": self.decl.critical,
+                "population": self.decl.population, "comparator": self.decl.comparator,
+                "studies": [line.study for line in self.lines],
+                "participants": _participants(self.lines),
+                "effect": self.effect, "absolute": absolute_effect(self.decl, self.effect),
+                "certainty": g.certainty if g else None, "start": g.start if g else None,
+                "downgrades": [{"domain": d.domain, "levels": d.levels, "reason": d.reason} for d in g.downgrades]
+                if g else [],
+                "upgrades": [{"domain": u.domain, "levels": u.levels, "reason": u.reason} for u in g.upgrades]
+                if g else [],
+                "statement": self.statement}
+
+
+def _participants(lines: list[OutcomeLine]) -> int | None:
+    people = [line.line.participants for line in lines]
+    return int(sum(people)) if people and all(p is not None for p in people) else None
+
+
+def absolute_effect(decl: OutcomeDecl, effect: dict | None) -> dict | None:
+    """Per 1,000 with the exposure, for a ratio outcome whose baseline risk the claim prints (RR read as a risk
+    ratio; an OR converted with the baseline risk, Cochrane Handbook 15.4.4)."""
+    if decl.baseline_risk is None or not effect or effect.get("estimate") is None or not effect.get("ratio"):
+        return None
+    base = decl.baseline_risk / 1000
+
+    def risk(log_ratio: float) -> float:
+        r = math.exp(log_ratio)
+        if effect["measure"].upper().endswith("OR"):
+            return r * base / (1 - base + r * base)
+        return min(1.0, r * base)
+
+    low, high = effect["ci"]
+    return {"baseline_per_1000": decl.baseline_risk, "per_1000": round(1000 * risk(effect["estimate"])),
+            "ci_per_1000": [round(1000 * risk(low)), round(1000 * risk(high))], "source": decl.baseline_source}
+
+
+def _line_of(r: "EvidenceResult", claimed: int) -> StudyLine | None:
+    """A StudyLine from one result, or None when the result counts nowhere (an assumed value)."""
+    spec = r.study.spec
+    basis = r.basis.value
+    if basis not in BASIS_ORDER or getattr(spec, "composite", False):
+        return None
+    judged = r.outcome.judged if r.outcome is not None else None
+    estimate = ci = None
+    if basis != "restated" and judged is not None and judged.ci_low is not None and judged.ci_high is not None \
+            and all(np.isfinite([judged.estimate, judged.ci_low, judged.ci_high])):
+        estimate, ci = float(judged.estimate), (float(judged.ci_low), float(judged.ci_high))
+    direction = None
+    if estimate is None:  # a restated result: only the direction the paper printed
+        stated = r.evidence.stated_direction(spec) if hasattr(r.evidence, "stated_direction") else None
+        direction = stated if isinstance(stated, int) else (claimed if r.verdict.category == "supported" else None)
+    rob = spec.risk_of_bias.overall if spec.risk_of_bias is not None else "unclear"
+    n = r.primary.n if r.estimates else None
+    return StudyLine(spec.id, spec.randomised, spec.design, estimate, ci, None, int(n) if n else None, None, rob,
+                     r.evidence.indirectness, bool(getattr(r.evidence, "ratio", False)), direction)
+
+
+def _entries_of(claim: "Claim", decl: OutcomeDecl, results: list["EvidenceResult"]) -> list["EvidenceResult"]:
+    return [r for r in results if outcome_of(claim, r.evidence) == decl.id]
+
+
+def outcome_of(claim: "Claim", ev) -> str | None:
+    """The outcome id an evidence entry measures: its ``outcome_id``, else the outcome whose ``evidence`` lists it,
+    else the claim's only outcome."""
+    if ev.outcome_id is not None:
+        return ev.outcome_id
+    listed = [o.id for o in claim.outcomes if ev.id in o.evidence]
+    if listed:
+        return listed[0]
+    return claim.outcomes[0].id if len(claim.outcomes) == 1 else None
+
+
+def one_line_per_study(results: list["EvidenceResult"], claimed: int) -> tuple[list[OutcomeLine], list[str]]:
+    """One line per study (the most direct basis decides), then reviews standing for their included studies and
+    known overlaps counted once. Returns the lines and what was left out, each with its reason."""
+    left_out: list[str] = []
+    by_study: dict[str, list[tuple["EvidenceResult", StudyLine]]] = {}
+    for r in results:
+        line = _line_of(r, claimed)
+        if line is None:
+            why = ("a composite what-if cohort, never evidence" if getattr(r.study.spec, "composite", False)
+                   else "rests on assumed values, a sensitivity analysis")
+            left_out.append(f"{r.evidence.id} ({r.study.spec.id}): {why}")
+            continue
+        by_study.setdefault(r.study.spec.id, []).append((r, line))
+    lines = []
+    for study, items in by_study.items():
+        items.sort(key=lambda item: (BASIS_ORDER.index(item[0].basis.value), item[1].estimate is None))
+        (r, line), rest = items[0], items[1:]
+        lines.append(OutcomeLine(study, r, line, [o.evidence.id for o, _ in rest]))
+    present = {line.study: line for line in lines}
+    dropped: set[str] = set()
+    for line in lines:
+        spec = line.result.study.spec
+        for inc in spec.includes:
+            if inc in present and inc != line.study and inc not in dropped:
+                line.stands_for.append(inc)
+                dropped.add(inc)
+                left_out.append(f"{inc}: included in {line.study} (counted once, in the review)")
+    for line in lines:
+        if line.study in dropped:
+            continue
+        for o in line.result.study.spec.overlap:
+            if o.certainty == "known" and o.study in present and o.study not in dropped:
+                other = present[o.study]
+                keep, drop = (line, other) if (line.line.participants or 0) >= (other.line.participants or 0) \
+                    else (other, line)
+                if drop.study in dropped or keep.study in dropped:
+                    continue
+                keep.stands_for.append(drop.study)
+                dropped.add(drop.study)
+                left_out.append(f"{drop.study}: known sample overlap with {keep.study} ({o.reason}); counted once")
+    return [line for line in lines if line.study not in dropped], left_out
+
+
+def pool_lines(lines: list[OutcomeLine]) -> tuple[dict | None, str | None]:
+    """Pool the lines' estimates when they share a scale and a claimed direction; say why not otherwise.
+
+    Returns the effect dict (``measure, estimate, ci, pooled, k, i2, prediction_interval, method``, plus
+    ``ratio``, ``egger_p`` and ``knha_vs_wald``) and, when pooling was refused, the reason.
+    """
+    with_est = [line for line in lines if line.line.estimate is not None]
+    if not with_est:
+        return None, None
+    scales = {line.result.outcome.scale for line in with_est}
+    directions = {line.result.evidence.direction for line in with_est}
+    ratio = all(line.line.ratio for line in with_est)
+    if len(with_est) == 1:
+        only = with_est[0].line
+        return {"measure": next(iter(scales)), "estimate": only.estimate, "ci": list(only.ci), "pooled": False, "k": 1,
+                "i2": None, "prediction_interval": None, "method": f"single study ({only.study})", "ratio": ratio,
+                "egger_p": None}, None
+    if len(scales) > 1:
+        return None, f"not pooled: the estimates are on different scales ({', '.join(sorted(scales))})"
+    if len(directions) > 1:
+        return None, ("not pooled: the entries use opposite direction conventions "
+                      f"({', '.join(sorted(directions))})")
+    y = [line.line.estimate for line in with_est]
+    v = [((line.line.ci[1] - line.line.ci[0]) / (2 * Z975)) ** 2 for line in with_est]
+    if min(v) <= 0:
+        return None, "not pooled: an interval of zero width"
+    k = len(y)
+    test = "knha" if k >= 3 else "z"
+    est = meta_analysis(y, v, method="REML", test=test, labels=[line.study for line in with_est])
+    x = est.extra
+    pi = [x["pi_low"], x["pi_high"]] if x.get("pi_low") is not None else None
+    method = ("REML tau-squared, Hartung-Knapp-Sidik-Jonkman interval (t, k - 1 df), " +
+              f"{x.get('knha_vs_wald', '')} than Wald's" if test == "knha" else "REML tau-squared, Wald interval (k = 2)")
+    egger = egger_test(y, v)["p"] if k >= 10 else None
+    weights = {line.study: 1 / (vi + x["tau2"]) for line, vi in zip(with_est, v)}
+    return {"measure": next(iter(scales)), "estimate": est.estimate, "ci": [est.ci_low, est.ci_high], "pooled": True,
+            "k": k, "i2": x.get("I2"), "prediction_interval": pi, "method": method, "ratio": ratio,
+            "egger_p": egger, "weights": weights}, None
+
+
+def _reading(grade: GradeResult | None, effect: dict | None, claimed: int, smallest: float) -> str:
+    """How one outcome reads against the claim: by its estimate against the smallest important effect, or, with no
+    estimate, by the studies' directions (all one way: that way; both ways: conflicting)."""
+    if grade is None:
+        return "not assessed"
+    if grade.certainty == "very low":
+        return "very uncertain"
+    est = (effect or {}).get("estimate")
+    if est is None:
+        sign = _count_direction(effect or {})
+        if sign is None:
+            return "conflicting"
+        if sign == 0:
+            return "very uncertain"
+    elif abs(est) < smallest:
+        return "no important effect" if claimed != 0 else "supported"
+    else:
+        sign = (est > 0) - (est < 0)
+    if claimed == 0:
+        return "contradicted"
+    return "supported" if sign == claimed else "contradicted"
+
+
+def summarise_outcome(claim: "Claim", decl: OutcomeDecl, results: list["EvidenceResult"]) -> OutcomeSummary:
+    """One summary-of-findings row (see the module)."""
+    mine = _entries_of(claim, decl, results)
+    signs = {r.evidence.sign for r in mine}
+    claimed = next(iter(signs)) if len(signs) == 1 else 0
+    lines, left_out = one_line_per_study(mine, claimed)
+    ratio = bool(lines) and all(line.line.ratio for line in lines)
+    smallest = math.log(decl.smallest_important) if ratio else decl.smallest_important
+    if not lines:
+        why = f"Not assessed: no study in the gathered evidence measured the effect of {_lower(decl.exposure)} on " \
+              f"{decl.outcome}"
+        return OutcomeSummary(decl, [], None, None, why, claimed, "not assessed", left_out)
+    effect, refused = pool_lines(lines)
+    study_lines = _weighted([line.line for line in lines], effect)
+    if effect is None:
+        effect = {"measure": None, "estimate": None, "ci": None, "pooled": False, "k": len(lines), "i2": None,
+                  "prediction_interval": None, "ratio": ratio, "egger_p": None,
+                  "method": (refused + "; " if refused else "") + "direction of effect only",
+                  "direction_count": direction_count(study_lines)}
+    interval = tuple(effect["ci"]) if effect.get("ci") else None
+    pi = tuple(effect["prediction_interval"]) if effect.get("prediction_interval") else None
+    review = _review_judgement(lines)
+    grade = grade_outcome(decl.question_enum, study_lines, smallest, interval=interval, i2=effect.get("i2"),
+                          prediction=pi, k_pooled=effect["k"] if effect.get("pooled") else None,
+                          egger_p=effect.get("egger_p"), review_judgement=review, dose_response=decl.dose_response,
+                          standardised=decl.scale.lower() in ("smd", "r", "hedges' g", "g", "d"))
+    est = effect.get("estimate")
+    thresholds = tuple(math.log(t) for t in decl.thresholds) if (decl.thresholds and ratio) else decl.thresholds
+    if est is not None and abs(est) < smallest:
+        size = "little or no difference"
+    else:
+        size = size_word(est, thresholds) if (thresholds and est is not None) else "unknown size"
+    direction = (est > 0) - (est < 0) if est is not None else _count_direction(effect)
+    if direction is None and grade.certainty != "very low":  # no pooled size, and the studies point both ways
+        count = effect["direction_count"]
+        statement = (f"The studies of {_lower(decl.exposure)} and {decl.outcome} point both "
+                     f"ways ({count['positive']} up, {count['negative']} down) and could not be pooled")
+    else:
+        statement = informative_statement(grade.certainty, size, decl.exposure, decl.outcome, direction or 0)
+    return OutcomeSummary(decl, lines, effect, grade, statement, claimed, _reading(grade, effect, claimed, smallest),
+                          left_out)
+
+
+def _weighted(lines: list[StudyLine], effect: dict | None) -> list[StudyLine]:
+    """Each line's weight: its random-effects weight in the pool; otherwise its participants where every line
+    has them; otherwise None (equal shares, said by GRADE's notes)."""
+    weights = (effect or {}).get("weights")
+    if weights and all(line.study in weights for line in lines):
+        return [replace(line, weight=weights[line.study]) for line in lines]
+    if all(line.participants for line in lines):
+        return [replace(line, weight=float(line.participants)) for line in lines]
+    return lines
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _count_direction(effect: dict) -> int | None:
+    """With no pooled estimate: +1 or -1 when every study with a direction points that way, 0 when none has one,
+    None when they point both ways (the direction-of-effect count, Cochrane Handbook 12.4.2.3)."""
+    count = effect.get("direction_count") or {}
+    up, down = count.get("positive", 0), count.get("negative", 0)
+    if up and down:
+        return None
+    return 1 if up else -1 if down else 0
+
+
+def _review_judgement(lines: list[OutcomeLine]) -> tuple[int, str] | None:
+    """A source review's own publication-bias judgement where its printed GRADE reasons name one."""
+    for line in lines:
+        for rating in line.result.study.spec.review_certainty:
+            reasons = (rating.reasons or "").lower()
+            if "publication bias" in reasons:
+                return 1, f"{line.study} ({rating.outcome}): {rating.reasons}"
+    return None
+
+
+def summarise_outcomes(claim: "Claim", results: list["EvidenceResult"]) -> list[OutcomeSummary]:
+    """Every declared outcome of ``claim`` as a summary-of-findings row (empty when the claim declares none)."""
+    return [summarise_outcome(claim, decl, results) for decl in claim.outcomes]
+
+
+def effect_text(row: OutcomeSummary) -> str:
+    """The relative effect as a summary-of-findings table prints it: a ratio back on its own scale, with the 95% CI
+    and how it was obtained ("RR 2.10 (1.40 to 3.15); pooled, 3 studies"), or the direction-of-effect count.
+
+    >>> effect_text(OutcomeSummary(None, [], None, None, ""))
+    'no estimate'
+    """
+    e = row.effect
+    if not e:
+        return "no estimate"
+    if e.get("estimate") is None:
+        c = e.get("direction_count") or {}
+        return (f"not pooled: {c.get('positive', 0)} studies point up, {c.get('negative', 0)} down "
+                f"(direction of effect, sign test p = {c.get('p', 1):.2g})")
+    f = math.exp if e.get("ratio") else (lambda x: x)
+    measure = str(e["measure"]).replace("log ", "")
+    low, high = e["ci"]
+    how = f"pooled, {e['k']} studies" if e.get("pooled") else "one study"
+    if e.get("i2") is not None:
+        how += f", I² {e['i2']:.0f}%"
+    return f"{measure} {f(e['estimate']):.2f} ({f(low):.2f} to {f(high):.2f}); {how}"

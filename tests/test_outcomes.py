@@ -1,0 +1,214 @@
+"""Summary of findings per outcome (issue #29), end to end on constructed bodies whose GRADE answer is known from the
+handbook: one line per study per outcome, a review standing for its included studies, known overlap counted once,
+pooling (REML + HKSJ) refused across measures and direction conventions, the direction-of-effect count where pooling
+is impossible, a single restated abstract at very low certainty with no direction word, and the claim verdict from
+its critical outcomes. The pooled numbers themselves are pinned to metafor in tests/test_meta_knha.py (R fixture
+reference_meta_knha_egger); here the pool is checked against a direct call of the same function."""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import pytest
+
+from analysis.claims.model import Claim, load_claims, outcome_problem, parse_claim_file
+from analysis.claims.outcomes import OutcomeDecl, summarise_outcomes
+from analysis.claims.sof_verdict import claim_verdict
+from analysis.claims.synthesis import Basis
+from analysis.core.errors import InputError
+from analysis.core.results import Estimate
+from analysis.stats.meta import meta_analysis
+
+Z = 1.959963984540054
+
+
+def decl(oid="pain", question="intervention effect", scale="SMD", critical=True, smallest=0.2, **kw):
+    return OutcomeDecl(id=oid, question=question, population="adults with chronic low back pain",
+                       exposure="Stretching", comparator="no exercise", outcome=f"{oid}", scale=scale,
+                       direction="higher = worse", time_frame="6 weeks", critical=critical,
+                       smallest_important=smallest, **kw)
+
+
+def spec(sid, design="rct", rob="low", includes=(), overlap=(), randomised=None):
+    rob_obj = SimpleNamespace(overall=rob) if rob else None
+    return SimpleNamespace(id=sid, design=design, randomised=design == "rct" if randomised is None else randomised,
+                           risk_of_bias=rob_obj, includes=list(includes), overlap=list(overlap),
+                           review_certainty=[])
+
+
+def result(eid, sp, est=None, se=None, n=100, basis="published", scale="SMD", direction="negative", outcome=None,
+           ratio=False, stated=None, indirect=None):
+    judged = None
+    if est is not None:
+        judged = Estimate(test="t", term="x", estimate=est, ci_low=est - Z * se, ci_high=est + Z * se, n=n)
+    sign = {"positive": 1, "negative": -1, "none": 0}[direction]
+    ev = SimpleNamespace(id=eid, direction=direction, sign=sign, indirectness=indirect, ratio=ratio, outcome_id=outcome,
+                         stated_direction=lambda _spec: stated)
+    return SimpleNamespace(evidence=ev, study=SimpleNamespace(spec=sp), basis=Basis(basis),
+                           outcome=SimpleNamespace(judged=judged, scale=scale), verdict=SimpleNamespace(category="x"),
+                           estimates=[judged or Estimate(test="t", term="x", estimate=float("nan"), n=n)],
+                           primary=judged or Estimate(test="t", term="x", estimate=float("nan"), n=n))
+
+
+def claim_of(outcomes, results, reason=None):
+    return SimpleNamespace(outcomes=outcomes, evidence=[r.evidence for r in results], not_testable_reason=reason)
+
+
+def test_one_large_low_risk_rct_is_high():
+    r = [result("e1", spec("S1"), est=-0.5, se=0.05, n=2000)]
+    (row,) = summarise_outcomes(claim_of([decl(thresholds=(0.2, 0.5, 0.8))], r), r)
+    assert row.grade.certainty == "high" and row.grade.downgrades == ()
+    assert row.statement == "Stretching results in a moderate reduction in pain"
+    assert claim_verdict(claim_of([row.decl], r), [row]) == ("supported", row.statement)
+
+
+def test_three_rcts_high_risk_one_carrying_weight_pooled_with_hksj():
+    r = [result("a", spec("S1", rob="high"), est=-0.40, se=0.05, n=1500),
+         result("b", spec("S2"), est=-0.35, se=0.15, n=150), result("c", spec("S3"), est=-0.45, se=0.15, n=150)]
+    (row,) = summarise_outcomes(claim_of([decl()], r), r)
+    direct = meta_analysis([-0.40, -0.35, -0.45], [0.05**2, 0.15**2, 0.15**2], method="REML", test="knha")
+    assert row.effect["pooled"] and row.effect["k"] == 3
+    assert row.effect["estimate"] == pytest.approx(direct.estimate, rel=1e-12, abs=0)  # same function, same input
+    assert row.effect["ci"] == pytest.approx([direct.ci_low, direct.ci_high], rel=1e-12, abs=0)
+    assert "Hartung-Knapp" in row.effect["method"] and row.effect["prediction_interval"] is not None
+    assert row.grade.certainty == "moderate"
+    assert [d.domain for d in row.grade.downgrades] == ["risk of bias"]
+    # the weighted share, not a head count: one high-risk study of three carries most of the pooled weight
+    assert "of the weight" in row.grade.downgrades[0].reason
+
+
+def test_review_and_its_own_included_studies_counted_once():
+    review = spec("S7", design="meta-analysis", includes=["S28", "S29"], randomised=False)
+    r = [result("rev", review, est=-0.3, se=0.1, n=5000), result("s28", spec("S28", design="cohort"), est=-0.2,
+                                                                  se=0.2),
+         result("s29", spec("S29", design="cohort"), est=-0.4, se=0.2)]
+    (row,) = summarise_outcomes(claim_of([decl(question="prognostic factor")], r), r)
+    assert [line.study for line in row.lines] == ["S7"]
+    assert row.lines[0].stands_for == ["S28", "S29"]
+    assert any("S28: included in S7" in s for s in row.left_out)
+    studies = [line.study for line in row.lines]
+    assert len(studies) == len(set(studies))
+
+
+def test_known_overlap_keeps_the_larger_cohort():
+    a = spec("S20", design="cohort", overlap=[SimpleNamespace(study="S120", certainty="known", reason="same cohort")])
+    r = [result("a", a, est=0.3, se=0.1, n=400), result("b", spec("S120", design="cohort"), est=0.2, se=0.1, n=900)]
+    (row,) = summarise_outcomes(claim_of([decl(question="prognostic factor")], r), r)
+    assert [line.study for line in row.lines] == ["S120"] and row.lines[0].stands_for == ["S20"]
+
+
+def test_two_outcomes_of_one_study_are_one_line_each_in_two_rows():
+    s1 = spec("S1", design="cross-sectional")
+    r = [result("pain", s1, est=-0.3, se=0.1, scale="r", outcome="pain"),
+         result("disability", s1, est=-0.2, se=0.1, scale="r", outcome="disability")]
+    rows = summarise_outcomes(claim_of([decl("pain", "association", "r"), decl("disability", "association", "r")],
+                                       r), r)
+    assert [[line.study for line in row.lines] for row in rows] == [["S1"], ["S1"]]
+    assert [row.lines[0].result.evidence.id for row in rows] == ["pain", "disability"]
+
+
+def test_several_analyses_of_one_study_one_line_most_direct_decides():
+    s1 = spec("S1")
+    r = [result("assumed", s1, est=-0.9, se=0.1, basis="assumed"), result("ident", s1, est=-0.2, se=0.1,
+                                                                         basis="identified"),
+         result("pub", s1, est=-0.3, se=0.1, basis="published")]
+    (row,) = summarise_outcomes(claim_of([decl()], r), r)
+    assert len(row.lines) == 1 and row.lines[0].result.evidence.id == "pub"
+    assert row.lines[0].sensitivity == ["ident"]
+    assert any("assumed" in s for s in row.left_out)  # an assumed value counts nowhere, and is said
+
+
+@pytest.mark.parametrize("change", [{"scale": "log OR"}, {"direction": "positive"}])
+def test_pooling_refused_across_measures_and_directions(change):
+    r = [result("a", spec("S1"), est=-0.3, se=0.1), result("b", spec("S2"), est=-0.4, se=0.1, **change)]
+    (row,) = summarise_outcomes(claim_of([decl()], r), r)
+    assert row.effect["pooled"] is False and row.effect["estimate"] is None
+    assert row.effect["method"].startswith("not pooled")
+    assert row.effect["direction_count"]["method"].startswith("direction of effect")
+
+
+def test_single_restated_abstract_is_very_low_with_no_direction_word():
+    r = [result("abs", spec("S1", design="cross-sectional", rob="unclear"), basis="restated", stated=-1)]
+    (row,) = summarise_outcomes(claim_of([decl(question="association")], r), r)
+    assert row.grade.certainty == "very low"
+    assert row.statement == "The evidence is very uncertain about the effect of stretching on pain"
+    for word in ("reduc", "increas", "may", "probably"):
+        assert word not in row.statement
+    assert claim_verdict(claim_of([row.decl], r), [row])[0] == "very uncertain"
+
+
+def test_prognostic_cohorts_large_consistent_effect_start_high():
+    r = [result(f"c{i}", spec(f"S{i}", design="cohort"), est=math.log(3.0) + d, se=0.1, n=800, ratio=True,
+                scale="log OR", direction="positive") for i, d in enumerate([-0.05, 0.0, 0.05])]
+    (row,) = summarise_outcomes(claim_of([decl(question="prognostic factor", scale="OR", smallest=1.2)], r), r)
+    assert row.grade.start == "high"
+    assert row.grade.certainty in ("high",) and row.reading == "supported"
+
+
+def test_not_assessed_and_not_testable_and_conflicting():
+    (row,) = summarise_outcomes(claim_of([decl()], []), [])
+    assert row.reading == "not assessed" and row.grade is None
+    assert claim_verdict(claim_of([row.decl], []), [row])[0] == "not assessed"
+    assert claim_verdict(claim_of([], [], reason="no study could"), []) == ("not testable", "no study could")
+    up = [result("u", spec("S1"), est=0.5, se=0.05, n=2000, outcome="pain")]
+    down = [result("d", spec("S2"), est=-0.5, se=0.05, n=2000, outcome="function")]
+    rows = summarise_outcomes(claim_of([decl("pain"), decl("function")], up + down), up + down)
+    assert [row.reading for row in rows] == ["contradicted", "supported"]
+    assert claim_verdict(claim_of([], up + down), rows)[0] == "conflicting"
+
+
+def test_json_item_has_the_issue_fields():
+    r = [result("e1", spec("S1"), est=-0.5, se=0.05, n=2000)]
+    (row,) = summarise_outcomes(claim_of([decl()], r), r)
+    assert list(row.to_json_dict()) == ["outcome", "question", "critical", "population", "comparator", "studies",
+                                        "participants", "effect", "absolute", "certainty", "start", "downgrades",
+                                        "upgrades", "statement"]
+    for key in ("measure", "estimate", "ci", "pooled", "k", "i2", "prediction_interval", "method"):
+        assert key in row.to_json_dict()["effect"]
+
+
+def test_absolute_effect_per_1000_from_a_printed_baseline():
+    r = [result("e1", spec("S1"), est=math.log(2.0), se=0.1, n=3000, ratio=True, scale="log RR", direction="positive")]
+    d = decl(scale="RR", smallest=1.2, baseline_risk=100, baseline_source="a cohort")
+    (row,) = summarise_outcomes(claim_of([d], r), r)
+    absolute = row.to_json_dict()["absolute"]
+    assert absolute["per_1000"] == 200  # RR 2 times 100 per 1,000 (closed form)
+
+
+def test_unknown_outcome_id_is_an_input_error_naming_file_and_field(tmp_path):
+    src = next(p for p in sorted((load_claims() and __import__("analysis.core.paths", fromlist=["x"])
+                                  .claims_dir()).glob("00-*.yaml")))
+    text = src.read_text().replace("    question: Do patients with shorter hamstrings report more pain?",
+                                   "    question: Do patients with shorter hamstrings report more pain?\n"
+                                   "    outcome_id: nowhere", 1)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text)
+    with pytest.raises(InputError) as err:
+        parse_claim_file(bad)
+    assert "bad.yaml" in str(err.value) and "evidence[0].outcome_id" in str(err.value) and "nowhere" in str(err.value)
+
+
+def test_registry_outcomes_are_consistent():
+    for claim in load_claims().values():
+        assert outcome_problem(claim) is None
+        assert isinstance(claim, Claim)
+
+
+def test_unpooled_same_direction_reads_by_direction_with_size_unknown():
+    r = [result("a", spec("S1", design="cohort"), est=0.5, se=0.1, n=500, scale="log OR", direction="positive",
+                ratio=True),
+         result("b", spec("S2", design="cohort"), est=0.4, se=0.1, n=500, scale="log RR", direction="positive",
+                ratio=True)]
+    (row,) = summarise_outcomes(claim_of([decl(question="prognostic factor", scale="ratio", smallest=1.2)], r), r)
+    assert ("imprecision", 1) in [(d.domain, d.levels) for d in row.grade.downgrades]
+    assert row.grade.certainty == "moderate" and row.reading == "supported"
+    assert row.statement.endswith("(size not known)")
+
+
+def test_unpooled_both_ways_is_conflicting_and_says_so():
+    r = [result("a", spec("S1"), est=0.5, se=0.1, n=500), result("b", spec("S2"), est=-0.4, se=0.1, n=500,
+                                                                   scale="MD")]
+    (row,) = summarise_outcomes(claim_of([decl()], r), r)
+    assert row.reading in ("conflicting", "very uncertain")
+    assert "reduc" not in row.statement and "increas" not in row.statement

@@ -18,6 +18,7 @@ from analysis.claims.sof_verdict import claim_verdict
 from analysis.claims.synthesis import Basis
 from analysis.core.errors import InputError
 from analysis.core.results import Estimate
+from analysis.core.scales import Scale
 from analysis.stats.meta import meta_analysis
 
 Z = 1.959963984540054
@@ -46,7 +47,8 @@ def result(eid, sp, est=None, se=None, n=100, basis="published", scale="SMD", di
     ev = SimpleNamespace(id=eid, direction=direction, sign=sign, indirectness=indirect, ratio=ratio, outcome_id=outcome,
                          stated_direction=lambda _spec: stated)
     return SimpleNamespace(evidence=ev, study=SimpleNamespace(spec=sp), basis=Basis(basis),
-                           outcome=SimpleNamespace(judged=judged, scale=scale), verdict=SimpleNamespace(category="x"),
+                           outcome=SimpleNamespace(judged=judged, scale=Scale(scale, ratio=scale.startswith("log "))),
+                           verdict=SimpleNamespace(category="x"),
                            estimates=[judged or Estimate(test="t", term="x", estimate=float("nan"), n=n)],
                            primary=judged or Estimate(test="t", term="x", estimate=float("nan"), n=n))
 

@@ -264,11 +264,11 @@ def pool_lines(lines: list[OutcomeLine]) -> tuple[dict | None, str | None]:
     ratio = all(line.line.ratio for line in with_est)
     if len(with_est) == 1:
         only = with_est[0].line
-        return {"measure": next(iter(scales)), "estimate": only.estimate, "ci": list(only.ci), "pooled": False, "k": 1,
+        return {"measure": next(iter(scales)).name, "estimate": only.estimate, "ci": list(only.ci), "pooled": False, "k": 1,
                 "i2": None, "prediction_interval": None, "method": f"single study ({only.study})", "ratio": ratio,
                 "egger_p": None}, None
     if len(scales) > 1:
-        return None, f"not pooled: the estimates are on different scales ({', '.join(sorted(scales))})"
+        return None, f"not pooled: the estimates are on different scales ({', '.join(sorted(s.name for s in scales))})"
     if len(directions) > 1:
         return None, ("not pooled: the entries use opposite direction conventions "
                       f"({', '.join(sorted(directions))})")
@@ -285,7 +285,7 @@ def pool_lines(lines: list[OutcomeLine]) -> tuple[dict | None, str | None]:
               f"{x.get('knha_vs_wald', '')} than Wald's" if test == "knha" else "REML tau-squared, Wald interval (k = 2)")
     egger = egger_test(y, v)["p"] if k >= 10 else None
     weights = {line.study: 1 / (vi + x["tau2"]) for line, vi in zip(with_est, v)}
-    return {"measure": next(iter(scales)), "estimate": est.estimate, "ci": [est.ci_low, est.ci_high], "pooled": True,
+    return {"measure": next(iter(scales)).name, "estimate": est.estimate, "ci": [est.ci_low, est.ci_high], "pooled": True,
             "k": k, "i2": x.get("I2"), "prediction_interval": pi, "method": method, "ratio": ratio,
             "egger_p": egger, "weights": weights}, None
 

@@ -40,14 +40,14 @@ STATED: dict[str, dict[str, int]] = {
     "correlation": {"identified_equal": 5, "covered": 7, "same_verdict": 7, "reproduced": 7},
     "risk_ratio": {"identified_equal": 4, "covered": 4, "same_verdict": 4, "reproduced": 4},
     "paired": {"identified_equal": 0, "covered": 0, "same_verdict": 2, "reproduced": 2},
-    "logistic": {"identified_equal": 0, "covered": 3, "same_verdict": 3, "reproduced": 0},
+    "logistic": {"identified_equal": 0, "covered": 2, "same_verdict": 3, "reproduced": 0},
     "cox": {"identified_equal": 0, "covered": 1, "same_verdict": 1, "reproduced": 2},
-    "all": {"identified_equal": 10, "covered": 20, "same_verdict": 25, "reproduced": 18},
+    "all": {"identified_equal": 10, "covered": 19, "same_verdict": 25, "reproduced": 18},
 }
 #: The analysis kinds whose reconstructions mislead on the validation set (an identified result that is not the
 #: truth, a range missing it, or another verdict); named on every claim page with a test of that kind on a
 #: reconstruction. ``tests/test_validation.py`` fails when a run finds a different set.
-MISLEADING_KINDS: tuple[str, ...] = ("two_group", "paired", "cox")
+MISLEADING_KINDS: tuple[str, ...] = ("two_group", "paired", "logistic", "cox")
 
 
 @dataclass(frozen=True)

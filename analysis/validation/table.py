@@ -84,7 +84,8 @@ MECHANISMS: dict[str, str] = {
     "logistic": (
         "Covariates are drawn independently of each other, so adjusted p values (which depend on how the "
         "covariates go together) do not come back at three decimals and the result is marked not reproduced, "
-        "although the odds ratio itself is close."),
+        "although the odds ratio itself is close. Every draw of the assumption ensemble then misses the same "
+        "figures and is left out, so no range is left to hold the truth."),
     "cox": (
         "The cohort generator decides who has the event by odds ratios and draws event times independently of the "
         "covariates, censoring everyone else at the end of follow-up. A hazard ratio fitted on such a "

@@ -214,3 +214,14 @@ def test_unpooled_both_ways_is_conflicting_and_says_so():
     (row,) = summarise_outcomes(claim_of([decl()], r), r)
     assert row.reading in ("conflicting", "very uncertain")
     assert "reduc" not in row.statement and "increas" not in row.statement
+
+
+def test_a_claim_with_a_critical_outcome_not_assessed_is_partly_assessed_never_supported():
+    """Claim 3's shape: a previous injury raises recurrence (measured), and so does older age (no gathered study
+    measured it). The claim as stated has two parts; one measured part cannot make it "supported"."""
+    r = [result("e1", spec("S1"), est=-0.5, se=0.05, n=2000, outcome="pain")]
+    rows = summarise_outcomes(claim_of([decl("pain"), decl("function")], r), r)
+    assert [row.reading for row in rows] == ["supported", "not assessed"]
+    category, bottom = claim_verdict(claim_of([row.decl for row in rows], r), rows)
+    assert category == "partly assessed"
+    assert bottom == f"{rows[0].statement}. {rows[1].statement}"

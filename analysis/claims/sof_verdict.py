@@ -2,6 +2,8 @@
 
 - ``not testable``: no study could test the claim (its ``not_testable_reason``);
 - ``not assessed``: no study in the gathered evidence measured its critical outcome(s);
+- ``partly assessed``: some critical outcomes measured, others not: the claim as stated (all its parts) is not
+  answered, whatever the measured parts show (each part's statement is the bottom line);
 - ``very uncertain``: any critical outcome at very low GRADE certainty (no direction is given: GRADE guidelines 26,
   Santesso 2020);
 - ``conflicting``: critical outcomes read differently;
@@ -30,13 +32,14 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["VERDICTS", "LABELS", "claim_verdict", "outcome_verdict"]
 
 #: The claim verdicts of issue #29, item 7.
-VERDICTS = ("supported", "contradicted", "no important effect", "very uncertain", "conflicting", "not assessed",
-            "not testable")
+VERDICTS = ("supported", "contradicted", "no important effect", "very uncertain", "conflicting", "partly assessed",
+            "not assessed", "not testable")
 
 
 #: What a reader sees for each claim verdict (very uncertain carries no direction, GRADE guidelines 26).
 LABELS = {"supported": "supported", "contradicted": "contradicted", "no important effect": "no important effect",
-          "very uncertain": "very uncertain", "conflicting": "conflicting", "not assessed": "not assessed",
+          "very uncertain": "very uncertain", "conflicting": "conflicting", "partly assessed": "partly assessed",
+          "not assessed": "not assessed",
           "not testable": "not testable with the available data"}
 
 
@@ -61,9 +64,11 @@ def claim_verdict(claim: "Claim", outcomes: list[OutcomeSummary]) -> tuple[str, 
         return "not assessed", "no outcome of this claim was measured in the gathered evidence"
     assessed = [o for o in critical if o.reading != "not assessed"]
     if not assessed:
-        return "not assessed", "; ".join(o.statement for o in critical)
+        return "not assessed", ". ".join(o.statement for o in critical)
     readings = {o.reading for o in assessed}
-    bottom = "; ".join(o.statement for o in critical)
+    bottom = ". ".join(o.statement for o in critical)
+    if len(assessed) < len(critical):  # a part of the claim no gathered study measured: never "supported" as a whole
+        return "partly assessed", bottom
     if "very uncertain" in readings:
         return "very uncertain", bottom
     if len(readings) > 1:

@@ -18,7 +18,7 @@ from analysis.core.results import Estimate
 from analysis.core.scales import Scale
 
 Category = Literal["supported", "contradicted", "inconclusive", "not testable", "no important effect", "very uncertain",
-                   "conflicting", "not assessed"]
+                   "conflicting", "partly assessed", "not assessed"]
 
 #: Designs from which an association, never a cause, can be concluded.
 OBSERVATIONAL_DESIGNS = {"cross-sectional", "case-control", "cohort", "case-series", "surveillance"}

@@ -79,7 +79,7 @@ def _spec_with(**changes) -> StudySpec:
 
 def test_not_positive_definite_matrix_is_rejected_with_a_clear_message():
     """Assumed correlations at their range ends that cannot hold together: the spec itself is refused when it loads
-    (#33), naming the correlation and the eigenvalue, before any reconstruction is tried."""
+    (#35), naming the correlation and the eigenvalue, before any reconstruction is tried."""
     data = load_study("S1").model_dump()
     data["default_correlation"] = {"assume": -0.25, "range": [-0.25, 0.25], "reason": "test"}
     for c in data["correlations"]:
@@ -219,7 +219,7 @@ def test_assumption_ranges_that_admit_no_correlation_matrix_are_a_reconstruction
         if c["r"]["assume"] is not None:
             c["r"] = {"assume": -0.9, "range": [-0.95, -0.9], "reason": "test"}
             c["sign"] = c["significant"] = c["p"] = None
-    # The spec check (#33) refuses these points when a spec loads; the draw-level check guards what the points do
+    # The spec check (#35) refuses these points when a spec loads; the draw-level check guards what the points do
     # not show (ranges), so the spec is copied past validation to reach it.
     base = load_study("S1")
     correlation_type, quantity_type = type(base.correlations[0]), type(base.default_correlation)

@@ -225,3 +225,26 @@ def test_a_claim_with_a_critical_outcome_not_assessed_is_partly_assessed_never_s
     category, bottom = claim_verdict(claim_of([row.decl for row in rows], r), rows)
     assert category == "partly assessed"
     assert bottom == f"{rows[0].statement}. {rows[1].statement}"
+
+
+def test_a_published_ratio_is_a_ratio_whatever_the_entry_kind_says():
+    """A published OR reaches the outcome through the ``effect`` kind, whose class flag says nothing about ratios;
+    the line reads the analysis's own scale, so the smallest important ratio is judged on the log scale and the
+    table prints the ratio, not its log (found by the helpers declaring claim outcomes: claim 25 showed
+    "OR 0.46" for Pinheiro's OR 1.59)."""
+    from analysis.claims.outcomes import effect_text
+
+    r = [result("e1", spec("S1", design="cohort"), est=math.log(1.59), se=0.12, n=3000, ratio=False,
+                scale="log OR", direction="positive")]
+    (row,) = summarise_outcomes(claim_of([decl(question="prognostic factor", scale="OR", smallest=1.2)], r), r)
+    assert row.lines[0].line.ratio and row.effect["ratio"]
+    assert effect_text(row).startswith("OR 1.59 (1.26 to 2.01)")
+
+
+def test_no_estimate_and_no_direction_is_never_little_or_no_difference():
+    """A restated 'not associated' prints neither a size nor a direction: the statement says what is not known
+    instead of 'may result in little to no difference' (claim 4, S19)."""
+    r = [result("e1", spec("S1", design="cohort"), basis="restated", direction="positive", stated=0)]
+    (row,) = summarise_outcomes(claim_of([decl(question="prognostic factor", scale="OR", smallest=1.5)], r), r)
+    assert row.grade.certainty == "moderate"  # not very low: the statement is the one this test is about
+    assert "little to no difference" not in row.statement and "is not known" in row.statement

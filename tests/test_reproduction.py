@@ -130,7 +130,7 @@ def test_non_positive_definite_target_matrix_is_rejected(r):
     ]
     smallest = np.linalg.eigvalsh(np.array([[1, r, r], [r, 1, -r], [r, -r, 1]]))[0]
     assume(smallest < -1e-6)  # clearly impossible; nearer 0 the spec check and the generator's tolerance differ
-    # refused when the spec loads (#33), naming the correlation, before any reconstruction is tried
+    # refused when the spec loads (#35), naming the correlation, before any reconstruction is tried
     with pytest.raises(ValueError, match=r"cannot hold together \(their matrix has a negative eigenvalue"):
         StudySpec.model_validate(data)
 

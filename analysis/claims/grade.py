@@ -38,7 +38,7 @@ Examples
 --------
 >>> rct = StudyLine("S1", randomised=True, design="rct", estimate=-0.5, ci=(-0.7, -0.3), weight=1.0,
 ...                 participants=900, risk_of_bias="low")
->>> g = grade_outcome(Question.INTERVENTION, [rct], smallest_important=0.2)
+>>> g = grade_outcome(Question.INTERVENTION, [rct], smallest_important=0.2, interval=rct.ci)
 >>> g.certainty, g.symbols, [d.domain for d in g.downgrades]
 ('high', '⊕⊕⊕⊕', [])
 >>> informative_statement(g.certainty, size_word(-0.5, (0.2, 0.5, 0.8)), "Stretching", "back pain", -1)
@@ -350,7 +350,8 @@ def informative_statement(certainty: str, size: str, exposure: str, outcome: str
     'The evidence is very uncertain about the effect of age on hamstring strains'
     """
     if certainty == "very low":
-        return f"The evidence is very uncertain about the effect of {exposure[:1].lower() + exposure[1:]} on {outcome}"
+        clause = exposure if exposure[1:2].isupper() else exposure[:1].lower() + exposure[1:]  # "NSAIDs" stays
+        return f"The evidence is very uncertain about the effect of {clause} on {outcome}"
     hedge = {"high": "", "moderate": "probably ", "low": "may "}[certainty]
     if size == "little or no difference" or direction == 0:
         verb = {"high": "results", "moderate": "results", "low": "result"}[certainty]

@@ -189,7 +189,7 @@ def _line_of(r: "EvidenceResult", claimed: int) -> StudyLine | None:
     rob = spec.risk_of_bias.overall if spec.risk_of_bias is not None else "unclear"
     n = r.primary.n if r.estimates else None
     return StudyLine(spec.id, spec.randomised, spec.design, estimate, ci, None, int(n) if n else None, None, rob,
-                     r.evidence.indirectness, bool(getattr(r.evidence, "ratio", False)), direction)
+                     r.evidence.indirectness, bool(r.outcome is not None and r.outcome.scale.ratio), direction)
 
 
 def _entries_of(claim: "Claim", decl: OutcomeDecl, results: list["EvidenceResult"]) -> list["EvidenceResult"]:
@@ -350,6 +350,9 @@ def summarise_outcome(claim: "Claim", decl: OutcomeDecl, results: list["Evidence
         count = effect["direction_count"]
         statement = (f"The studies of {_lower(decl.exposure)} and {decl.outcome} point both "
                      f"ways ({count['positive']} up, {count['negative']} down) and could not be pooled")
+    elif est is None and direction == 0 and grade.certainty != "very low":  # neither a size nor a direction
+        statement = (f"What {_lower(decl.exposure)} does to {decl.outcome} is not known: the studies printed "
+                     f"neither an estimate nor a direction")
     else:
         statement = informative_statement(grade.certainty, size, decl.exposure, decl.outcome, direction or 0)
     return OutcomeSummary(decl, lines, effect, grade, statement, claimed, _reading(grade, effect, claimed, smallest),
@@ -368,7 +371,12 @@ def _weighted(lines: list[StudyLine], effect: dict | None) -> list[StudyLine]:
 
 
 def _lower(text: str) -> str:
-    return text[:1].lower() + text[1:]
+    """The first letter lowered to start a clause mid-sentence, except in an acronym ("NSAIDs" stays).
+
+    >>> _lower("Older age"), _lower("NSAIDs")
+    ('older age', 'NSAIDs')
+    """
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
 
 def _count_direction(effect: dict) -> int | None:
@@ -408,7 +416,8 @@ def effect_text(row: OutcomeSummary) -> str:
         return "no estimate"
     if e.get("estimate") is None:
         c = e.get("direction_count") or {}
-        return (f"not pooled: {c.get('positive', 0)} studies point up, {c.get('negative', 0)} down "
+        up = c.get("positive", 0)
+        return (f"not pooled: {up} stud{'y points' if up == 1 else 'ies point'} up, {c.get('negative', 0)} down "
                 f"(direction of effect, sign test p = {c.get('p', 1):.2g})")
     f = math.exp if e.get("ratio") else (lambda x: x)
     measure = str(e["measure"]).replace("log ", "")

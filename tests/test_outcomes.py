@@ -248,3 +248,19 @@ def test_no_estimate_and_no_direction_is_never_little_or_no_difference():
     (row,) = summarise_outcomes(claim_of([decl(question="prognostic factor", scale="OR", smallest=1.5)], r), r)
     assert row.grade.certainty == "moderate"  # not very low: the statement is the one this test is about
     assert "little to no difference" not in row.statement and "is not known" in row.statement
+
+
+def test_opposite_conventions_are_turned_to_the_claim_for_the_count_never_pooled():
+    """Range (below 1 = the claim: S7) beside tightness (above 1 = the claim: S28) for one claim: both support it.
+    The direction count turns each study to its entry's claimed direction (1 the claimed way, not 'both ways');
+    pooling still refuses opposite conventions (claims 0, 10 and 12 hit this)."""
+    from analysis.claims.outcomes import effect_text
+
+    r = [result("range", spec("S1", design="cohort"), est=math.log(0.96), se=0.01, n=700, scale="log OR",
+                direction="negative"),
+         result("tight", spec("S2", design="cohort"), est=math.log(1.5), se=0.1, n=500, scale="log OR",
+                direction="positive")]
+    (row,) = summarise_outcomes(claim_of([decl(question="prognostic factor", scale="OR", smallest=1.01)], r), r)
+    assert row.claimed == 1 and not row.effect["pooled"]
+    assert row.effect["direction_count"]["positive"] == 2 and row.effect["direction_count"]["negative"] == 0
+    assert "2 studies point the claimed way, 0 the other way" in effect_text(row)

@@ -171,8 +171,13 @@ def absolute_effect(decl: OutcomeDecl, effect: dict | None) -> dict | None:
             "ci_per_1000": [round(1000 * risk(low)), round(1000 * risk(high))], "source": decl.baseline_source}
 
 
-def _line_of(r: "EvidenceResult", claimed: int) -> StudyLine | None:
-    """A StudyLine from one result, or None when the result counts nowhere (an assumed value)."""
+def _line_of(r: "EvidenceResult", claimed: int, orient: bool = False) -> StudyLine | None:
+    """A StudyLine from one result, or None when the result counts nowhere (an assumed value).
+
+    ``orient``: the outcome's entries use opposite direction conventions (a range where others measure tightness),
+    so each line is turned to its entry's claimed direction (estimate, interval and printed direction times the
+    entry's sign): the direction count and GRADE's checks then compare like with like. Pooling still refuses such
+    lines (:func:`pool_lines`)."""
     spec = r.study.spec
     basis = r.basis.value
     if basis not in BASIS_ORDER or getattr(spec, "composite", False):
@@ -186,6 +191,10 @@ def _line_of(r: "EvidenceResult", claimed: int) -> StudyLine | None:
     if estimate is None:  # a restated result: only the direction the paper printed
         stated = r.evidence.stated_direction(spec) if hasattr(r.evidence, "stated_direction") else None
         direction = stated if isinstance(stated, int) else (claimed if r.verdict.category == "supported" else None)
+    if orient and r.evidence.sign == -1:
+        if estimate is not None:
+            estimate, ci = -estimate, (-ci[1], -ci[0])
+        direction = -direction if direction is not None else None
     rob = spec.risk_of_bias.overall if spec.risk_of_bias is not None else "unclear"
     n = r.primary.n if r.estimates else None
     return StudyLine(spec.id, spec.randomised, spec.design, estimate, ci, None, int(n) if n else None, None, rob,
@@ -207,13 +216,14 @@ def outcome_of(claim: "Claim", ev) -> str | None:
     return claim.outcomes[0].id if len(claim.outcomes) == 1 else None
 
 
-def one_line_per_study(results: list["EvidenceResult"], claimed: int) -> tuple[list[OutcomeLine], list[str]]:
+def one_line_per_study(results: list["EvidenceResult"], claimed: int,
+                       orient: bool = False) -> tuple[list[OutcomeLine], list[str]]:
     """One line per study (the most direct basis decides), then reviews standing for their included studies and
     known overlaps counted once. Returns the lines and what was left out, each with its reason."""
     left_out: list[str] = []
     by_study: dict[str, list[tuple["EvidenceResult", StudyLine]]] = {}
     for r in results:
-        line = _line_of(r, claimed)
+        line = _line_of(r, claimed, orient)
         if line is None:
             why = ("a composite what-if cohort, never evidence" if getattr(r.study.spec, "composite", False)
                    else "rests on assumed values, a sensitivity analysis")
@@ -317,8 +327,9 @@ def summarise_outcome(claim: "Claim", decl: OutcomeDecl, results: list["Evidence
     """One summary-of-findings row (see the module)."""
     mine = _entries_of(claim, decl, results)
     signs = {r.evidence.sign for r in mine}
-    claimed = next(iter(signs)) if len(signs) == 1 else 0
-    lines, left_out = one_line_per_study(mine, claimed)
+    orient = signs == {1, -1}  # opposite conventions for one claim: each line turned to the claimed direction
+    claimed = 1 if orient else next(iter(signs)) if len(signs) == 1 else 0
+    lines, left_out = one_line_per_study(mine, claimed, orient)
     ratio = bool(lines) and all(line.line.ratio for line in lines)
     smallest = math.log(decl.smallest_important) if ratio else decl.smallest_important
     if not lines:
@@ -331,7 +342,7 @@ def summarise_outcome(claim: "Claim", decl: OutcomeDecl, results: list["Evidence
         effect = {"measure": None, "estimate": None, "ci": None, "pooled": False, "k": len(lines), "i2": None,
                   "prediction_interval": None, "ratio": ratio, "egger_p": None,
                   "method": (refused + "; " if refused else "") + "direction of effect only",
-                  "direction_count": direction_count(study_lines)}
+                  "direction_count": direction_count(study_lines), "oriented": orient}
     interval = tuple(effect["ci"]) if effect.get("ci") else None
     pi = tuple(effect["prediction_interval"]) if effect.get("prediction_interval") else None
     review = _review_judgement(lines)
@@ -404,6 +415,10 @@ def summarise_outcomes(claim: "Claim", results: list["EvidenceResult"]) -> list[
     return [summarise_outcome(claim, decl, results) for decl in claim.outcomes]
 
 
+#: Said of a direction count whose studies were turned to their entries' claimed direction (opposite conventions).
+TURNED = ", each study turned to the claimed direction"
+
+
 def effect_text(row: OutcomeSummary) -> str:
     """The relative effect as a summary-of-findings table prints it: a ratio back on its own scale, with the 95% CI
     and how it was obtained ("RR 2.10 (1.40 to 3.15); pooled, 3 studies"), or the direction-of-effect count.
@@ -417,8 +432,9 @@ def effect_text(row: OutcomeSummary) -> str:
     if e.get("estimate") is None:
         c = e.get("direction_count") or {}
         up = c.get("positive", 0)
-        return (f"not pooled: {up} stud{'y points' if up == 1 else 'ies point'} up, {c.get('negative', 0)} down "
-                f"(direction of effect, sign test p = {c.get('p', 1):.2g})")
+        ways = ("the claimed way", "the other way") if e.get("oriented") else ("up", "down")
+        return (f"not pooled: {up} stud{'y points' if up == 1 else 'ies point'} {ways[0]}, {c.get('negative', 0)} "
+                f"{ways[1]} (direction of effect{TURNED if e.get('oriented') else ''}, sign test p = {c.get('p', 1):.2g})")
     f = math.exp if e.get("ratio") else (lambda x: x)
     measure = str(e["measure"]).replace("log ", "")
     low, high = e["ci"]

@@ -9,6 +9,7 @@ import yaml
 
 from analysis.claims.engine import run_claim
 from analysis.claims.model import load_claims
+from analysis.claims.sof_verdict import VERDICTS
 from analysis.cli import main
 from analysis.core.paths import REPO_ROOT
 
@@ -45,7 +46,9 @@ def test_quotes_are_verbatim_from_the_post(claim):
 @pytest.mark.parametrize("claim", CLAIMS.values(), ids=lambda c: c.id)
 def test_every_claim_runs_and_gets_a_verdict_with_a_reason(claim):
     result = run_claim(claim, ensemble_draws=4)
-    assert result.verdict.category in {"supported", "contradicted", "inconclusive", "not assessed", "not testable"}
+    # a claim with declared outcomes gets a summary-of-findings verdict (issue #29), the others the per-test one
+    assert result.verdict.category in {"supported", "contradicted", "inconclusive", "not assessed", "not testable",
+                                       *VERDICTS}
     assert result.verdict.reason
     for r in result.results:
         assert r.estimates and r.verdict.reason
@@ -118,8 +121,14 @@ def test_claims_list_table_keeps_its_columns(capsys):
 
 
 def test_causal_claims_on_observational_data_are_capped():
-    result = run_claim(CLAIMS["asymmetry-pain-rotation"], ensemble_draws=4)
+    # the per-test verdict (a claim without declared outcomes) caps a causal claim on observational data
+    claim = CLAIMS["asymmetry-pain-rotation"]
+    result = run_claim(claim.model_copy(update={"outcomes": []}), ensemble_draws=4)
     assert result.verdict.label.endswith("association shown, causation not established")
+    # with its outcomes declared (issue #29): cross-sectional studies printing only a direction, at high risk of
+    # bias, start low and end very low, so no direction is given (GRADE guidelines 26)
+    sof = run_claim(claim, ensemble_draws=4)
+    assert sof.verdict.category == "very uncertain" and sof.certainty == "very low"
     # the stretching evidence is randomised (a trial, reviews of trials): no cap, and certainty starts high
     stretching = run_claim(CLAIMS["stretching-reduces-pain"])
     assert "causation" not in stretching.verdict.label

@@ -264,3 +264,17 @@ def test_opposite_conventions_are_turned_to_the_claim_for_the_count_never_pooled
     assert row.claimed == 1 and not row.effect["pooled"]
     assert row.effect["direction_count"]["positive"] == 2 and row.effect["direction_count"]["negative"] == 0
     assert "2 studies point the claimed way, 0 the other way" in effect_text(row)
+
+
+def test_ratios_per_different_units_are_not_pooled():
+    """S7's OR per degree of range and S29's OR of tight vs not are both 'log OR' but not one measure: pooling them
+    gave claim 12 a meaningless 'OR 1.51, I-squared 83%'."""
+    r = []
+    for sid, est, unit in (("S1", math.log(0.96), "per degree"), ("S2", math.log(2.86), None)):
+        sp = spec(sid, design="cohort")
+        sp.effects = [SimpleNamespace(id="e", unit=unit)]
+        r.append(result(sid, sp, est=est, se=0.1, n=300, scale="log OR", direction="none"))
+        r[-1].evidence.effect = "e"
+    (row,) = summarise_outcomes(claim_of([decl(question="prognostic factor", scale="OR", smallest=1.2)], r), r)
+    assert not row.effect["pooled"]
+    assert "per different units (no unit printed; per degree)" in row.effect["method"]

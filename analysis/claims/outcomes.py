@@ -260,6 +260,15 @@ def one_line_per_study(results: list["EvidenceResult"], claimed: int,
     return [line for line in lines if line.study not in dropped], left_out
 
 
+def _unit_of(r: "EvidenceResult") -> str | None:
+    """The unit a published effect is per (``unit:`` in its spec, e.g. "per degree"), None for any other result."""
+    effect_id = getattr(r.evidence, "effect", None)
+    for effect in getattr(r.study.spec, "effects", None) or []:
+        if isinstance(effect_id, str) and effect.id == effect_id:
+            return getattr(effect, "unit", None)
+    return None
+
+
 def pool_lines(lines: list[OutcomeLine]) -> tuple[dict | None, str | None]:
     """Pool the lines' estimates when they share a scale and a claimed direction; say why not otherwise.
 
@@ -279,6 +288,10 @@ def pool_lines(lines: list[OutcomeLine]) -> tuple[dict | None, str | None]:
                 "egger_p": None}, None
     if len(scales) > 1:
         return None, f"not pooled: the estimates are on different scales ({', '.join(sorted(s.name for s in scales))})"
+    units = {_unit_of(line.result) for line in with_est}
+    if len(units) > 1:  # an OR per degree beside an OR of tight vs not: one scale name, two different measures
+        return None, ("not pooled: the estimates are per different units ("
+                      + "; ".join(sorted(u or "no unit printed" for u in units)) + ")")
     if len(directions) > 1:
         return None, ("not pooled: the entries use opposite direction conventions "
                       f"({', '.join(sorted(directions))})")

@@ -278,3 +278,13 @@ def test_ratios_per_different_units_are_not_pooled():
     (row,) = summarise_outcomes(claim_of([decl(question="prognostic factor", scale="OR", smallest=1.2)], r), r)
     assert not row.effect["pooled"]
     assert "per different units (no unit printed; per degree)" in row.effect["method"]
+
+
+def test_intervals_on_different_scales_are_not_compared_for_inconsistency():
+    """An MD in points beside an SMD (claim 11: S23 beside the SMD trials) cannot 'not overlap': no inconsistency
+    downgrade from comparing them."""
+    r = [result("md", spec("S1"), est=-15.0, se=2.0, n=500, scale="MD", outcome="pain"),
+         result("smd", spec("S2"), est=-0.3, se=0.05, n=500, scale="SMD", outcome="pain")]
+    (row,) = summarise_outcomes(claim_of([decl("pain")], r), r)
+    assert "different scales" in row.effect["method"]
+    assert "inconsistency" not in [d.domain for d in row.grade.downgrades]

@@ -185,8 +185,8 @@ def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
     return a[0] <= b[1] and b[0] <= a[1]
 
 
-def _inconsistency(lines, i2, prediction) -> tuple[Downgrade | None, str | None]:
-    with_ci = [line for line in lines if line.ci is not None]
+def _inconsistency(lines, i2, prediction, comparable=True) -> tuple[Downgrade | None, str | None]:
+    with_ci = [line for line in lines if line.ci is not None] if comparable else []  # other scales: not compared
     if len(lines) < 2:
         return None, "inconsistency not assessable with one study"
     signs = {line.sign for line in lines if line.sign != 0}
@@ -290,7 +290,8 @@ def grade_outcome(question: Question, lines: list[StudyLine], smallest_important
                   interval: tuple[float, float] | None = None, i2: float | None = None,
                   prediction: tuple[float, float] | None = None, k_pooled: int | None = None,
                   egger_p: float | None = None, review_judgement: tuple[int, str] | None = None,
-                  dose_response: str | None = None, standardised: bool = True) -> GradeResult:
+                  dose_response: str | None = None, standardised: bool = True,
+                  comparable: bool = True) -> GradeResult:
     """GRADE one outcome from its study lines (see the module for every rule).
 
     Parameters
@@ -305,6 +306,9 @@ def grade_outcome(question: Question, lines: list[StudyLine], smallest_important
     standardised
         True when ``smallest_important`` is on a standardised scale (SMD, r-derived), which the optimal
         information size needs.
+    comparable
+        False when the lines' estimates are on different scales or per different units (an MD beside SMDs, an OR
+        per degree beside an OR of tight vs not): their intervals are then not compared for overlap.
     """
     if not lines:
         raise ValueError("an outcome needs at least one study line")
@@ -313,7 +317,7 @@ def grade_outcome(question: Question, lines: list[StudyLine], smallest_important
     ratio = all(line.ratio for line in lines)
     notes = []
     rob, rob_note = _risk_of_bias(lines, shares)
-    inconsistency, inc_note = _inconsistency(lines, i2, prediction)
+    inconsistency, inc_note = _inconsistency(lines, i2, prediction, comparable)
     publication, pub_note = _publication_bias(k_pooled, egger_p, review_judgement)
     downgrades = [d for d in (rob, inconsistency, _indirectness(lines, shares),
                               _imprecision(lines, interval, smallest_important, ratio, standardised), publication) if d]

@@ -362,7 +362,8 @@ def summarise_outcome(claim: "Claim", decl: OutcomeDecl, results: list["Evidence
     grade = grade_outcome(decl.question_enum, study_lines, smallest, interval=interval, i2=effect.get("i2"),
                           prediction=pi, k_pooled=effect["k"] if effect.get("pooled") else None,
                           egger_p=effect.get("egger_p"), review_judgement=review, dose_response=decl.dose_response,
-                          standardised=decl.scale.lower() in ("smd", "r", "hedges' g", "g", "d"))
+                          standardised=decl.scale.lower() in ("smd", "r", "hedges' g", "g", "d"),
+                          comparable=not (refused and ("different scales" in refused or "different units" in refused)))
     est = effect.get("estimate")
     thresholds = tuple(math.log(t) for t in decl.thresholds) if (decl.thresholds and ratio) else decl.thresholds
     if est is not None and abs(est) < smallest:

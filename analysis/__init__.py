@@ -8,7 +8,7 @@ on first use, so ``import analysis`` (and the CLI's ``--help``) stays fast.
 >>> dataset = build_dataset(spec, seed=1)
 >>> result = run_claim(load_claim("hamstring-stiffness-lbp"), ensemble_draws=10)
 >>> result.verdict.category, result.certainty
-('supported', 'very low')
+('very uncertain', 'very low')
 """
 
 from __future__ import annotations

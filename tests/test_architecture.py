@@ -43,9 +43,9 @@ LEAVES = {"stats", "figures"}
 #: (#28, item 1: before typed-results, basis and the engine closed a 14-module cycle through the kinds. What is
 #: left is one type-only link: kinds/base.py names ``EvidenceResult`` in its annotations under TYPE_CHECKING,
 #: and claims/results.py imports the kinds and the claim model at run time. Removing it needs the kinds to
-#: return a result type that lives below them. The summary of findings (#29) joins it the same way: claims/outcomes.py
-#: holds the claim's outcome declarations, which claims/model.py imports, and names ``Claim`` and ``EvidenceResult``
-#: in annotations only; splitting the declarations from the summaries removes it.)
+#: return a result type that lives below them. The summary of findings (#29) joins it the same way:
+#: claims/outcomes.py names ``Claim`` and ``EvidenceResult`` in annotations only (TYPE_CHECKING), and claims/results.py
+#: holds its ``OutcomeSummary`` rows; the declarations already live apart, in claims/outcome_decl.py.)
 KNOWN_CYCLES: set[frozenset[str]] = {
     frozenset({"analysis.claims.kinds", "analysis.claims.kinds.base", "analysis.claims.kinds.correlation",
                "analysis.claims.kinds.cox", "analysis.claims.kinds.effect", "analysis.claims.kinds.logistic",

@@ -193,7 +193,9 @@ def test_the_real_injury_log_is_derived_reproducibly_and_runs_through_analyze(tm
     with pytest.raises(SystemExit) as info:
         main(["analyze", "older-athletes-more-strains", "--data", str(here / "player_seasons.csv")])
     code, out = info.value.code, capsys.readouterr().out
-    assert code == 0 and "inconclusive" in out.splitlines()[0]
+    # claim 1 declares two critical outcomes (#29); the log records hamstring strains only, so calf strains are not
+    # assessed on it and the claim as stated is partly assessed
+    assert code == 0 and "partly assessed" in out.splitlines()[0]
     # the 2017/18 seasons have no known previous season: counted and said, before the model sees the rows
     assert "(42 rows read, 19 used; left out: 23 missing prior_hamstring_12m)" in out
 

@@ -232,7 +232,7 @@ def test_a_published_ratio_is_a_ratio_whatever_the_entry_kind_says():
     the line reads the analysis's own scale, so the smallest important ratio is judged on the log scale and the
     table prints the ratio, not its log (found by the helpers declaring claim outcomes: claim 25 showed
     "OR 0.46" for Pinheiro's OR 1.59)."""
-    from analysis.claims.outcomes import effect_text
+    from analysis.report.sof_text import effect_text
 
     r = [result("e1", spec("S1", design="cohort"), est=math.log(1.59), se=0.12, n=3000, ratio=False,
                 scale="log OR", direction="positive")]
@@ -254,7 +254,7 @@ def test_opposite_conventions_are_turned_to_the_claim_for_the_count_never_pooled
     """Range (below 1 = the claim: S7) beside tightness (above 1 = the claim: S28) for one claim: both support it.
     The direction count turns each study to its entry's claimed direction (1 the claimed way, not 'both ways');
     pooling still refuses opposite conventions (claims 0, 10 and 12 hit this)."""
-    from analysis.claims.outcomes import effect_text
+    from analysis.report.sof_text import effect_text
 
     r = [result("range", spec("S1", design="cohort"), est=math.log(0.96), se=0.01, n=700, scale="log OR",
                 direction="negative"),

@@ -46,7 +46,7 @@ def test_index_and_claim_pages_exist(built):
     assert len(load_claims()) == 3
     index = (built / "index.html").read_text()
     assert f'href="{CLAIM}.html"' in index
-    assert "association shown, causation not established" in index and "very low certainty" in index
+    assert "The evidence is very uncertain about the effect of" in index and "certainty: very low" in index
     page = (built / f"{CLAIM}.html").read_text()
     for needed in ["Hypothesis and how the verdict is reached", "What the paper published", "What the paper did not report",
                    "Limits of this design", "Provenance", "synthetic", "Fisher z", "noncentral t inversion",

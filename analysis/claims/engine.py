@@ -8,7 +8,7 @@ Examples
 >>> from analysis.claims.model import load_claim
 >>> result = run_claim(load_claim("hamstring-stiffness-lbp"), ensemble_draws=20)
 >>> result.verdict.category
-'supported'
+'very uncertain'
 """
 
 from __future__ import annotations

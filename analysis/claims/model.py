@@ -20,7 +20,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
 from analysis.claims.kinds import EvidenceKind, parse_evidence
-from analysis.claims.outcomes import OutcomeDecl
+from analysis.claims.outcome_decl import OutcomeDecl
 from analysis.core.errors import InputError
 from analysis.core.paths import claims_dir, registry_files
 from analysis.core.yamlfiles import read_model

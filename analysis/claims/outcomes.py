@@ -32,20 +32,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, model_validator
 
 from analysis.claims.grade import (
     GradeResult,
-    Question,
     StudyLine,
     direction_count,
     grade_outcome,
     informative_statement,
     size_word,
 )
+from analysis.claims.outcome_decl import OutcomeDecl
 from analysis.stats.meta import egger_test, meta_analysis
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -57,50 +56,6 @@ __all__ = ["OutcomeDecl", "OutcomeLine", "OutcomeSummary", "summarise_outcomes",
 #: Which basis decides when one study gives an outcome several times (most direct first); "assumed" never counts.
 BASIS_ORDER = ("published", "identified", "observed", "restated")
 Z975 = 1.959963984540054
-
-
-class OutcomeDecl(BaseModel):
-    """One outcome of a claim (a summary-of-findings row), as the claim file declares it.
-
-    ``smallest_important`` and ``thresholds`` (small, moderate, large) are on the analysis scale as the claim file
-    writes it: a ratio above 1 for ratio scales (judged as its log), an SMD or r otherwise. ``baseline_risk`` (per
-    1,000, with its source) lets the table print absolute effects for a ratio.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str
-    question: Literal["intervention effect", "prognostic factor", "association", "diagnostic accuracy", "prevalence"]
-    population: str
-    exposure: str
-    comparator: str
-    outcome: str
-    scale: str
-    direction: str
-    time_frame: str
-    critical: bool = True
-    smallest_important: float
-    thresholds: tuple[float, float, float] | None = None
-    baseline_risk: float | None = None
-    baseline_source: str | None = None
-    dose_response: str | None = None
-    #: The evidence ids of this outcome, as an alternative to ``outcome_id:`` on each entry (keeps a claim file's
-    #: change in one block at its end).
-    evidence: list[str] = []
-
-    @model_validator(mode="after")
-    def _sizes(self) -> "OutcomeDecl":
-        if not math.isfinite(self.smallest_important) or self.smallest_important <= 0:
-            raise ValueError(f"smallest_important must be a positive number, got {self.smallest_important}")
-        if self.thresholds is not None and not self.thresholds[0] < self.thresholds[1] < self.thresholds[2]:
-            raise ValueError(f"thresholds must rise (small < moderate < large), got {list(self.thresholds)}")
-        if self.baseline_risk is not None and not (0 < self.baseline_risk < 1000 and self.baseline_source):
-            raise ValueError("baseline_risk is per 1,000 (between 0 and 1000) and needs a baseline_source")
-        return self
-
-    @property
-    def question_enum(self) -> Question:
-        return Question(self.question)
 
 
 @dataclass
@@ -427,32 +382,3 @@ def _review_judgement(lines: list[OutcomeLine]) -> tuple[int, str] | None:
 def summarise_outcomes(claim: "Claim", results: list["EvidenceResult"]) -> list[OutcomeSummary]:
     """Every declared outcome of ``claim`` as a summary-of-findings row (empty when the claim declares none)."""
     return [summarise_outcome(claim, decl, results) for decl in claim.outcomes]
-
-
-#: Said of a direction count whose studies were turned to their entries' claimed direction (opposite conventions).
-TURNED = ", each study turned to the claimed direction"
-
-
-def effect_text(row: OutcomeSummary) -> str:
-    """The relative effect as a summary-of-findings table prints it: a ratio back on its own scale, with the 95% CI
-    and how it was obtained ("RR 2.10 (1.40 to 3.15); pooled, 3 studies"), or the direction-of-effect count.
-
-    >>> effect_text(OutcomeSummary(None, [], None, None, ""))
-    'no estimate'
-    """
-    e = row.effect
-    if not e:
-        return "no estimate"
-    if e.get("estimate") is None:
-        c = e.get("direction_count") or {}
-        up = c.get("positive", 0)
-        ways = ("the claimed way", "the other way") if e.get("oriented") else ("up", "down")
-        return (f"not pooled: {up} stud{'y points' if up == 1 else 'ies point'} {ways[0]}, {c.get('negative', 0)} "
-                f"{ways[1]} (direction of effect{TURNED if e.get('oriented') else ''}, sign test p = {c.get('p', 1):.2g})")
-    f = math.exp if e.get("ratio") else (lambda x: x)
-    measure = str(e["measure"]).replace("log ", "")
-    low, high = e["ci"]
-    how = f"pooled, {e['k']} studies" if e.get("pooled") else "one study"
-    if e.get("i2") is not None:
-        how += f", I² {e['i2']:.0f}%"
-    return f"{measure} {f(e['estimate']):.2f} ({f(low):.2f} to {f(high):.2f}); {how}"

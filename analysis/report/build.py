@@ -32,7 +32,6 @@ from analysis import figures
 from analysis.claims.cached import cached_run_claim
 from analysis.claims.engine import DEFAULT_ENSEMBLE_DRAWS
 from analysis.claims.model import load_claims
-from analysis.claims.outcomes import effect_text
 from analysis.claims.results import ClaimResult
 from analysis.claims.synthesis import SYNTHESIS_RULE
 from analysis.claims.verdicts import VERDICT_RULE
@@ -45,6 +44,7 @@ from analysis.report.context import as_sentence, bottom_line, forest_rows, named
 from analysis.report.glossary import ABBREVIATIONS, explain_terms
 from analysis.report.output import check_output_folder, pages_key, publish, store_pages
 from analysis.report.sections import build_sections
+from analysis.report.sof_text import effect_text
 from analysis.report.validation import validation_page
 
 PACKAGES = ["hamstring-evidence", "numpy", "pandas", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn",

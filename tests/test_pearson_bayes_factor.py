@@ -9,7 +9,7 @@ import pytest
 
 from analysis.stats.correlation import bf10_pearson, log_bf10_pearson
 
-FIXTURE = json.loads((pathlib.Path(__file__).parent / "fixtures" / "mpmath" / "reference_pearson_bf.json").read_text())
+FIXTURE = json.loads((pathlib.Path(__file__).parent / "fixtures" / "highprec" / "reference_pearson_bf.json").read_text())
 
 
 @pytest.mark.parametrize("case", FIXTURE["cases"], ids=lambda c: f"r={c['r']},n={c['n']}")

@@ -83,6 +83,7 @@ def test_a_bad_rating_is_a_one_line_error_naming_file_and_field(tmp_path, old, n
     ("overlap: [{study: S2, certainty: known, reason: x}]", "(top level)", "overlap[0].study: a spec cannot overlap"),
     ("overlap: [{study: S17, certainty: likely, reason: x}]", "overlap.0.certainty", "'probable'"),
     ("review_certainty: [{outcome: pain, rating: medium, source: abstract}]", "review_certainty.0.rating", "'very low'"),
+    ("evidence_from: randomised", "(top level)", "evidence_from: only a meta-analysis or review pools designs"),
 ])
 def test_a_bad_appraisal_field_is_a_one_line_error(tmp_path, extra, field, problem):
     path = _write(tmp_path, _spec_text("S2") + extra + "\n")
@@ -321,3 +322,16 @@ def test_a_case_series_is_an_observational_design():
     assert "case-series" in OBSERVATIONAL_DESIGNS
     assert "comparison group" in design_limits("case-series")
     assert study_files()["S129"].spec.design == "case-series"
+
+
+def test_a_review_of_prospective_cohorts_says_where_it_says_so(tmp_path):
+    """``evidence_from: prospective cohorts`` raises where GRADE certainty starts, so it needs its quote."""
+    spec = parse_study_file(study_files()["S7"].path).spec
+    assert spec.evidence_from == "prospective cohorts" and spec.longitudinal
+    assert "prospective cohort studies" in spec.evidence_from_source
+    path = _write(tmp_path, _spec_text("S7", without=("evidence_from_source",)), name="S7.yaml")
+    with pytest.raises(InputError) as info:
+        parse_study_file(path)
+    assert "evidence_from_source: required" in info.value.problem
+    mixed = parse_study_file(study_files()["S72"].path).spec
+    assert mixed.evidence_from == "observational" and not mixed.longitudinal

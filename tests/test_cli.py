@@ -78,9 +78,12 @@ def test_data_build_writes_dataset_and_datapackage(capsys, tmp_path, suffix):
 def test_analyze_json_contract(capsys):
     code, out, _ = run(capsys, "analyze", CLAIM, "--json")
     data = json.loads(out)
-    # the verdict comes from the claim's critical outcome (#29): very low certainty, so no direction is given
-    assert code == 0 and data["claim_id"] == CLAIM and data["verdict"] == "very uncertain"
-    assert data["certainty"] == "very low" and [o["outcome"] for o in data["outcomes"]]
+    # the verdict comes from the claim's critical outcome (#29): two prospective studies (S29, and S7, a review of
+    # prospective cohorts) start high for a prognostic factor, minus risk of bias and imprecision (no size): low
+    assert code == 0 and data["claim_id"] == CLAIM and data["verdict"] == "supported"
+    assert data["certainty"] == "low" and [o["outcome"] for o in data["outcomes"]]
+    onset = next(o for o in data["outcomes"] if o["critical"])
+    assert onset["start"] == "high" and "may be associated with" in onset["statement"]  # never "causes"
     for rec in data["results"]:
         assert {"study_id", "test", "estimate", "ci_low", "ci_high", "p", "n", "method"} <= set(rec)
     assert {r["study_id"] for r in data["results"]} == {"S1", "S2", "S7", "S28", "S29"}

@@ -56,8 +56,44 @@ def test_i_squared_80_with_estimates_on_both_sides_is_inconsistent():
 def test_i_squared_60_with_a_prediction_interval_across_no_effect_is_one_level():
     lines = [rct("T1", -0.6, (-0.9, -0.3), 0.5, n=900), rct("T2", -0.2, (-0.45, 0.05), 0.5, n=900),
              rct("T3", -0.35, (-0.6, -0.1), 0.5, n=900)]
-    g = grade_outcome(Question.INTERVENTION, lines, 0.2, interval=(-0.6, -0.15), i2=60.0, prediction=(-1.2, 0.3))
+    g = grade_outcome(Question.INTERVENTION, lines, 0.2, interval=(-0.6, -0.25), i2=60.0, prediction=(-1.2, 0.3))
     assert [(d.domain, d.levels) for d in g.downgrades] == [("inconsistency", 1)]
+
+
+@pytest.mark.parametrize("interval, levels", [
+    ((-0.6, -0.25), 0),   # wholly beyond the smallest important effect (-0.2): precise
+    ((-0.6, -0.15), 1),   # one side of no effect, across -0.2: unimportant and important effects both in it
+    ((-0.15, -0.05), 0),  # wholly within the unimportant range: precise for "little or no difference"
+    ((-0.15, 0.1), 0),    # across no effect but within the unimportant range
+    ((-0.3, 0.1), 1),     # no effect and an important effect
+    ((-0.3, 0.3), 2),     # important effects both ways
+])
+def test_imprecision_reads_the_interval_against_no_effect_and_the_smallest_important_effect(interval, levels):
+    """GRADE guidelines 34 (Zeng 2022), partly contextualised: the interval against the thresholds. Claim 21's
+    RR 1.03 to 1.27 against 1.2 is the second case on the log scale."""
+    g = grade_outcome(Question.INTERVENTION, [rct("T1", sum(interval) / 2, interval, 1.0, n=5000)], 0.2,
+                      interval=interval)
+    assert sum(d.levels for d in g.downgrades if d.domain == "imprecision") == levels
+
+
+def test_a_ratio_across_the_smallest_important_ratio_on_one_side_is_imprecise():
+    line = StudyLine("C1", False, "cohort", estimate=math.log(1.15), ci=(math.log(1.03), math.log(1.27)), weight=1.0,
+                     events=900, risk_of_bias="low", ratio=True)
+    g = grade_outcome(Question.PROGNOSTIC, [line], math.log(1.2), interval=line.ci)
+    assert [(d.domain, d.levels) for d in g.downgrades] == [("imprecision", 1)]
+    assert "crosses the smallest important effect" in g.downgrades[0].reason
+
+
+def test_a_review_pooling_only_prospective_cohorts_starts_high_for_a_prognostic_factor():
+    review = StudyLine("R1", False, "meta-analysis", estimate=math.log(3.0), ci=(math.log(2.4), math.log(3.7)),
+                       weight=1.0, risk_of_bias="low", ratio=True, longitudinal=True)
+    g = grade_outcome(Question.PROGNOSTIC, [review], math.log(1.2), interval=review.ci)
+    assert g.start == "high" and "R1 pooling only prospective cohorts" in g.start_reason
+    mixed = StudyLine("R2", False, "meta-analysis", estimate=math.log(3.0), ci=review.ci, weight=1.0,
+                      risk_of_bias="low", ratio=True, longitudinal=False)
+    assert grade_outcome(Question.PROGNOSTIC, [mixed], math.log(1.2), interval=review.ci).start == "low"
+    unstated = StudyLine("R3", False, "review", estimate=math.log(3.0), ci=review.ci, ratio=True)
+    assert grade_outcome(Question.PROGNOSTIC, [unstated], math.log(1.2), interval=review.ci).start == "low"
 
 
 def test_prognostic_cohorts_with_a_large_consistent_effect_start_high_and_stay_high():

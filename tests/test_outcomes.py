@@ -31,9 +31,11 @@ def decl(oid="pain", question="intervention effect", scale="SMD", critical=True,
                        smallest_important=smallest, **kw)
 
 
-def spec(sid, design="rct", rob="low", includes=(), overlap=(), randomised=None):
+def spec(sid, design="rct", rob="low", includes=(), overlap=(), randomised=None, longitudinal=None):
     rob_obj = SimpleNamespace(overall=rob) if rob else None
-    return SimpleNamespace(id=sid, design=design, randomised=design == "rct" if randomised is None else randomised,
+    randomised = design == "rct" if randomised is None else randomised
+    longitudinal = design in ("cohort", "surveillance", "rct") or randomised if longitudinal is None else longitudinal
+    return SimpleNamespace(id=sid, design=design, randomised=randomised, longitudinal=longitudinal,
                            risk_of_bias=rob_obj, includes=list(includes), overlap=list(overlap),
                            review_certainty=[])
 
@@ -53,8 +55,9 @@ def result(eid, sp, est=None, se=None, n=100, basis="published", scale="SMD", di
                            primary=judged or Estimate(test="t", term="x", estimate=float("nan"), n=n))
 
 
-def claim_of(outcomes, results, reason=None):
-    return SimpleNamespace(outcomes=outcomes, evidence=[r.evidence for r in results], not_testable_reason=reason)
+def claim_of(outcomes, results, reason=None, causal_language=False):
+    return SimpleNamespace(outcomes=outcomes, evidence=[r.evidence for r in results], not_testable_reason=reason,
+                           causal_language=causal_language)
 
 
 def test_one_large_low_risk_rct_is_high():
@@ -134,8 +137,8 @@ def test_single_restated_abstract_is_very_low_with_no_direction_word():
     r = [result("abs", spec("S1", design="cross-sectional", rob="unclear"), basis="restated", stated=-1)]
     (row,) = summarise_outcomes(claim_of([decl(question="association")], r), r)
     assert row.grade.certainty == "very low"
-    assert row.statement == "The evidence is very uncertain about the effect of stretching on pain"
-    for word in ("reduc", "increas", "may", "probably"):
+    assert row.statement == "The evidence is very uncertain about the association between stretching and pain"
+    for word in ("reduc", "increas", "may", "probably", "effect"):
         assert word not in row.statement
     assert claim_verdict(claim_of([row.decl], r), [row])[0] == "very uncertain"
 
@@ -288,3 +291,51 @@ def test_intervals_on_different_scales_are_not_compared_for_inconsistency():
     (row,) = summarise_outcomes(claim_of([decl("pain")], r), r)
     assert "different scales" in row.effect["method"]
     assert "inconsistency" not in [d.domain for d in row.grade.downgrades]
+
+
+def test_a_review_of_prospective_cohorts_starts_high_for_a_prognostic_factor():
+    """A review's design is "review"; what it pools (``evidence_from``) decides where certainty starts."""
+    for longitudinal, start in ((True, "high"), (False, "low")):
+        r = [result("r", spec("R1", design="meta-analysis", longitudinal=longitudinal), est=math.log(3.0), se=0.1,
+                    n=800, ratio=True, scale="log OR", direction="positive")]
+        (row,) = summarise_outcomes(claim_of([decl(question="prognostic factor", scale="OR", smallest=1.2)], r), r)
+        assert row.grade.start == start
+
+
+def test_a_90_percent_interval_is_widened_to_95_before_pooling_and_grading():
+    """S62 prints 90% confidence limits: a 90% interval read as a 95% one would be too narrow by 1.96 / 1.645."""
+    sp = spec("S62", design="cohort")
+    r = result("m", sp, est=6.3, se=1.0, scale="MD", direction="positive")
+    r.outcome.judged = Estimate(test="Published MD", term="x", estimate=6.3, ci_low=3.6, ci_high=9.0, ci_level=0.90)
+    (row,) = summarise_outcomes(claim_of([decl(scale="MD", smallest=5.0)], [r]), [r])
+    low, high = row.lines[0].line.ci
+    half = 2.7 * 1.959963984540054 / 1.6448536269514722  # qnorm(0.975) / qnorm(0.95), closed form
+    assert (low, high) == pytest.approx((6.3 - half, 6.3 + half), rel=1e-12, abs=0)
+    assert row.effect["ci"] == pytest.approx([low, high], rel=1e-12, abs=0)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("prognostic factor", "Stretching may be associated with more pain (a moderate association)"),
+    ("association", "Stretching may be associated with more pain (a moderate association)"),
+    ("intervention effect", "Stretching may result in a moderate increase in pain"),
+])
+def test_a_prognostic_or_associational_outcome_is_worded_as_an_association(question, expected):
+    """Observational designs neither confirm nor refute a cause: a factor "is associated with" an outcome."""
+    r = [result("c", spec("S1", design="case-control", rob="low"), est=math.log(1.5), se=0.05, n=4000, ratio=True,
+                scale="log OR", direction="positive")]
+    row, = summarise_outcomes(claim_of([decl(question=question, scale="OR", smallest=1.2,
+                                             thresholds=(1.2, 1.4, 2.0))], r), r)
+    assert row.grade.certainty == "low"
+    assert row.statement == expected
+
+
+def test_a_causal_claim_supported_only_by_observational_outcomes_is_an_association():
+    from analysis.claims.sof_verdict import outcome_verdict
+
+    r = [result("c", spec("S1", design="cohort", rob="low"), est=math.log(1.5), se=0.05, n=4000, ratio=True,
+                scale="log OR", direction="positive")]
+    for causal, label in ((True, "association supported; causation not established"), (False, "supported")):
+        claim = claim_of([decl(question="prognostic factor", scale="OR", smallest=1.2)], r, causal_language=causal)
+        rows = summarise_outcomes(claim, r)
+        verdict, certainty, _, _ = outcome_verdict(claim, rows)
+        assert (verdict.category, verdict.label, certainty) == ("supported", label, "high")

@@ -46,7 +46,12 @@ def test_index_and_claim_pages_exist(built):
     assert len(load_claims()) == 3
     index = (built / "index.html").read_text()
     assert f'href="{CLAIM}.html"' in index
-    assert "The evidence is very uncertain about the effect of" in index and "certainty: very low" in index
+    assert "The evidence is very uncertain about the" in index and "certainty: very low" in index
+    # the headline claim is causal and only prospective cohorts support it: an association, drawn without a tick
+    badge = re.search(rf'href="{CLAIM}.html".*?<span class="verdict ([^"]*)">([^<]*)</span>', index, re.S)
+    assert badge and "association-only" in badge.group(1).split() and "causation not established" in badge.group(2)
+    css = (Path(report_module.__file__).parent / "templates" / "style.css").read_text()
+    assert ".verdict.association-only::before { content: none; }" in css
     page = (built / f"{CLAIM}.html").read_text()
     for needed in ["Hypothesis and how the verdict is reached", "What the paper published", "What the paper did not report",
                    "Limits of this design", "Provenance", "synthetic", "Fisher z", "noncentral t inversion",

@@ -6,8 +6,9 @@ one :class:`StudyLine` (a review stands for the studies it includes). The rules,
 
 - **Start** (GRADE handbook 5.1; GRADE guidelines 28, Foroutan 2020, J Clin Epidemiol 121:62): randomised trials
   start high for an intervention's effect; for a prognostic factor or a prevalence a body of longitudinal cohorts
-  (or surveillance) starts high; cross-sectional, case-control and other observational evidence on an
-  intervention or an association starts low; accuracy studies start high for diagnostic accuracy.
+  (or surveillance, or a review that pools only prospective cohorts) starts high; cross-sectional, case-control
+  and other observational evidence on an intervention or an association starts low; accuracy studies start high
+  for diagnostic accuracy.
 - **Risk of bias** (5.2.1; Cochrane Handbook 14.2.2) from how each study was run, weighted: serious (-1) when
   lines carrying more than half of the outcome's weight are at high risk, or at high risk or some concerns
   together; an "unclear" rating counts as some concerns and is said.
@@ -19,9 +20,11 @@ one :class:`StudyLine` (a review stands for the studies it includes). The rules,
   never the design; serious when lines carrying more than half of the weight are indirect.
 - **Imprecision** (5.2.4; GRADE guidelines 34): the interval against the no-effect line and the smallest
   important effect: -2 when it includes an important effect in both directions, -1 when it includes no effect and
-  an important effect in one direction; -1 when the interval is clear but the optimal information size is not
-  reached (participants below the size a single trial would need for the smallest important effect, or fewer than
-  300 events for a ratio); -1 when no line has an estimate at all (only a direction was printed: size unknown).
+  an important effect in one direction, or, on one side of no effect, crosses the smallest important effect
+  (unimportant and important effects both in it); no downgrade when it lies within the unimportant range; -1 when
+  the interval is clear but the optimal information size is not reached (participants below the size a single
+  trial would need for the smallest important effect, or fewer than 300 events for a ratio); -1 when no line has
+  an estimate at all (only a direction was printed: size unknown).
 - **Publication bias** (5.2.5; Cochrane Handbook 13.3.5.4): Egger's test when ten or more studies are pooled
   (p < 0.10: -1); otherwise the source review's own judgement where it made one; otherwise not assessed, said.
 - **Upgrades** (5.3), only for observational evidence with no serious risk of bias: a large effect (ratio above 2
@@ -52,6 +55,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from scipy import stats
+
+from analysis.claims.grade_statements import informative_statement, size_word
 
 __all__ = ["Question", "StudyLine", "Downgrade", "Upgrade", "GradeResult", "grade_outcome", "starting_level",
            "informative_statement", "size_word", "direction_count", "LEVELS", "SYMBOLS"]
@@ -96,6 +101,16 @@ class StudyLine:
     indirect: str | None = None
     ratio: bool = False
     direction: int | None = None
+    #: Follows people forward: a cohort, surveillance or a trial, or a review pooling only such designs (a review's
+    #: ``design`` is "review"; this says what it pools). None: read from ``design`` alone.
+    longitudinal: bool | None = None
+
+    @property
+    def follows_forward(self) -> bool:
+        """True for a longitudinal design (see ``longitudinal``) or a randomised one."""
+        if self.longitudinal is not None:
+            return self.longitudinal or self.randomised
+        return self.design in LONGITUDINAL or self.randomised
 
     @property
     def sign(self) -> int:
@@ -142,14 +157,17 @@ def starting_level(question: Question, lines: list[StudyLine]) -> tuple[str, str
     """Where certainty starts for ``question`` given the designs of ``lines`` (the design carrying most weight)."""
     shares = _shares(lines)
     randomised = sum(s for s, line in zip(shares, lines) if line.randomised)
-    longitudinal = sum(s for s, line in zip(shares, lines) if line.design in LONGITUDINAL or line.randomised)
+    longitudinal = sum(s for s, line in zip(shares, lines) if line.follows_forward)
+    reviews = [line.study for line in lines if line.follows_forward and not line.randomised
+               and line.design not in LONGITUDINAL]
     if question is Question.INTERVENTION:
         if randomised > 0.5:
             return "high", "randomised trials (GRADE handbook 5.1)"
         return "low", "non-randomised studies of an intervention (GRADE handbook 5.1)"
     if question in (Question.PROGNOSTIC, Question.PREVALENCE):
         if longitudinal > 0.5:
-            return "high", f"longitudinal cohorts for a {question.value} (GRADE guidelines 28, Foroutan 2020)"
+            pooled = f"; {', '.join(reviews)} pooling only prospective cohorts" if reviews else ""
+            return "high", f"longitudinal cohorts for a {question.value}{pooled} (GRADE guidelines 28, Foroutan 2020)"
         return "low", f"cross-sectional or case-control evidence for a {question.value}"
     if question is Question.DIAGNOSTIC:
         return "high", "accuracy studies of a test (GRADE handbook, diagnostic tests)"
@@ -234,11 +252,14 @@ def _imprecision(lines, interval, smallest_important, ratio, standardised) -> Do
         return Downgrade("imprecision", 1, "no pooled estimate (the studies' measures or direction conventions "
                                            "differ): only the direction of effect is known, not the size")
     low, high = interval
-    t = smallest_important
+    t = abs(smallest_important)
     if low < -t and high > t:
         return Downgrade("imprecision", 2, "the interval includes important effects in both directions")
-    if low < 0 < high:
+    if low < 0 < high and (low < -t or high > t):
         return Downgrade("imprecision", 1, "the interval includes no effect and an important effect")
+    if low < t < high or low < -t < high:  # one side of no effect, across the smallest important effect
+        return Downgrade("imprecision", 1, "the interval includes both unimportant and important effects (it "
+                                           "crosses the smallest important effect; GRADE guidelines 34)")
     if ratio:
         events = [line.events for line in lines]
         if all(e is not None for e in events) and sum(events) < 300:
@@ -326,48 +347,6 @@ def grade_outcome(question: Question, lines: list[StudyLine], smallest_important
     level = LEVELS.index(start) - sum(d.levels for d in downgrades) + sum(u.levels for u in upgrades)
     return GradeResult(start, start_reason, tuple(downgrades), tuple(upgrades), LEVELS[max(0, min(3, level))],
                        tuple(notes))
-
-
-def size_word(estimate: float | None, thresholds: tuple[float, float, float]) -> str:
-    """The size of an effect from the outcome's thresholds (small, moderate, large, on the analysis scale):
-    "little or no difference" below the smallest, then "small", "moderate", "large"."""
-    if estimate is None:
-        return "unknown size"
-    small, moderate, large = thresholds
-    size = abs(estimate)
-    if size < small:
-        return "little or no difference"
-    if size < moderate:
-        return "small"
-    if size < large:
-        return "moderate"
-    return "large"
-
-
-def informative_statement(certainty: str, size: str, exposure: str, outcome: str, direction: int) -> str:
-    """GRADE's informative statement (Santesso 2020): the certainty word times the size word; at very low
-    certainty no direction and no size ("The evidence is very uncertain about the effect of X on Y").
-
-    >>> informative_statement("low", "little or no difference", "Stretching", "pain", 0)
-    'Stretching may result in little to no difference in pain'
-    >>> informative_statement("very low", "large", "Age", "hamstring strains", 1)
-    'The evidence is very uncertain about the effect of age on hamstring strains'
-    """
-    if certainty == "very low":
-        clause = exposure if exposure[1:2].isupper() else exposure[:1].lower() + exposure[1:]  # "NSAIDs" stays
-        return f"The evidence is very uncertain about the effect of {clause} on {outcome}"
-    hedge = {"high": "", "moderate": "probably ", "low": "may "}[certainty]
-    if size == "little or no difference" or direction == 0:
-        verb = {"high": "results", "moderate": "results", "low": "result"}[certainty]
-        return f"{exposure} {hedge}{verb} in little to no difference in {outcome}"
-    change = "increase" if direction > 0 else "reduction"
-    if size == "unknown size":
-        verb = {"high": "increases" if direction > 0 else "reduces", "moderate": "increases" if direction > 0 else
-                "reduces", "low": "increase" if direction > 0 else "reduce"}[certainty]
-        return f"{exposure} {hedge}{verb} {outcome} (size not known)"
-    verb = "results" if certainty in ("high", "moderate") else "result"
-    article = "an" if size[0] in "aeiou" else "a"
-    return f"{exposure} {hedge}{verb} in {article} {size} {change} in {outcome}"
 
 
 def direction_count(lines: list[StudyLine]) -> dict:

@@ -35,9 +35,11 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy.stats import norm
 
 from analysis.claims.grade import (
     GradeResult,
+    Question,
     StudyLine,
     direction_count,
     grade_outcome,
@@ -141,7 +143,7 @@ def _line_of(r: "EvidenceResult", claimed: int, orient: bool = False) -> StudyLi
     estimate = ci = None
     if basis != "restated" and judged is not None and judged.ci_low is not None and judged.ci_high is not None \
             and all(np.isfinite([judged.estimate, judged.ci_low, judged.ci_high])):
-        estimate, ci = float(judged.estimate), (float(judged.ci_low), float(judged.ci_high))
+        estimate, ci = float(judged.estimate), _ci95(judged)
     direction = None
     if estimate is None:  # a restated result: only the direction the paper printed
         stated = r.evidence.stated_direction(spec) if hasattr(r.evidence, "stated_direction") else None
@@ -153,7 +155,29 @@ def _line_of(r: "EvidenceResult", claimed: int, orient: bool = False) -> StudyLi
     rob = spec.risk_of_bias.overall if spec.risk_of_bias is not None else "unclear"
     n = r.primary.n if r.estimates else None
     return StudyLine(spec.id, spec.randomised, spec.design, estimate, ci, None, int(n) if n else None, None, rob,
-                     r.evidence.indirectness, bool(r.outcome is not None and r.outcome.scale.ratio), direction)
+                     r.evidence.indirectness, bool(r.outcome is not None and r.outcome.scale.ratio), direction,
+                     longitudinal=spec.longitudinal)
+
+
+def _ci95(judged) -> tuple[float, float]:
+    """The judged estimate's 95% CI (pooling and GRADE compare 95% intervals): its own where it was computed at
+    95%; otherwise from its standard error (:meth:`~analysis.core.results.Estimate.conf_int`: t or normal as the
+    method was); a printed interval at another level without a standard error is widened or narrowed on each side
+    by the ratio of the normal quantiles (a 90% CI printed by a paper: each side times 1.96 / 1.645).
+
+    >>> from analysis.core.results import Estimate
+    >>> e = Estimate(test="Published MD", term="x", estimate=6.3, ci_low=3.6, ci_high=9.0, ci_level=0.90)
+    >>> [round(v, 3) for v in _ci95(e)]  # 6.3 -/+ 2.7 * 1.95996 / 1.64485
+    [3.083, 9.517]
+    """
+    if math.isclose(judged.ci_level, 0.95):
+        return float(judged.ci_low), float(judged.ci_high)
+    if judged.se is not None:
+        low, high = judged.conf_int(0.95)
+        return float(low), float(high)
+    widen = Z975 / float(norm.ppf(0.5 + judged.ci_level / 2))
+    centre = float(judged.estimate)
+    return centre - (centre - judged.ci_low) * widen, centre + (judged.ci_high - centre) * widen
 
 
 def _entries_of(claim: "Claim", decl: OutcomeDecl, results: list["EvidenceResult"]) -> list["EvidenceResult"]:
@@ -326,15 +350,18 @@ def summarise_outcome(claim: "Claim", decl: OutcomeDecl, results: list["Evidence
     else:
         size = size_word(est, thresholds) if (thresholds and est is not None) else "unknown size"
     direction = (est > 0) - (est < 0) if est is not None else _count_direction(effect)
+    associational = decl.question_enum in (Question.PROGNOSTIC, Question.ASSOCIATION)
     if direction is None and grade.certainty != "very low":  # no pooled size, and the studies point both ways
         count = effect["direction_count"]
         statement = (f"The studies of {_lower(decl.exposure)} and {decl.outcome} point both "
                      f"ways ({count['positive']} up, {count['negative']} down) and could not be pooled")
     elif est is None and direction == 0 and grade.certainty != "very low":  # neither a size nor a direction
-        statement = (f"What {_lower(decl.exposure)} does to {decl.outcome} is not known: the studies printed "
-                     f"neither an estimate nor a direction")
+        what = (f"How {_lower(decl.exposure)} relates to {decl.outcome}" if associational
+                else f"What {_lower(decl.exposure)} does to {decl.outcome}")
+        statement = f"{what} is not known: the studies printed neither an estimate nor a direction"
     else:
-        statement = informative_statement(grade.certainty, size, decl.exposure, decl.outcome, direction or 0)
+        statement = informative_statement(grade.certainty, size, decl.exposure, decl.outcome, direction or 0,
+                                          associational=associational)
     return OutcomeSummary(decl, lines, effect, grade, statement, claimed, _reading(grade, effect, claimed, smallest),
                           left_out)
 

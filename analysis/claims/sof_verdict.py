@@ -52,6 +52,10 @@ def outcome_verdict(claim: "Claim", outcomes: list[OutcomeSummary]):
     certainty = min((o.grade.certainty for o in critical), key=LEVELS.index, default=None)
     reasons = [f"{o.decl.outcome}: {d.domain} (-{d.levels}): {d.reason}" for o in critical for d in o.grade.downgrades]
     reasons += [f"{o.decl.outcome}: {u.domain} (+{u.levels}): {u.reason}" for o in critical for u in o.grade.upgrades]
+    if category == "supported" and claim.causal_language and \
+            not any(line.line.randomised for o in critical for line in o.lines):  # observational: no cause shown
+        return (Verdict(category, "association supported; causation not established", bottom, association_only=True),
+                certainty, reasons, bottom)
     return Verdict(category, LABELS[category], bottom), certainty, reasons, bottom
 
 

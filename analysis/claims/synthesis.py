@@ -264,13 +264,15 @@ def synthesize(lines: list[Line], causal_language: bool, pooled: list[Line] | No
         reasons.append(f"set aside as sensitivity analyses (assumed values or a composite): {', '.join(set_aside)}")
     certainty = CERTAINTY[max(level, 0)]
     label = f"{_phrase(category, certainty)} ({certainty} certainty)" if category != "inconclusive" else label
+    association_only = False
     if causal_language and not randomised and category in ("supported", "contradicted"):
         denies_effect = all(ln.sign == 0 for ln in deciding)  # "rather than a cause": an association contradicts it
+        association_only = category == "supported" and not denies_effect
         if (category == "supported") == denies_effect:
             label += "; no association shown, and observational designs cannot exclude a cause"
         elif denies_effect:
             label += "; association shown, which observational designs can neither establish nor exclude as a cause"
         else:
             label += "; association shown, causation not established"
-    return Synthesis(Verdict(category, label, reason, conflicting), certainty, reasons,
+    return Synthesis(Verdict(category, label, reason, conflicting, association_only), certainty, reasons,
                      [ln.evidence_id for ln in deciding], set_aside, downgrades)

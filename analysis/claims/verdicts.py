@@ -56,12 +56,14 @@ class Robustness(str, Enum):
 @dataclass(frozen=True)
 class Verdict:
     """A category, the label a reader sees, and a one-line reason; ``conflicting`` is True when the tests point both
-    ways too evenly to decide (decisions read it, never the label)."""
+    ways too evenly to decide; ``association_only`` when a claim in causal words is supported only by designs that
+    show association (decisions and pages read these flags, never the label)."""
 
     category: Category
     label: str
     reason: str
     conflicting: bool = False
+    association_only: bool = False
 
     def to_dict(self) -> dict:
         return {"category": self.category, "label": self.label, "reason": self.reason}
@@ -150,5 +152,5 @@ def observational_cap(verdict: Verdict, causal_language: bool, designs: set[str]
     if causal_language and verdict.category == "supported" and designs <= OBSERVATIONAL_DESIGNS:
         return Verdict("supported", "association supported; causation not established",
                        verdict.reason + "; the designs (" + ", ".join(sorted(designs)) +
-                       ") show association, not cause")
+                       ") show association, not cause", association_only=True)
     return verdict

@@ -99,8 +99,13 @@ class StudySpec(Appraisal):
     unused_reason: str | None = None
     #: True for a "study" composed of several papers' assumptions: a what-if simulation, never evidence.
     composite: bool = False
-    #: For a meta-analysis or review: the designs it pools (randomised trials start at high GRADE certainty).
-    evidence_from: Literal["randomised", "observational"] | None = None
+    #: For a meta-analysis or review: the designs it pools. Randomised trials start at high GRADE certainty for an
+    #: intervention; "prospective cohorts" (longitudinal designs only) start high for a prognostic factor;
+    #: "observational" (other or mixed designs, or designs not stated) starts low.
+    evidence_from: Literal["randomised", "prospective cohorts", "observational"] | None = None
+    #: Where the review says it pools only prospective cohorts: a verbatim quote with its location (required with
+    #: ``evidence_from: prospective cohorts``, since it raises where certainty starts).
+    evidence_from_source: str | None = None
     seed: int = 20260101
     notes: list[str] = []
 
@@ -108,6 +113,13 @@ class StudySpec(Appraisal):
     def randomised(self) -> bool:
         """True for a randomised trial, or a review/meta-analysis of randomised trials."""
         return self.design == "rct" or self.evidence_from == "randomised"
+
+    @property
+    def longitudinal(self) -> bool:
+        """True for a design that follows people forward (a cohort, surveillance, a trial) or a review that pools
+        only such designs: GRADE starts such evidence high for a prognostic factor (GRADE guidelines 28)."""
+        return self.design in ("cohort", "surveillance", "rct") or self.evidence_from in ("randomised",
+                                                                                         "prospective cohorts")
 
     @property
     def builds_dataset(self) -> bool:
@@ -156,6 +168,16 @@ class StudySpec(Appraisal):
             problem = formula_name_problem(name)
             if problem is not None:
                 raise ValueError(f"variables: {problem}")
+        return self
+
+    @model_validator(mode="after")
+    def _pooled_designs_have_a_source(self) -> "StudySpec":
+        if self.evidence_from is not None and self.design not in ("meta-analysis", "review"):
+            raise ValueError(f"evidence_from: only a meta-analysis or review pools designs; this spec is a "
+                             f"{self.design}")
+        if self.evidence_from == "prospective cohorts" and not (self.evidence_from_source or "").strip():
+            raise ValueError("evidence_from_source: required with 'evidence_from: prospective cohorts' (quote where "
+                             "the review says it pools only prospective cohorts)")
         return self
 
     @model_validator(mode="after")

@@ -158,3 +158,127 @@ def test_the_except_listing_finds_a_planted_site(tmp_path, monkeypatch):
                                     "    except KeyError:\n        return None\n")
     monkeypatch.setattr(__import__(__name__), "PACKAGE", planted)
     assert watched_handlers() == {("bad.py", "f", ("KeyError",)): 4}
+
+
+# --- Project errors raised in a worker process (`--jobs N`) come back as themselves -------------------------------
+
+
+class PlantedError(InputError):
+    """A project error whose constructor takes other arguments than its base's (module level: pickle finds it)."""
+
+    def __init__(self, path, line: int, *, hint: str = ""):
+        self.line = line
+        super().__init__(path, f"line {line}", f"cannot be read{hint}")
+
+
+def project_error_classes() -> list[type]:
+    """Every subclass of HamstringEvidenceError (and the base), walked from the base after importing each module of
+    ``analysis/`` that defines a class deriving from an ``...Error``, so a class added anywhere is found."""
+    import importlib
+
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if any(isinstance(node, ast.ClassDef) and any(ast.unparse(b).endswith("Error") for b in node.bases)
+               for node in ast.walk(tree)):
+            parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+            importlib.import_module(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    found, todo = [], [HamstringEvidenceError]
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+def an_instance(cls: type) -> HamstringEvidenceError:
+    """An instance of ``cls`` built from its constructor's signature, a distinct string for each required argument."""
+    import inspect
+
+    if cls.__init__ is BaseException.__init__:
+        return cls(f"{cls.__name__}: a message")
+    args, kwargs = [], {}
+    for p in list(inspect.signature(cls.__init__).parameters.values())[1:]:
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL) and p.default is p.empty:
+            args.append(f"<{p.name}>")
+        elif p.kind == p.KEYWORD_ONLY and p.default is p.empty:
+            kwargs[p.name] = f"<{p.name}>"
+    return cls(*args, **kwargs)
+
+
+@pytest.mark.parametrize("cls", project_error_classes(), ids=lambda c: f"{c.__module__}.{c.__qualname__}")
+def test_every_project_error_survives_pickling(cls):
+    """A worker process of ``--jobs N`` sends its error back pickled: ``InputError(source, field, problem)`` did not
+    unpickle (its ``__init__`` was called with the formatted message alone), which surfaced as BrokenProcessPool."""
+    import copy
+    import pickle
+
+    err = an_instance(cls)
+    err.add_note("a note")
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        back = pickle.loads(pickle.dumps(err, protocol=protocol))
+        assert type(back) is cls
+        assert (str(back), back.args, vars(back)) == (str(err), err.args, vars(err))
+    assert str(copy.deepcopy(err)) == str(err)
+
+
+def test_the_walk_finds_every_project_error():
+    """Not vacuous: the known classes, and one defined outside analysis/ with its own signature, are walked."""
+    assert {InputError, AnalysisError, ReconstructionError, PlantedError} <= set(project_error_classes())
+    assert str(an_instance(PlantedError)) == "<path>: line <line>: cannot be read"
+
+
+@pytest.fixture
+def broken_registry(isolated_data):
+    """A registry of two claims whose shared study spec S2 has a negative group size: the spec is first read in the
+    worker processes that run the claims."""
+    for path in (isolated_data / "claims").glob("*.yaml"):
+        if not path.name.startswith(("00-", "07-")):
+            path.unlink()
+    spec = next((isolated_data / "studies").glob("S2-*.yaml"))
+    text = spec.read_text()
+    assert "lbp:\n    label: Chronic LBP (group A)\n    n: {value: 30," in text
+    spec.write_text(text.replace("lbp:\n    label: Chronic LBP (group A)\n    n: {value: 30,",
+                                 "lbp:\n    label: Chronic LBP (group A)\n    n: {value: -3,"))
+    return spec
+
+
+@pytest.fixture
+def two_cores(monkeypatch):
+    """``--jobs 2`` means two workers even on a one-core machine (it is capped at the cores)."""
+    import os
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+
+
+@pytest.mark.parametrize("command", [["claims", "list"], ["report", "--out", "{tmp}/reports"]], ids=" ".join)
+def test_an_input_error_in_a_worker_is_the_same_one_line_error(command, broken_registry, two_cores, tmp_path,
+                                                               capsys):
+    argv = [part.format(tmp=tmp_path) for part in command]
+    code, out, err = run(capsys, *argv, "--jobs", "2")
+    assert code == 2, err
+    assert err == (f"hamstring-evidence: error: {broken_registry}: groups.lbp: n must be a whole number of at least "
+                   f"2, got -3.0\n")
+    assert (code, err) == run(capsys, *argv, "--jobs", "1")[::2]
+    assert not (tmp_path / "reports").exists()
+
+
+class UnpicklableBug(Exception):
+    """A bug's exception that does not unpickle either (its constructor takes two arguments)."""
+
+    def __init__(self, what, where):
+        super().__init__(f"{what} at {where}")
+
+
+@pytest.mark.parametrize("bug", [KeyError("planted"), UnpicklableBug("planted", "here")],
+                         ids=lambda e: type(e).__name__)
+def test_a_bug_in_a_worker_stays_an_internal_error(bug, broken_registry, two_cores, tmp_path, capsys, monkeypatch):
+    import analysis.claims.cached
+
+    def broken(*args, **kwargs):
+        raise bug
+
+    monkeypatch.setattr(analysis.claims.cached, "claim_key", broken)  # before the broken spec is read
+    code, _, err = run(capsys, "report", "--out", str(tmp_path / "reports"), "--jobs", "2")
+    assert code == 1, err
+    assert err.count("\n") == 1 and err.startswith("hamstring-evidence: internal error: ")
+    assert "error: " + str(bug) not in err and not (tmp_path / "reports").exists()

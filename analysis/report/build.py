@@ -42,7 +42,7 @@ from analysis.core.parallel import parallel_map
 from analysis.core.results import format_p
 from analysis.report.context import as_sentence, bottom_line, forest_rows, named, shows_reconstruction, strength
 from analysis.report.glossary import ABBREVIATIONS, explain_terms
-from analysis.report.output import check_output_folder, pages_key, publish, store_pages
+from analysis.report.output import check_output_folder, has_validation_page, pages_key, publish, store_pages
 from analysis.report.sections import build_sections
 from analysis.report.sof_text import effect_text
 from analysis.report.validation import validation_page
@@ -88,27 +88,33 @@ def versions() -> dict[str, str]:
     return out
 
 
-def _page_context(cr: ClaimResult) -> dict:
+def _page_context(cr: ClaimResult, has_validation_page: bool = True) -> dict:
+    """What ``claim.html.j2`` shows besides ``versions``; ``has_validation_page``: whether ``validation.html`` is in
+    the same output (a page links to it only then)."""
     return {"cr": cr, "claim": cr.claim, "page_sections": build_sections(cr), "rule": RULE,
             "bottom_line": bottom_line(cr), "synthetic": shows_reconstruction(cr),
-            "command": f"hamstring-evidence report --claim {cr.claim.id}"}
+            "command": f"hamstring-evidence report --claim {cr.claim.id}", "has_validation_page": has_validation_page}
 
 
 def _run(args) -> tuple[ClaimResult, str, bytes | None]:
     """One claim's result and, when its page is wanted, the page: rendered where the claim ran, so that with
     ``--jobs`` the figures (about half of a cold run) are drawn in parallel too."""
-    claim, draws, render = args
+    claim, draws, render, with_validation = args
     cr, key = cached_run_claim(claim, ensemble_draws=draws)
-    return cr, key, (_claim_page(_env(), cr, key, versions()) if render else None)
+    return cr, key, (_claim_page(_env(), cr, key, versions(), with_validation) if render else None)
 
 
-def _claim_page(env: Environment, cr: ClaimResult, key: str, package_versions: dict) -> bytes:
-    """A claim page, from the cache when the same result (same key) was rendered by the same code before."""
-    cached = cache.read("claim-page", key)
+def _claim_page(env: Environment, cr: ClaimResult, key: str, package_versions: dict,
+                has_validation_page: bool = True) -> bytes:
+    """A claim page, from the cache when the same result (same key) was rendered by the same code, with or without
+    the link to the validation page, before."""
+    page_key = key if has_validation_page else cache.digest(key, "no validation page")
+    cached = cache.read("claim-page", page_key)
     if cached is not None:
         return cached
-    page = env.get_template("claim.html.j2").render(**_page_context(cr), versions=package_versions).encode("utf-8")
-    cache.write("claim-page", key, page)
+    page = env.get_template("claim.html.j2").render(**_page_context(cr, has_validation_page),
+                                                    versions=package_versions).encode("utf-8")
+    cache.write("claim-page", page_key, page)
     return page
 
 
@@ -141,6 +147,8 @@ def build_reports(out: str | Path = "reports", claim_ids: list[str] | None = Non
     check_output_folder(out)
     cache.check()  # an unsafe cache folder is refused here, not in a worker
     bundle_key = pages_key(ensemble_draws)  # before reading the files: they may change during the run
+    kept = {p.name for p in out.glob("*.html")} if claim_ids is not None and out.is_dir() else set()
+    with_validation = has_validation_page() if claim_ids is None else "validation.html" in kept
     env = _env()
     package_versions = versions()
     pages: dict[str, bytes] = {}
@@ -153,8 +161,8 @@ def build_reports(out: str | Path = "reports", claim_ids: list[str] | None = Non
         wanted = [claim_ids is None or c.id in claim_ids for c in claims.values()]
         if jobs != 1 and scheduler is None:
             import_module("analysis.stats.regression")  # statsmodels' formulas, once here, not once per forked worker
-        runs = parallel_map(_run, [(c, ensemble_draws, w) for c, w in zip(claims.values(), wanted)], jobs=jobs,
-                            scheduler=scheduler, on_result=ran)
+        runs = parallel_map(_run, [(c, ensemble_draws, w, with_validation) for c, w in zip(claims.values(), wanted)],
+                            jobs=jobs, scheduler=scheduler, on_result=ran)
         results = [cr for cr, _, _ in runs]
         for claim, (_, _, page) in zip(claims.values(), runs):
             if page is not None:
@@ -165,9 +173,11 @@ def build_reports(out: str | Path = "reports", claim_ids: list[str] | None = Non
         validation = validation_page(env, package_versions) if claim_ids is None else None
         if validation is not None:
             pages["validation.html"] = validation
+        in_output = kept | set(pages)  # a page links only to pages in the same output
         index = env.get_template("index.html.j2").render(results=results, summary=summary, rule=RULE,
                                                          strength=strength, versions=package_versions,
-                                                         validation=claim_ids is not None or validation is not None)
+                                                         validation="validation.html" in in_output,
+                                                         claim_pages={c for c in claims if f"{c}.html" in in_output})
         pages["index.html"] = index.encode("utf-8")
         progress.advance(task)
     publish(out, pages, keep_existing=claim_ids is not None)

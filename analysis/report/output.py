@@ -40,13 +40,30 @@ PAGES = "report"
 PAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.html$")
 
 
+def has_validation_page() -> bool:
+    """Whether a full report of the current data folder includes ``validation.html``.
+
+    The page reports the project's own method on real data whose answer is known: it is written only for the
+    project's own registry (not a ``--data-dir`` one) and only where the real datasets are at hand (an installed
+    wheel ships none). Pages link to it only when it is in the same output.
+
+    Returns
+    -------
+    bool
+        True for the default registry with its ``validation/real`` folder present.
+    """
+    return ((default_data_dir() / "validation" / "real").is_dir()
+            and data_dir().resolve() == default_data_dir().resolve())
+
+
 def pages_key(ensemble_draws: int) -> str:
     """The cache key of a whole report set: the code, every claim and spec of the data folder, the ensemble size,
-    and the real datasets the validation page is computed from."""
+    the real datasets the validation page is computed from, and whether the set has that page (a ``--data-dir``
+    registry made by ``init`` holds the same files as the default one, but its report has no validation page)."""
     real = default_data_dir()
     files = sorted([*(real / "validation" / "real").glob("*.csv"), *(real / "real" / "injurytools").glob("*.csv")])
     validation = hashlib.sha256(b"".join(p.name.encode() + p.read_bytes() for p in files)).hexdigest()
-    return cache.registry_digest(data_dir(), "report", ensemble_draws, validation)
+    return cache.registry_digest(data_dir(), "report", ensemble_draws, validation, has_validation_page())
 
 
 def cached_pages(key: str) -> dict[str, bytes] | None:

@@ -57,10 +57,9 @@ def validation_page(env, package_versions: dict) -> bytes | None:
     """The rendered page, or None (the page and the index's link to it then left out) where the real datasets are
     not at hand (an installed wheel ships no validation set) or the report is of another registry (``--data-dir``):
     the page is the project's own report of its method. The run is made once per process."""
-    from analysis.core.paths import data_dir, default_data_dir
-    from analysis.validation.sources import REAL_DIR
+    from analysis.report.output import has_validation_page
 
-    if not REAL_DIR.is_dir() or data_dir().resolve() != default_data_dir().resolve():
+    if not has_validation_page():
         return None
     context = page_context(list(_records()))
     return env.get_template("validation.html.j2").render(**context, versions=package_versions).encode("utf-8")

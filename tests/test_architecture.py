@@ -303,8 +303,10 @@ def test_no_claim_specific_level_names_in_the_package():
 DOMAIN_WORDS = {"age", "ages", "athlete", "athletes", "flexibility", "hamstring", "hamstrings", "injured", "injuries",
                 "injury", "lordosis", "muscle", "muscles", "nerve", "pain", "pelvic", "pelvis", "player", "players",
                 "recurrence", "recurred", "strain", "strains", "stretching"}
-#: Layers whose code must not use them.
-GENERIC_LAYERS = ["stats"]
+#: Layers whose code must not use them: the leaves.
+GENERIC_LAYERS = sorted(LEAVES)
+#: The project's own name (an SVG hash salt, say) is not a domain word.
+PROJECT_NAME = "hamstring-evidence"
 
 
 def _words(text: str) -> set[str]:
@@ -333,7 +335,7 @@ def domain_words_in(path: Path, words: set[str] = DOMAIN_WORDS) -> list[str]:
             text = node.value
         else:
             continue
-        for word in sorted(_words(text or "") & words):
+        for word in sorted(_words((text or "").replace(PROJECT_NAME, "")) & words):
             found.append(f"{path.name}:{getattr(node, 'lineno', '?')}: {word!r} in {text[:60]!r}")
     return sorted(found)
 
@@ -341,7 +343,8 @@ def domain_words_in(path: Path, words: set[str] = DOMAIN_WORDS) -> list[str]:
 @pytest.mark.parametrize("layer", GENERIC_LAYERS)
 def test_no_domain_words_in_the_generic_layers(layer):
     """#28: the recurrence simulator (age, previous injury) lived in ``stats/batched.py``; it is in
-    ``generate/recurrence.py`` now, and ``stats`` fits and tests whatever it is given."""
+    ``generate/recurrence.py`` now, and ``stats`` fits and tests whatever it is given. The rate figure read
+    ``muscle``, ``injuries``, ``exposure`` and ``age_step``; its columns are arguments now, named by the claim."""
     (prefix,) = next(prefixes for _, name, prefixes in LAYERS if name == layer)
     folder = ROOT / Path(*prefix.split("."))
     offenders = [hit for path in sorted(folder.rglob("*.py")) for hit in domain_words_in(path)]
@@ -356,6 +359,7 @@ def test_the_domain_word_check_finds_planted_words(tmp_path):
     assert domain_words_in(planted) == ["bad.py:4: 'age' in 'log_or_age'", "bad.py:6: 'muscle' in 'Muscle'",
                                         "bad.py:7: 'injury' in 'priorInjury'"]
     clean = tmp_path / "clean.py"
-    clean.write_text('"""Injury counts, as an example."""\n\n\ndef rate(count, exposure, average, prior_scale):\n'
+    clean.write_text('"""Injury counts, as an example."""\n\nRC = {"svg.hashsalt": "hamstring-evidence"}\n\n\n'
+                     'def rate(count, exposure, average, prior_scale):\n'
                      '    return count / exposure, f"mean {average}", prior_scale\n')
     assert domain_words_in(clean) == []

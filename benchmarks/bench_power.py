@@ -9,18 +9,18 @@ import statsmodels
 import statsmodels.api as sm
 from _table import machine, median_time, row
 
-from analysis.stats.batched import power_logistic, simulate_cohorts
+from analysis.generate.recurrence import recurrence_cohorts, recurrence_power
 
 ARGS = dict(n=200, intercept=-1.5, log_or_age=0.04, log_or_prior=0.9, seed=11)
 
 
 def run(sims: int = 2000, repeats: int = 5) -> list[dict]:
-    ours = median_time(lambda: power_logistic(sims=sims, **ARGS), repeats)
-    result = power_logistic(sims=sims, **ARGS)
+    ours = median_time(lambda: recurrence_power(sims=sims, **ARGS), repeats)
+    result = recurrence_power(sims=sims, **ARGS)
 
     def loop():
-        X, y = simulate_cohorts(ARGS["n"], ARGS["intercept"], ARGS["log_or_age"], ARGS["log_or_prior"], sims,
-                                ARGS["seed"])
+        X, y = recurrence_cohorts(ARGS["n"], ARGS["intercept"], ARGS["log_or_age"], ARGS["log_or_prior"], sims,
+                                  ARGS["seed"])
         return np.array([sm.Logit(y[b], X[b]).fit(disp=0).pvalues[2] < 0.05 for b in range(sims)]).mean()
 
     peer = median_time(loop, repeats=3, warmup=0)

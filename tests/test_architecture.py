@@ -295,3 +295,71 @@ def test_no_claim_specific_level_names_in_the_package():
     offenders = [str(p.relative_to(PACKAGE)) for p in sorted(PACKAGE.rglob("*.py")) + sorted(PACKAGE.rglob("*.j2"))
                  if any(s in p.read_text(encoding="utf-8") for s in ("L5S1", "L2L4"))]
     assert not offenders, offenders
+
+
+#: Words of the project's domain (a study's variables, a claim's subject). The leaf ``stats`` layer is generic: a
+#: domain model (a simulated cohort, a rate table's columns) lives in a layer above it and passes its variables in.
+#: Statistical words that are also domain words (a Poisson model's ``exposure``, a Bayesian ``prior``) are not listed.
+DOMAIN_WORDS = {"age", "ages", "athlete", "athletes", "flexibility", "hamstring", "hamstrings", "injured", "injuries",
+                "injury", "lordosis", "muscle", "muscles", "nerve", "pain", "pelvic", "pelvis", "player", "players",
+                "recurrence", "recurred", "strain", "strains", "stretching"}
+#: Layers whose code must not use them: the leaves.
+GENERIC_LAYERS = sorted(LEAVES)
+#: The project's own name (an SVG hash salt, say) is not a domain word.
+PROJECT_NAME = "hamstring-evidence"
+
+
+def _words(text: str) -> set[str]:
+    """The lower-case words of an identifier or a string: ``log_or_age`` -> log, or, age; ``AgeStep`` -> age, step."""
+    return {w.lower() for w in re.findall(r"[A-Za-z][a-z]*", re.sub(r"([a-z])([A-Z])", r"\1 \2", text))}
+
+
+def domain_words_in(path: Path, words: set[str] = DOMAIN_WORDS) -> list[str]:
+    """Each use of a domain word in ``path``'s code: names (functions, classes, arguments, variables, attributes,
+    keywords, import aliases) and string literals. Docstrings and comments may cite a study as an example."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr)
+                  and isinstance(node.body[0].value, ast.Constant) and isinstance(node.body[0].value.value, str)}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            text = node.name
+        elif isinstance(node, ast.Name):
+            text = node.id
+        elif isinstance(node, (ast.Attribute, ast.arg, ast.keyword, ast.alias)):
+            text = {ast.Attribute: "attr", ast.arg: "arg", ast.keyword: "arg"}.get(type(node))
+            text = getattr(node, text) if text else (node.asname or node.name)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            text = node.value
+        else:
+            continue
+        for word in sorted(_words((text or "").replace(PROJECT_NAME, "")) & words):
+            found.append(f"{path.name}:{getattr(node, 'lineno', '?')}: {word!r} in {text[:60]!r}")
+    return sorted(found)
+
+
+@pytest.mark.parametrize("layer", GENERIC_LAYERS)
+def test_no_domain_words_in_the_generic_layers(layer):
+    """#28: the recurrence simulator (age, previous injury) lived in ``stats/batched.py``; it is in
+    ``generate/recurrence.py`` now, and ``stats`` fits and tests whatever it is given. The rate figure read
+    ``muscle``, ``injuries``, ``exposure`` and ``age_step``; its columns are arguments now, named by the claim."""
+    (prefix,) = next(prefixes for _, name, prefixes in LAYERS if name == layer)
+    folder = ROOT / Path(*prefix.split("."))
+    offenders = [hit for path in sorted(folder.rglob("*.py")) for hit in domain_words_in(path)]
+    assert not offenders, f"domain words in {layer}/ (move the domain model up a layer):\n" + "\n".join(offenders)
+
+
+def test_the_domain_word_check_finds_planted_words(tmp_path):
+    planted = tmp_path / "bad.py"
+    planted.write_text('"""A docstring may say injury."""\n\n\ndef simulate(n, log_or_age, **kw):\n'
+                       '    """Recurrence cohorts, say the docs."""\n    table = {"Muscle": n}  # a comment: hamstring\n'
+                       '    return table, kw.get("priorInjury"), sorted(kw, key=abs)\n')
+    assert domain_words_in(planted) == ["bad.py:4: 'age' in 'log_or_age'", "bad.py:6: 'muscle' in 'Muscle'",
+                                        "bad.py:7: 'injury' in 'priorInjury'"]
+    clean = tmp_path / "clean.py"
+    clean.write_text('"""Injury counts, as an example."""\n\nRC = {"svg.hashsalt": "hamstring-evidence"}\n\n\n'
+                     'def rate(count, exposure, average, prior_scale):\n'
+                     '    return count / exposure, f"mean {average}", prior_scale\n')
+    assert domain_words_in(clean) == []

@@ -191,6 +191,53 @@ def test_rate_interaction_counts_and_says_the_rows_its_age_bands_leave_out():
     assert note == "3 rows left out (age missing or outside the bands: 17 to 38.01)"
 
 
+RATE_ENTRY = dict(id="e", study="S14", question="q", analysis="rate_interaction",
+                  outcomes={"hamstring_strain": "distal", "quadriceps_strain": "proximal"}, factor="site",
+                  reference="proximal", age_bands=[17, 21, 25, 29, 38.01], direction="positive", sesoi=1.05,
+                  sesoi_reason="r")
+OUR_RATE_COLUMNS = dict(count_column="strains", exposure_column="player_matches", unit_column="injury_site",
+                        band_column="band", age_column="age_years")
+
+
+def test_rate_interaction_columns_come_from_the_claim_file():
+    """#28: the rate table's columns (counts, exposure, the outcome each row counts, the band) and the per-row age are
+    named by the claim; an entry naming its own gives the same model as one using the defaults, on per-row data and
+    on an aggregated table alike, and its figure and power simulation read them too."""
+    default = make_evidence(**RATE_ENTRY)
+    ours = make_evidence(**RATE_ENTRY, **OUR_RATE_COLUMNS)
+    frame, spec = load_evidence_frame(default)
+    renamed = frame.rename(columns={"age": "age_years"})
+    assert "age" not in renamed and "age_years" not in frame
+    table = ours.prepare(renamed)
+    assert {"strains", "player_matches", "injury_site", "band", "site"} <= set(table.columns)
+    assert not {"injuries", "exposure", "muscle", "age_step"} & set(table.columns)
+    assert ours.columns() == ["band", "injury_site", "site", "player_matches", "strains"]
+    assert ours.input_columns(list(renamed.columns)) == ["age_years", "hamstring_strain", "quadriceps_strain"]
+    assert ours.input_columns(list(table.columns)) == ours.columns()
+    base = default.run(frame, spec)
+    for data in (renamed, table):  # per-row data, then the aggregated table as a user would bring it
+        out = ours.run(data, spec)
+        for a, b in zip(out.estimates, base.estimates, strict=True):
+            assert a.term == b.term
+            assert [a.estimate, a.ci_low, a.ci_high, a.p] == pytest.approx([b.estimate, b.ci_low, b.ci_high, b.p],
+                                                                          rel=1e-12)
+    svg = ours.rate_figure(table)
+    assert svg.startswith("<svg") and "strains per 1,000 exposures" in svg
+    power = ours.simulate_power(renamed, spec, n=1, ratio=1.2, sims=20, seed=4)
+    assert power["power"] == default.simulate_power(frame, spec, n=1, ratio=1.2, sims=20, seed=4)["power"]
+    assert power["model"].startswith("Poisson strains ~ C(injury_site) + band + band:site, offset log(player_matches")
+
+
+@pytest.mark.parametrize("field", sorted(OUR_RATE_COLUMNS))
+def test_a_rate_column_that_is_not_a_plain_name_is_refused_at_load(field, tmp_path):
+    """Each column name reaches the Poisson model's formula (the age column only the aggregation): plain identifiers
+    only, as every column a claim names (analysis/core/names.py)."""
+    marker = tmp_path / "pwned"
+    with pytest.raises(ValueError, match="not a usable column name"):
+        make_evidence(**RATE_ENTRY, **{field: f"__import__('pathlib').Path({str(marker)!r}).touch()"})
+    assert not marker.exists()
+
+
 def test_a_published_effects_printed_p_is_used_and_its_z_says_it_was_derived_from_its_ci():
     """Papers print an estimate, a CI and often an exact p: the p is used as printed (#31) and the z beside it comes
     from the CI (normal approximation on the judged scale); the JSON says so, in the method and in extra["derived"].

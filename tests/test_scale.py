@@ -9,7 +9,8 @@ from scipy import stats as sps
 
 from analysis import stats
 from analysis.datasets.injury_rates import rate_table_from_arrays, rate_table_from_parquet
-from analysis.stats.batched import logistic_batch, power_logistic, simulate_cohorts
+from analysis.generate.recurrence import recurrence_cohorts, recurrence_power
+from analysis.stats.batched import logistic_batch
 from analysis.stats.resampling import _jackknife_r, bootstrap_correlation
 
 NERVE_SUPPLY = {"hamstring": "L5S1", "calf": "L5S1", "quadriceps": "L2L4", "groin": "L2L4"}
@@ -42,7 +43,7 @@ def test_jackknife_closed_form():
 
 
 def test_batched_logistic_equals_statsmodels():
-    X, y = simulate_cohorts(300, -1.5, 0.05, 1.0, sims=12, seed=4)
+    X, y = recurrence_cohorts(300, -1.5, 0.05, 1.0, sims=12, seed=4)
     beta, se, ok = logistic_batch(X, y)
     assert ok.all()
     for b in range(12):
@@ -56,7 +57,7 @@ def test_single_logistic_fit_equals_statsmodels_and_flags_separation():
     tolerances the batched fit is held to; a separated outcome is not converged, as in logistic_batch."""
     from analysis.stats.batched import logistic_fit
 
-    X, y = simulate_cohorts(300, -1.5, 0.05, 1.0, sims=12, seed=4)
+    X, y = recurrence_cohorts(300, -1.5, 0.05, 1.0, sims=12, seed=4)
     for b in range(12):
         beta, se, ok = logistic_fit(X[b], y[b])
         fit = sm.Logit(y[b], X[b]).fit(disp=0, tol=1e-12, maxiter=100)
@@ -69,8 +70,8 @@ def test_single_logistic_fit_equals_statsmodels_and_flags_separation():
 
 
 def test_batched_logistic_chunks_and_flags_separation():
-    X, y = simulate_cohorts(120, -1.0, 0.05, 1.0, sims=7, seed=9)
-    X = np.array(X)  # an ordinary (B, n, p) array, not the predictor-major view simulate_cohorts returns
+    X, y = recurrence_cohorts(120, -1.0, 0.05, 1.0, sims=7, seed=9)
+    X = np.array(X)  # an ordinary (B, n, p) array, not the predictor-major view recurrence_cohorts returns
     y[3] = (X[3, :, 1] > 0).astype(float)  # cohort 3: age separates the outcome perfectly, so no MLE exists
     whole = logistic_batch(X, y)
     chunked = logistic_batch(X, y, chunk=3)  # chunks of 3, 3 and 1 fits
@@ -86,8 +87,8 @@ def test_batched_logistic_chunks_and_flags_separation():
 
 
 def test_power_by_simulation_matches_a_loop_of_statsmodels_fits():
-    res = power_logistic(n=250, intercept=-1.5, log_or_age=0.0, log_or_prior=1.0, sims=200, seed=7)
-    X, y = simulate_cohorts(250, -1.5, 0.0, 1.0, sims=200, seed=7)
+    res = recurrence_power(n=250, intercept=-1.5, log_or_age=0.0, log_or_prior=1.0, sims=200, seed=7)
+    X, y = recurrence_cohorts(250, -1.5, 0.0, 1.0, sims=200, seed=7)
     p = np.array([sm.Logit(y[b], X[b]).fit(disp=0).pvalues for b in range(200)])
     assert res["power_prior"] == pytest.approx((p[:, 2] < 0.05).mean(), abs=1e-12)  # same cohorts, same answer
     assert res["power_age"] == pytest.approx((p[:, 1] < 0.05).mean(), abs=1e-12)

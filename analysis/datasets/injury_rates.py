@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -34,6 +35,25 @@ from analysis.core.parallel import parallel_map
 OUTSIDE_BANDS = "age missing or outside the bands"
 
 
+@dataclass(frozen=True)
+class RateColumns:
+    """The columns of a rate table: one row per age band x outcome (a muscle's injuries, say) with its count and
+    exposure. The defaults are the injury-rates family's names (``data/families.yaml``); a claim's
+    ``rate_interaction`` entry may name others (each a plain identifier: they reach the model's formula).
+
+    Examples
+    --------
+    >>> RateColumns().count, RateColumns(count="strains").count
+    ('injuries', 'strains')
+    """
+
+    band: str = "age_step"  # the band's index, 0, 1, ...: the model's age term
+    band_label: str = "age_band"  # the band as text, "17-21": shown, never modelled
+    unit: str = "muscle"  # which outcome a row counts (fixed effects)
+    count: str = "injuries"
+    exposure: str = "exposure"
+
+
 def age_steps(age: np.ndarray, age_bands: list[float]) -> tuple[np.ndarray, np.ndarray]:
     """Band index of each age ([low, high) bands) and a mask of ages inside the bands."""
     step = np.searchsorted(np.asarray(age_bands, dtype=float), age, side="right") - 1
@@ -41,12 +61,20 @@ def age_steps(age: np.ndarray, age_bands: list[float]) -> tuple[np.ndarray, np.n
 
 
 def rate_table_from_counts(counts: np.ndarray, exposure: np.ndarray, names: list[str], age_bands: list[float],
-                           levels: dict[str, str], factor: str = "level") -> pd.DataFrame:
+                           levels: dict[str, str], factor: str = "level",
+                           columns: RateColumns = RateColumns()) -> pd.DataFrame:
     """Rows of the rate model from injury counts (bands x names) and exposure per band; empty bands are left out.
     Each band is [low, high) and labelled "low-high".
 
     ``levels`` maps each injury name to its level of ``factor`` (a column of the table); names without a level
-    are left out.
+    are left out. ``columns`` names the table's other columns.
+
+    Examples
+    --------
+    >>> counts, exposure = np.array([[3, 1], [5, 0]]), np.array([100.0, 80.0])
+    >>> rate_table_from_counts(counts, exposure, ["a", "b"], [18, 25, 32], {"a": "x", "b": "y"}, "side",
+    ...                        RateColumns(count="events")).columns.tolist()
+    ['age_step', 'age_band', 'muscle', 'side', 'exposure', 'events']
     """
     rows = []
     for s in range(len(age_bands) - 1):
@@ -55,29 +83,30 @@ def rate_table_from_counts(counts: np.ndarray, exposure: np.ndarray, names: list
         label = f"{age_bands[s]:g}-{age_bands[s + 1]:g}"  # [low, high): the last band is closed above too
         for j, name in enumerate(names):
             if name in levels:
-                rows.append({"age_step": s, "age_band": label, "muscle": name, factor: levels[name],
-                             "exposure": float(exposure[s]), "injuries": int(counts[s, j])})
+                rows.append({columns.band: s, columns.band_label: label, columns.unit: name, factor: levels[name],
+                             columns.exposure: float(exposure[s]), columns.count: int(counts[s, j])})
     return pd.DataFrame(rows)
 
 
 def rate_table_from_arrays(age: np.ndarray, injury_codes: np.ndarray, injury_names: list[str], age_bands: list[float],
-                           levels: dict[str, str], factor: str = "level") -> pd.DataFrame:
+                           levels: dict[str, str], factor: str = "level",
+                           columns: RateColumns = RateColumns()) -> pd.DataFrame:
     """Counts and exposure per age band x muscle from per-row ages and injury codes (one injury type per row).
 
     Rows whose age is missing or outside the bands are left out and counted: ``table.attrs["left_out"]``.
     """
     age = np.asarray(age, dtype=float)
     cells = _cell_counts(age, np.asarray(injury_codes), len(injury_names), _edges_for(age.dtype, age_bands))
-    return _rate_table(cells, injury_names, age_bands, levels, factor, no_injury=0)
+    return _rate_table(cells, injury_names, age_bands, levels, factor, columns, no_injury=0)
 
 
 def _rate_table(by_position: np.ndarray, names: list[str], age_bands: list[float], levels: dict[str, str],
-                factor: str, no_injury: int) -> pd.DataFrame:
+                factor: str, columns: RateColumns, no_injury: int) -> pd.DataFrame:
     """The rate table from counts per (position among the edges) x injury name (see :func:`_cell_counts`), with the
     rows left out (below or above the bands, no age, no injury type) counted in ``attrs["left_out"]``."""
     bands = len(age_bands) - 1
     totals = by_position[1:bands + 1]
-    table = rate_table_from_counts(totals, totals.sum(axis=1), names, age_bands, levels, factor)
+    table = rate_table_from_counts(totals, totals.sum(axis=1), names, age_bands, levels, factor, columns)
     outside = int(by_position[0].sum() + by_position[bands + 1].sum())
     table.attrs["left_out"] = {"no injury type": no_injury, OUTSIDE_BANDS: outside}
     return table
@@ -146,7 +175,7 @@ def _row_group_cells(path: Path, group: int, *, age_bands: list[float], age_colu
 
 def rate_table_from_parquet(path: str | Path, age_bands: list[float], levels: dict[str, str], factor: str = "level",
                             age_column: str = "age", injury_column: str = "injury",
-                            scheduler: str | None = None) -> pd.DataFrame:
+                            scheduler: str | None = None, columns: RateColumns = RateColumns()) -> pd.DataFrame:
     """Stream ``age`` and ``injury`` from a player-match Parquet file into the rate table.
 
     Only the two columns are read, a batch at a time (memory does not grow with the file); row groups are reduced
@@ -188,4 +217,4 @@ def rate_table_from_parquet(path: str | Path, age_bands: list[float], levels: di
             cells[name] = cells.get(name, 0) + counts
     by_position = (np.stack([cells[name] for name in names], axis=1) if names
                    else np.zeros((len(age_bands) + 1, 0), dtype=np.int64))
-    return _rate_table(by_position, names, age_bands, levels, factor, no_injury=sum(n for _, n in parts))
+    return _rate_table(by_position, names, age_bands, levels, factor, columns, no_injury=sum(n for _, n in parts))

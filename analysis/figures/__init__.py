@@ -247,25 +247,30 @@ def proportions(labels: list[str], events, n, y_label: str) -> str:
                                                           to_hex(POINT_COLOUR))))
 
 
-def rates_by_band(table: pd.DataFrame, factor: str, solid_level: str) -> str:
-    """Injuries per 1,000 exposure units by age band, one line per muscle (solid where ``factor`` is
-    ``solid_level``, dashed otherwise)."""
+def rates_by_band(table: pd.DataFrame, factor: str, solid_level: str, *, band: str, unit: str, count: str,
+                  exposure: str, band_label: str | None, x_label: str, y_label: str) -> str:
+    """Events per 1,000 exposure units by band, one line per ``unit`` (solid where ``factor`` is ``solid_level``,
+    dashed otherwise), with exact 95% CIs.
+
+    ``band`` is the column of band indices (the x positions), ``band_label`` an optional column of their tick labels;
+    ``count`` and ``exposure`` the columns of events and exposure of each row (one band x unit).
+    """
     with plt.rc_context(RC):
         fig, ax = plt.subplots(figsize=(6.0, 3.6))
         palette = sns.color_palette("colorblind")
-        for k, (muscle, part) in enumerate(table.groupby("muscle", sort=True)):
-            part = part.sort_values("age_step")
-            rate = 1000 * part["injuries"] / part["exposure"]
-            low, high = _proportion_ci(part["injuries"].to_numpy(), part["exposure"].to_numpy())
+        for k, (name, part) in enumerate(table.groupby(unit, sort=True)):
+            part = part.sort_values(band)
+            rate = 1000 * part[count] / part[exposure]
+            low, high = _proportion_ci(part[count].to_numpy(), part[exposure].to_numpy())
             style = "-" if part[factor].iloc[0] == solid_level else "--"
-            ax.errorbar(part["age_step"], rate, yerr=[rate - 1000 * low, 1000 * high - rate], fmt="o" + style,
+            ax.errorbar(part[band], rate, yerr=[rate - 1000 * low, 1000 * high - rate], fmt="o" + style,
                         color=palette[k], capsize=3, lw=1.4, ms=4,
-                        label=f"{muscle.replace('_', ' ')} ({part[factor].iloc[0]})")
-        bands = table.drop_duplicates("age_step").sort_values("age_step")
-        if "age_band" in bands:
-            ax.set_xticks(bands["age_step"], bands["age_band"])
-        ax.set_xlabel("age band")
-        ax.set_ylabel("injuries per 1,000 exposures (95% CI)")
+                        label=f"{str(name).replace('_', ' ')} ({part[factor].iloc[0]})")
+        bands = table.drop_duplicates(band).sort_values(band)
+        if band_label is not None and band_label in bands:
+            ax.set_xticks(bands[band], bands[band_label])
+        ax.set_xlabel(x_label)
+        ax.set_ylabel(y_label)
         ax.legend(frameon=False, fontsize=8)
         return _svg(fig)
 

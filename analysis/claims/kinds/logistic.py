@@ -121,8 +121,7 @@ class LogisticEvidence(EvidenceKind):
         cohorts resample that reconstruction's covariate rows, keep the fitted coefficients of the other terms, set
         the tested one to ``log(ratio)``, draw the outcome and refit, all in one batched Newton fit.
         """
-        from analysis.stats.batched import _sigmoid as sigmoid
-        from analysis.stats.batched import logistic_batch
+        from analysis.stats.batched import logistic_batch, sigmoid
 
         rows = self.prepare(frame)
         fit = self.run(frame, spec)

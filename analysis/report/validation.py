@@ -17,7 +17,8 @@ from analysis.validation.table import MECHANISMS, misleading, row
 #: The kinds' names as the page shows them.
 KIND_NAMES = {"two_group": "Two-group comparisons (Hedges' g)", "correlation": "Correlations (Pearson r)",
               "risk_ratio": "2x2 tables (log risk ratio)", "paired": "Paired comparisons (mean change)",
-              "logistic": "Logistic models (log OR, adjusted)", "cox": "Cox models (log HR, adjusted)"}
+              "logistic": "Logistic models (log OR, adjusted)", "cox": "Cox models (log HR, adjusted)",
+              "rate_interaction": "Poisson rate models (log rate ratio, age x factor interaction)"}
 
 
 def coverage_rows(records: list[ValidationRecord]) -> pd.DataFrame:

@@ -10,7 +10,7 @@ Examples
 >>> len(CASES) >= 20
 True
 >>> sorted({c.kind for c in CASES})
-['correlation', 'cox', 'logistic', 'paired', 'risk_ratio', 'two_group']
+['correlation', 'cox', 'logistic', 'paired', 'rate_interaction', 'risk_ratio', 'two_group']
 """
 
 from __future__ import annotations
@@ -147,6 +147,34 @@ def _cox(cid, name, what, covariates, covariate, direction):
                  "censor_at": 1100, "direction": direction, "sesoi": 1.2, "sesoi_reason": "A 20% higher or lower hazard."})
 
 
+#: The rate cases' question: deaths per person by cause and 10-year age band (the kind counts each row as one unit of
+#: exposure, so these are deaths per person enrolled, not per person-year), cardiorespiratory (circulatory and
+#: respiratory) against cancer deaths as the reference. Chosen before any rate was seen.
+_CAUSES = {"circulatory": "cardiorespiratory", "respiratory": "cardiorespiratory", "neoplasm": "cancer"}
+_AGE_BANDS = [50.0, 60.0, 70.0, 80.0, 90.0, 110.0]
+
+
+def _rate(cid, name, what, table_printed):
+    """The age x cause interaction of a Poisson rate model (``rate_interaction``): does the age gradient of
+    cardiorespiratory deaths differ from that of cancer deaths? Printed either as the rate table itself (deaths by
+    cause per age band, with the people in each band) or as an abstract prints a cohort (age mean, SD and range,
+    deaths by cause, an odds ratio per year of age for each cause)."""
+    outcomes = list(_CAUSES)
+
+    def spec(f):
+        if table_printed:
+            return pub.rate_table(cid, what, _source(name), f, "age", _AGE_BANDS, outcomes)
+        return pub.rate_cohort(cid, what, _source(name), f, "age", outcomes)
+
+    printed = ("deaths by cause per 10-year age band, with the people in each band" if table_printed else
+               "n, age mean, SD and range, deaths by cause, an OR per year of age for each cause with p")
+    return Case(cid, "rate_interaction", name, what, printed, _rows(name), spec,
+                {"outcomes": dict(_CAUSES), "factor": "cause", "reference": "cancer",
+                 "level_labels": {"cardiorespiratory": "cardiorespiratory deaths", "cancer": "cancer deaths"},
+                 "age_bands": list(_AGE_BANDS), "direction": "positive", "sesoi": 1.1,
+                 "sesoi_reason": "A 10% steeper rise per 10-year age band."})
+
+
 CASES: list[Case] = [
     _two("V01", "toothgrowth", "Tooth length, orange juice vs ascorbic acid", "len", ("OJ", "VC"), "mm"),
     _two("V02", "plantgrowth", "Plant weight, treatment 2 vs control", "weight", ("trt2", "ctrl"), "g"),
@@ -194,4 +222,7 @@ CASES: list[Case] = [
          "age": "normal"}, "female", "negative"),
     _cox("V28", "veteran", "Survival in the VA lung cancer trial: Karnofsky score, adjusted for treatment",
          {"karno": "normal", "test_drug": "binary"}, "karno", "negative"),
+    _rate("V29", "flchain", "Deaths by age: cardiorespiratory vs cancer (rate table printed)", table_printed=True),
+    _rate("V30", "flchain", "Deaths by age: cardiorespiratory vs cancer (ORs per year of age printed)",
+          table_printed=False),
 ]

@@ -232,3 +232,64 @@ def hr_fit(frame: pd.DataFrame, time: str, event: str, covariates: list[str]) ->
     ci = fit.conf_int()
     return {c: (float(np.exp(fit.params[i])), float(np.exp(ci[i, 0])), float(np.exp(ci[i, 1])))
             for i, c in enumerate(covariates)}
+
+
+def _band_labels(bands: list[float]) -> list[str]:
+    """Each age band [low, high) by its lower edge, as a table row prints it ("50" for 50 to under 60)."""
+    return [f"{low:g}" for low in bands[:-1]]
+
+
+def rate_table(case_id: str, what: str, source: str, frame: pd.DataFrame, age: str, bands: list[float],
+               outcomes: list[str]) -> dict:
+    """Deaths (or injuries) of each type per age band with the people in each band, as a rate table prints them:
+    one 2x2-style table per outcome, band x (event, none), all over the same people (each band's row total is its
+    exposure). The reconstruction's ``age`` is then each band's lower edge.
+
+    Raises
+    ------
+    ValueError
+        When a row's age lies outside the bands (a paper's table would then not cover everyone).
+    """
+    edges = np.asarray(bands, dtype=float)
+    step = np.searchsorted(edges, frame[age].to_numpy(float), side="right") - 1
+    if (step < 0).any() or (step >= len(bands) - 1).any():
+        raise ValueError(f"{case_id}: ages outside the bands {bands}")
+    labels = _band_labels(bands)
+    spec = _head(case_id, what, source, "cohort", f"{len(frame)}")
+    spec["groups"] = {"all": {"label": "all", "n": printed(len(frame), 0)}}
+    spec["variables"] = {}
+    spec["tables"] = []
+    for name in outcomes:
+        events = frame[name].to_numpy(int)
+        counts = [[int(events[step == s].sum()), int((step == s).sum() - events[step == s].sum())]
+                  for s in range(len(labels))]
+        spec["tables"].append({"id": name, "row": age, "col": name, "row_levels": list(labels), "col_levels": ["1", "0"],
+                               "counts": counts, "source": SOURCE})
+    return spec
+
+
+def rate_cohort(case_id: str, what: str, source: str, frame: pd.DataFrame, age: str, outcomes: list[str]) -> dict:
+    """A cohort as an abstract prints it: n, the age's mean, SD and range, each outcome's events and its odds ratio
+    per year of age from a logistic model of that outcome on age alone (with p, or "p < 0.001" as significance
+    only). The outcomes are exclusive (one cause of death per person)."""
+    n = len(frame)
+    sd = float(frame[age].std(ddof=1))
+    d = sd_decimals(sd)
+    spec = _head(case_id, what, source, "cohort", f"{n}")
+    spec["groups"] = {"all": {"label": "all", "n": printed(n, 0)}}
+    spec["variables"] = {}
+    covs = {age: {"kind": "normal", "mean": printed(frame[age].mean(), d), "sd": printed(sd, d),
+                  "bounds": [float(frame[age].min()), float(frame[age].max())]}}
+    outs = []
+    for name in outcomes:
+        log_or, p = or_fit(frame, name, [age])[age]
+        entry = {"covariate": age, "significant": bool(p < 0.05), "adjusted": False, "source": SOURCE}
+        if p < 0.05:
+            entry["direction"] = "positive" if log_or > 0 else "negative"
+        if p >= 0.0005:
+            entry.update(p=max(round(p, 3), 0.001), p_decimals=3)
+        outs.append({"name": name, "events": printed(frame[name].sum(), 0),
+                     "odds_ratios": {age: printed(math.exp(log_or), 2)}, "reported": [entry],
+                     "exclusive_with": [o for o in outcomes if o != name]})
+    spec["cohort"] = {"group": "all", "unit": "person", "covariates": covs, "outcomes": outs}
+    return spec

@@ -84,6 +84,8 @@ DATASETS: dict[str, RealDataset] = {d.name: d for d in [
     _r("veteran", "Veterans' Administration lung cancer trial (n = 137)",
        "Kalbfleisch JD, Prentice RL (1980) The Statistical Analysis of Failure Time Data, Wiley; R survival::veteran",
        _SURVIVAL),
+    _r("flchain", "Serum free light chains and mortality, Olmsted County residents aged 50 or more (n = 7874): age and "
+       "cause of death", "Dispenzieri A et al. (2012) Mayo Clin Proc 87:517-523; R survival::flchain", _SURVIVAL),
     RealDataset("injurytools", INJURY_DIR / "exposures.csv",
                 "A professional football club's first team, two seasons: player-seasons and injuries (42 rows)",
                 "R package injurytools 1.0.3 (raw_df_exposures, raw_df_injuries), collected from a public transfer "

@@ -43,6 +43,11 @@ w(data.frame(time = lu$time, died = as.integer(lu$status == 2), age = lu$age, fe
   "lung")
 w(data.frame(time = veteran$time, died = veteran$status, karno = veteran$karno, test_drug = as.integer(veteran$trt == 2)),
   "veteran")
+# Deaths by cause (one row per person, 0/1 per cause; all 7874 people), for the rate model (rate_interaction)
+cause <- as.character(flchain$chapter)
+w(data.frame(age = flchain$age, female = as.integer(flchain$sex == "F"), died = flchain$death,
+             circulatory = as.integer(cause %in% "Circulatory"), respiratory = as.integer(cause %in% "Respiratory"),
+             neoplasm = as.integer(cause %in% "Neoplasms")), "flchain")
 
 versions <- list(R = R.version.string, MASS = as.character(packageVersion("MASS")),
                  survival = as.character(packageVersion("survival")),

@@ -40,19 +40,10 @@ LAYERS = [
 LEAVES = {"stats", "figures"}
 
 #: Cycles that exist today and are being removed, each with the issue that removes it. Nothing else may cycle.
-#: (#28, item 1: before typed-results, basis and the engine closed a 14-module cycle through the kinds. What is
-#: left is one type-only link: kinds/base.py names ``EvidenceResult`` in its annotations under TYPE_CHECKING,
-#: and claims/results.py imports the kinds and the claim model at run time. Removing it needs the kinds to
-#: return a result type that lives below them. The summary of findings (#29) joins it the same way:
-#: claims/outcomes.py names ``Claim`` and ``EvidenceResult`` in annotations only (TYPE_CHECKING), and claims/results.py
-#: holds its ``OutcomeSummary`` rows; the declarations already live apart, in claims/outcome_decl.py.)
-KNOWN_CYCLES: set[frozenset[str]] = {
-    frozenset({"analysis.claims.kinds", "analysis.claims.kinds.base", "analysis.claims.kinds.correlation",
-               "analysis.claims.kinds.cox", "analysis.claims.kinds.effect", "analysis.claims.kinds.logistic",
-               "analysis.claims.kinds.paired", "analysis.claims.kinds.rate_interaction",
-               "analysis.claims.kinds.risk_ratio", "analysis.claims.kinds.statement", "analysis.claims.kinds.two_group",
-               "analysis.claims.model", "analysis.claims.outcomes", "analysis.claims.results"}),
-}
+#: (Empty since #28 item 1 closed the last one: the kinds name what they read of their own run as
+#: ``kinds.base.RunView``, a protocol, and the summary-of-findings rows live in claims/results.py with the other
+#: typed results, so neither the kinds nor claims/outcomes.py is imported back by what they feed.)
+KNOWN_CYCLES: set[frozenset[str]] = set()
 
 
 @dataclass(frozen=True)

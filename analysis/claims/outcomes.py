@@ -31,7 +31,7 @@ Examples
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -47,85 +47,19 @@ from analysis.claims.grade import (
     size_word,
 )
 from analysis.claims.outcome_decl import OutcomeDecl
+from analysis.claims.results import EvidenceResult, OutcomeLine, OutcomeSummary, absolute_effect
 from analysis.stats.meta import egger_test, meta_analysis
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.claims.model import Claim
-    from analysis.claims.results import EvidenceResult
 
-__all__ = ["OutcomeDecl", "OutcomeLine", "OutcomeSummary", "summarise_outcomes", "outcome_of", "BASIS_ORDER"]
+#: OutcomeLine and OutcomeSummary (the SoF rows) live with the other typed results in :mod:`analysis.claims.results`.
+__all__ = ["OutcomeDecl", "OutcomeLine", "OutcomeSummary", "absolute_effect", "summarise_outcomes", "outcome_of",
+           "BASIS_ORDER"]
 
 #: Which basis decides when one study gives an outcome several times (most direct first); "assumed" never counts.
 BASIS_ORDER = ("published", "identified", "observed", "restated")
 Z975 = 1.959963984540054
-
-
-@dataclass
-class OutcomeLine:
-    """One study's line in one outcome: the deciding result, and what it stands for."""
-
-    study: str
-    result: "EvidenceResult"
-    line: StudyLine
-    #: Other results of the same study on this outcome (shown as sensitivity analyses).
-    sensitivity: list[str] = field(default_factory=list)
-    #: Studies this line stands for (a review's included studies present in the evidence, or a known overlap).
-    stands_for: list[str] = field(default_factory=list)
-
-
-@dataclass
-class OutcomeSummary:
-    """One summary-of-findings row: the lines, the effect, GRADE and the statement."""
-
-    decl: OutcomeDecl
-    lines: list[OutcomeLine]
-    effect: dict | None
-    grade: GradeResult | None
-    statement: str
-    #: +1 / -1 / 0: the claim's direction of the effect for this outcome, as the evidence entries state it.
-    claimed: int = 0
-    #: "supported", "contradicted", "no important effect", "very uncertain" or "not assessed" for this outcome.
-    reading: str = "not assessed"
-    #: Results left out of this outcome and why (assumed values, retracted sources are counted elsewhere).
-    left_out: list[str] = field(default_factory=list)
-
-    def to_json_dict(self) -> dict:
-        """The ``outcomes`` item of ``analyze --json`` (issue #29, item 7)."""
-        g = self.grade
-        return {"outcome": self.decl.id, "question": self.decl.question, "critical": self.decl.critical,
-                "population": self.decl.population, "comparator": self.decl.comparator,
-                "studies": [line.study for line in self.lines],
-                "participants": _participants(self.lines),
-                "effect": self.effect, "absolute": absolute_effect(self.decl, self.effect),
-                "certainty": g.certainty if g else None, "start": g.start if g else None,
-                "downgrades": [{"domain": d.domain, "levels": d.levels, "reason": d.reason} for d in g.downgrades]
-                if g else [],
-                "upgrades": [{"domain": u.domain, "levels": u.levels, "reason": u.reason} for u in g.upgrades]
-                if g else [],
-                "statement": self.statement}
-
-
-def _participants(lines: list[OutcomeLine]) -> int | None:
-    people = [line.line.participants for line in lines]
-    return int(sum(people)) if people and all(p is not None for p in people) else None
-
-
-def absolute_effect(decl: OutcomeDecl, effect: dict | None) -> dict | None:
-    """Per 1,000 with the exposure, for a ratio outcome whose baseline risk the claim prints (RR read as a risk
-    ratio; an OR converted with the baseline risk, Cochrane Handbook 15.4.4)."""
-    if decl.baseline_risk is None or not effect or effect.get("estimate") is None or not effect.get("ratio"):
-        return None
-    base = decl.baseline_risk / 1000
-
-    def risk(log_ratio: float) -> float:
-        r = math.exp(log_ratio)
-        if effect["measure"].upper().endswith("OR"):
-            return r * base / (1 - base + r * base)
-        return min(1.0, r * base)
-
-    low, high = effect["ci"]
-    return {"baseline_per_1000": decl.baseline_risk, "per_1000": round(1000 * risk(effect["estimate"])),
-            "ci_per_1000": [round(1000 * risk(low)), round(1000 * risk(high))], "source": decl.baseline_source}
 
 
 def _line_of(r: "EvidenceResult", claimed: int, orient: bool = False) -> StudyLine | None:

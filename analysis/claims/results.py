@@ -5,7 +5,9 @@ notebooks read (nothing imports the engine for a type).
   :class:`DataOrigin` of the data it ran on);
 - :class:`PooledResult`: a random-effects pool of several entries measuring the same thing;
 - :class:`ClaimResult`: a claim's results, its verdict and certainty, each certainty downgrade a typed
-  :class:`Downgrade`.
+  :class:`Downgrade`;
+- :class:`OutcomeSummary`: one summary-of-findings row (issue #29), its :class:`OutcomeLine` per study, GRADE and
+  the statement; :mod:`analysis.claims.outcomes` fills them.
 
 Examples
 --------
@@ -17,15 +19,17 @@ Examples
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import Enum
 
 import pandas as pd
 
 from analysis.checks.reproduce import Check
+from analysis.claims.grade import GradeResult, StudyLine
 from analysis.claims.kinds import EvidenceKind, Outcome
 from analysis.claims.model import Claim
-from analysis.claims.outcomes import OutcomeSummary
+from analysis.claims.outcome_decl import OutcomeDecl
 from analysis.claims.synthesis import Basis, Downgrade
 from analysis.claims.verdicts import Robustness, Verdict
 from analysis.core.results import Estimate
@@ -34,7 +38,8 @@ from analysis.datasets.mapping import RowReport
 from analysis.generate import Dataset
 from analysis.spec.model import StudyFile
 
-__all__ = ["Basis", "DataOrigin", "Downgrade", "EvidenceResult", "PooledResult", "ClaimResult"]
+__all__ = ["Basis", "DataOrigin", "Downgrade", "EvidenceResult", "PooledResult", "ClaimResult", "OutcomeLine",
+           "OutcomeSummary", "absolute_effect"]
 
 
 class DataOrigin(str, Enum):
@@ -175,3 +180,69 @@ class ClaimResult:
         }
 
 
+@dataclass
+class OutcomeLine:
+    """One study's line in one outcome: the deciding result, and what it stands for."""
+
+    study: str
+    result: "EvidenceResult"
+    line: StudyLine
+    #: Other results of the same study on this outcome (shown as sensitivity analyses).
+    sensitivity: list[str] = field(default_factory=list)
+    #: Studies this line stands for (a review's included studies present in the evidence, or a known overlap).
+    stands_for: list[str] = field(default_factory=list)
+
+
+@dataclass
+class OutcomeSummary:
+    """One summary-of-findings row: the lines, the effect, GRADE and the statement."""
+
+    decl: OutcomeDecl
+    lines: list[OutcomeLine]
+    effect: dict | None
+    grade: GradeResult | None
+    statement: str
+    #: +1 / -1 / 0: the claim's direction of the effect for this outcome, as the evidence entries state it.
+    claimed: int = 0
+    #: "supported", "contradicted", "no important effect", "very uncertain" or "not assessed" for this outcome.
+    reading: str = "not assessed"
+    #: Results left out of this outcome and why (assumed values, retracted sources are counted elsewhere).
+    left_out: list[str] = field(default_factory=list)
+
+    def to_json_dict(self) -> dict:
+        """The ``outcomes`` item of ``analyze --json`` (issue #29, item 7)."""
+        g = self.grade
+        return {"outcome": self.decl.id, "question": self.decl.question, "critical": self.decl.critical,
+                "population": self.decl.population, "comparator": self.decl.comparator,
+                "studies": [line.study for line in self.lines],
+                "participants": _participants(self.lines),
+                "effect": self.effect, "absolute": absolute_effect(self.decl, self.effect),
+                "certainty": g.certainty if g else None, "start": g.start if g else None,
+                "downgrades": [{"domain": d.domain, "levels": d.levels, "reason": d.reason} for d in g.downgrades]
+                if g else [],
+                "upgrades": [{"domain": u.domain, "levels": u.levels, "reason": u.reason} for u in g.upgrades]
+                if g else [],
+                "statement": self.statement}
+
+
+def _participants(lines: list[OutcomeLine]) -> int | None:
+    people = [line.line.participants for line in lines]
+    return int(sum(people)) if people and all(p is not None for p in people) else None
+
+
+def absolute_effect(decl: OutcomeDecl, effect: dict | None) -> dict | None:
+    """Per 1,000 with the exposure, for a ratio outcome whose baseline risk the claim prints (RR read as a risk
+    ratio; an OR converted with the baseline risk, Cochrane Handbook 15.4.4)."""
+    if decl.baseline_risk is None or not effect or effect.get("estimate") is None or not effect.get("ratio"):
+        return None
+    base = decl.baseline_risk / 1000
+
+    def risk(log_ratio: float) -> float:
+        r = math.exp(log_ratio)
+        if effect["measure"].upper().endswith("OR"):
+            return r * base / (1 - base + r * base)
+        return min(1.0, r * base)
+
+    low, high = effect["ci"]
+    return {"baseline_per_1000": decl.baseline_risk, "per_1000": round(1000 * risk(effect["estimate"])),
+            "ci_per_1000": [round(1000 * risk(low)), round(1000 * risk(high))], "source": decl.baseline_source}

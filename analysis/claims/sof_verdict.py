@@ -27,7 +27,7 @@ from analysis.claims.verdicts import Verdict
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.claims.model import Claim
-    from analysis.claims.outcomes import OutcomeSummary
+    from analysis.claims.results import OutcomeSummary
 
 __all__ = ["VERDICTS", "LABELS", "claim_verdict", "outcome_verdict"]
 

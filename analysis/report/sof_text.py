@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from analysis.claims.outcomes import OutcomeSummary
+from analysis.claims.results import OutcomeSummary
 
 __all__ = ["effect_text"]
 

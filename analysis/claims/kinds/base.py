@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from abc import abstractmethod
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Literal, get_args
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, get_args
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -33,10 +33,10 @@ from analysis.core.results import Estimate
 from analysis.core.scales import Scale
 
 if TYPE_CHECKING:  # pragma: no cover - type hints only
-    from analysis.claims.results import EvidenceResult
+    from analysis.claims.verdicts import Verdict
     from analysis.spec.model import StudyFile, StudySpec
 
-__all__ = ["Outcome", "Plot", "EvidenceKind", "KINDS", "register", "parse_evidence", "make_evidence"]
+__all__ = ["Outcome", "Plot", "EvidenceKind", "KINDS", "register", "parse_evidence", "make_evidence", "RunView"]
 
 
 @dataclass
@@ -64,6 +64,27 @@ class Plot:
 
     svg: str
     caption: str
+
+
+class RunView(Protocol):
+    """What a kind's :meth:`EvidenceKind.figures` and :meth:`EvidenceKind.power_statement` read of its own run: the
+    fields of :class:`analysis.claims.results.EvidenceResult` they use. Declared here, below the results module,
+    so the kinds never import the results they are part of (no import cycle, type-only ones included)."""
+
+    @property
+    def study(self) -> "StudyFile": ...
+
+    @property
+    def frame(self) -> pd.DataFrame | None: ...
+
+    @property
+    def outcome(self) -> Outcome | None: ...
+
+    @property
+    def verdict(self) -> "Verdict": ...
+
+    @property
+    def primary(self) -> Estimate: ...
 
 
 class EvidenceKind(BaseModel):
@@ -195,7 +216,7 @@ class EvidenceKind(BaseModel):
         """The whole ensemble without building datasets, or None (the engine then builds each draw)."""
         return None
 
-    def power_statement(self, result: "EvidenceResult") -> str | None:
+    def power_statement(self, result: "RunView") -> str | None:
         """The power the study had for the SESOI, in one sentence, or None."""
         return None
 
@@ -206,7 +227,7 @@ class EvidenceKind(BaseModel):
         raise InputError("power", "EVIDENCE_ID", f"evidence {self.id!r} is a {self.analysis} analysis, which has no "
                                                  f"simulation model; power grids cover logistic and rate models")
 
-    def figures(self, result: "EvidenceResult", synthetic: str) -> list[Plot]:
+    def figures(self, result: "RunView", synthetic: str) -> list[Plot]:
         """Figures of this test; ``synthetic`` is the sentence to add to captions of reconstructed data."""
         return []
 

@@ -31,23 +31,23 @@ def decl(oid="pain", question="intervention effect", scale="SMD", critical=True,
                        smallest_important=smallest, **kw)
 
 
-def spec(sid, design="rct", rob="low", includes=(), overlap=(), randomised=None, longitudinal=None):
+def spec(sid, design="rct", rob="low", includes=(), overlap=(), randomised=None, longitudinal=None, ratings=()):
     rob_obj = SimpleNamespace(overall=rob) if rob else None
     randomised = design == "rct" if randomised is None else randomised
     longitudinal = design in ("cohort", "surveillance", "rct") or randomised if longitudinal is None else longitudinal
     return SimpleNamespace(id=sid, design=design, randomised=randomised, longitudinal=longitudinal,
                            risk_of_bias=rob_obj, includes=list(includes), overlap=list(overlap),
-                           review_certainty=[])
+                           review_certainty=list(ratings))
 
 
 def result(eid, sp, est=None, se=None, n=100, basis="published", scale="SMD", direction="negative", outcome=None,
-           ratio=False, stated=None, indirect=None):
+           ratio=False, stated=None, indirect=None, review_rating=None):
     judged = None
     if est is not None:
         judged = Estimate(test="t", term="x", estimate=est, ci_low=est - Z * se, ci_high=est + Z * se, n=n)
     sign = {"positive": 1, "negative": -1, "none": 0}[direction]
     ev = SimpleNamespace(id=eid, direction=direction, sign=sign, indirectness=indirect, ratio=ratio, outcome_id=outcome,
-                         stated_direction=lambda _spec: stated)
+                         stated_direction=lambda _spec: stated, review_rating=review_rating)
     return SimpleNamespace(evidence=ev, study=SimpleNamespace(spec=sp), basis=Basis(basis),
                            outcome=SimpleNamespace(judged=judged, scale=Scale(scale, ratio=scale.startswith("log "))),
                            verdict=SimpleNamespace(category="x"),
@@ -168,7 +168,7 @@ def test_json_item_has_the_issue_fields():
     (row,) = summarise_outcomes(claim_of([decl()], r), r)
     assert list(row.to_json_dict()) == ["outcome", "question", "critical", "population", "comparator", "studies",
                                         "participants", "effect", "absolute", "certainty", "start", "downgrades",
-                                        "upgrades", "statement"]
+                                        "upgrades", "review_ratings", "statement"]  # review_ratings: an addition
     for key in ("measure", "estimate", "ci", "pooled", "k", "i2", "prediction_interval", "method"):
         assert key in row.to_json_dict()["effect"]
 
@@ -339,3 +339,28 @@ def test_a_causal_claim_supported_only_by_observational_outcomes_is_an_associati
         rows = summarise_outcomes(claim, r)
         verdict, certainty, _, _ = outcome_verdict(claim, rows)
         assert (verdict.category, verdict.label, certainty) == ("supported", label, "high")
+
+
+def test_a_reviews_publication_bias_judgement_comes_from_its_rating_of_this_outcome_only():
+    """S23 (Cochrane 2021) rates pain down for inconsistency and function down for publication bias: the pain row
+    must not take the function row's publication-bias judgement (claim 11 did before)."""
+    from analysis.spec.parts.appraisal import ReviewCertainty
+
+    ratings = [ReviewCertainty(outcome="pain", rating="moderate", reasons="inconsistency", source="SoF table"),
+               ReviewCertainty(outcome="function", rating="moderate", reasons="publication bias", source="SoF table")]
+    review = spec("R1", design="meta-analysis", randomised=True, ratings=ratings)
+    rows = {}
+    for oid in ("pain", "function"):
+        r = [result(oid, review, est=-0.4, se=0.05, n=900, outcome=oid, review_rating=oid)]
+        (rows[oid],) = summarise_outcomes(claim_of([decl(oid)], r), r)
+    pub = {oid: [d for d in row.grade.downgrades if d.domain == "publication bias"] for oid, row in rows.items()}
+    assert pub["pain"] == [] and pub["function"][0].levels == 1 and "R1 (function)" in pub["function"][0].reason
+    assert rows["pain"].to_json_dict()["review_ratings"] == [{"study": "R1", "outcome": "pain", "certainty": "moderate",
+                                                             "reasons": "inconsistency"}]
+    unnamed = [result("pain", review, est=-0.4, se=0.05, n=900)]  # no review_rating: no judgement is borrowed
+    (row,) = summarise_outcomes(claim_of([decl("pain")], unnamed), unnamed)
+    assert not [d for d in row.grade.downgrades if d.domain == "publication bias"] and row.review_ratings == []
+    wrong = [result("pain", review, est=-0.4, se=0.05, n=900, review_rating="pain at 12 months")]
+    with pytest.raises(InputError) as info:
+        summarise_outcomes(claim_of([decl("pain")], wrong), wrong)
+    assert info.value.field == "review_rating" and "pain at 12 months" in info.value.problem

@@ -1,5 +1,6 @@
 """Reports: complete, self-contained, escaped, byte-identical and atomic."""
 
+import html
 import re
 from pathlib import Path
 
@@ -345,3 +346,11 @@ def test_cached_pages_with_and_without_the_validation_page_are_kept_apart(isolat
     unlinked = report_module._claim_page(env, cr, "same-key", versions, False).decode()
     assert 'href="validation.html"' in linked and 'href="validation.html"' not in unlinked
     assert report_module._claim_page(env, cr, "same-key", versions, True).decode() == linked  # from the cache
+
+
+def test_a_sof_row_shows_the_source_reviews_own_rating_of_that_outcome(built):
+    """Claim 7's S33 (Hori 2021) rates its flexibility measures very low: the SoF row says so beside its own."""
+    page = (built / "clbp-less-flexible.html").read_text()
+    row = re.search(r'<small class="review-rating">(.*?)</small>', page, re.S)
+    text = html.unescape(row.group(1)) if row else ""
+    assert "the review's own:" in text and "S33 very low" in text

@@ -48,6 +48,8 @@ from analysis.claims.grade import (
 )
 from analysis.claims.outcome_decl import OutcomeDecl
 from analysis.claims.results import EvidenceResult, OutcomeLine, OutcomeSummary, absolute_effect
+from analysis.core.errors import InputError
+from analysis.spec.parts.appraisal import ReviewCertainty
 from analysis.stats.meta import egger_test, meta_analysis
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -271,7 +273,8 @@ def summarise_outcome(claim: "Claim", decl: OutcomeDecl, results: list["Evidence
                   "direction_count": direction_count(study_lines), "oriented": orient}
     interval = tuple(effect["ci"]) if effect.get("ci") else None
     pi = tuple(effect["prediction_interval"]) if effect.get("prediction_interval") else None
-    review = _review_judgement(lines)
+    ratings = review_ratings(lines)
+    review = _review_judgement(ratings)
     grade = grade_outcome(decl.question_enum, study_lines, smallest, interval=interval, i2=effect.get("i2"),
                           prediction=pi, k_pooled=effect["k"] if effect.get("pooled") else None,
                           egger_p=effect.get("egger_p"), review_judgement=review, dose_response=decl.dose_response,
@@ -297,7 +300,7 @@ def summarise_outcome(claim: "Claim", decl: OutcomeDecl, results: list["Evidence
         statement = informative_statement(grade.certainty, size, decl.exposure, decl.outcome, direction or 0,
                                           associational=associational)
     return OutcomeSummary(decl, lines, effect, grade, statement, claimed, _reading(grade, effect, claimed, smallest),
-                          left_out)
+                          left_out, ratings)
 
 
 def _weighted(lines: list[StudyLine], effect: dict | None) -> list[StudyLine]:
@@ -330,13 +333,30 @@ def _count_direction(effect: dict) -> int | None:
     return 1 if up else -1 if down else 0
 
 
-def _review_judgement(lines: list[OutcomeLine]) -> tuple[int, str] | None:
-    """A source review's own publication-bias judgement where its printed GRADE reasons name one."""
+def review_ratings(lines: list[OutcomeLine]) -> list[tuple[str, ReviewCertainty]]:
+    """The source reviews' own GRADE ratings of this outcome: for each line whose deciding entry names a
+    ``review_rating``, that rating of its spec's ``review_certainty`` (an entry naming a rating its review does not
+    print is an input error naming the entry and the field)."""
+    out = []
     for line in lines:
-        for rating in line.result.study.spec.review_certainty:
-            reasons = (rating.reasons or "").lower()
-            if "publication bias" in reasons:
-                return 1, f"{line.study} ({rating.outcome}): {rating.reasons}"
+        name = line.result.evidence.review_rating
+        if name is None:
+            continue
+        spec = line.result.study.spec
+        rating = next((r for r in spec.review_certainty if r.outcome == name), None)
+        if rating is None:
+            known = "; ".join(r.outcome for r in spec.review_certainty) or "none"
+            raise InputError(f"evidence {line.result.evidence.id}", "review_rating",
+                             f"{spec.id} prints no rating of {name!r}; its ratings: {known}")
+        out.append((line.study, rating))
+    return out
+
+
+def _review_judgement(ratings: list[tuple[str, ReviewCertainty]]) -> tuple[int, str] | None:
+    """A source review's own publication-bias judgement where its printed reasons for *this* outcome name one."""
+    for study, rating in ratings:
+        if "publication bias" in (rating.reasons or "").lower():
+            return 1, f"{study} ({rating.outcome}): {rating.reasons}"
     return None
 
 

@@ -37,6 +37,7 @@ from analysis.core.scales import Scale
 from analysis.datasets.mapping import RowReport
 from analysis.generate import Dataset
 from analysis.spec.model import StudyFile
+from analysis.spec.parts.appraisal import ReviewCertainty
 
 __all__ = ["Basis", "DataOrigin", "Downgrade", "EvidenceResult", "PooledResult", "ClaimResult", "OutcomeLine",
            "OutcomeSummary", "absolute_effect"]
@@ -208,6 +209,8 @@ class OutcomeSummary:
     reading: str = "not assessed"
     #: Results left out of this outcome and why (assumed values, retracted sources are counted elsewhere).
     left_out: list[str] = field(default_factory=list)
+    #: The source reviews' own GRADE ratings of this outcome, ``(study, rating)``, shown beside the toolkit's.
+    review_ratings: list[tuple[str, ReviewCertainty]] = field(default_factory=list)
 
     def to_json_dict(self) -> dict:
         """The ``outcomes`` item of ``analyze --json`` (issue #29, item 7)."""
@@ -222,6 +225,8 @@ class OutcomeSummary:
                 if g else [],
                 "upgrades": [{"domain": u.domain, "levels": u.levels, "reason": u.reason} for u in g.upgrades]
                 if g else [],
+                "review_ratings": [{"study": study, "outcome": r.outcome, "certainty": r.rating, "reasons": r.reasons}
+                                   for study, r in self.review_ratings],
                 "statement": self.statement}
 
 

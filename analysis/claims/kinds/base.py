@@ -109,6 +109,10 @@ class EvidenceKind(BaseModel):
     #: The claim outcome (summary-of-findings row) this entry measures; optional when the claim declares one. (Not
     #: ``outcome``: the logistic, Cox and risk-ratio kinds name their outcome *column* so.)
     outcome_id: str | None = None
+    #: For an entry on a review: the outcome of the review's own GRADE rating this figure comes from, as its spec's
+    #: ``review_certainty`` names it. The summary of findings shows that rating beside its own and takes the review's
+    #: publication-bias judgement from it alone (never from the review's rating of another outcome).
+    review_rating: str | None = None
 
     #: The scale the primary effect is judged on (a typed :class:`~analysis.core.scales.Scale`).
     scale: ClassVar[Scale] = Scale("effect")

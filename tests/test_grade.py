@@ -16,9 +16,9 @@ from analysis.claims.grade import (
 )
 
 
-def rct(study, estimate, ci, weight, rob="low", n=300, indirect=None):
+def rct(study, estimate, ci, weight, rob="low", n=300, indirect=None, levels=1):
     return StudyLine(study, True, "rct", estimate=estimate, ci=ci, weight=weight, participants=n, risk_of_bias=rob,
-                     indirect=indirect)
+                     indirect=indirect, indirect_levels=levels)
 
 
 def test_one_large_low_risk_trial_is_high():
@@ -191,3 +191,16 @@ def test_direction_count_is_a_sign_test_not_a_significance_count():
     out = direction_count(lines)
     assert (out["positive"], out["negative"]) == (5, 1)
     assert out["p"] == pytest.approx(14 / 64, rel=1e-12, abs=0)
+
+
+@pytest.mark.parametrize("levels, weights, expected", [
+    ((2, 2), (0.5, 0.5), 2),   # both very indirect: very serious
+    ((2, 1), (0.7, 0.3), 2),   # the very indirect one carries most of the weight
+    ((2, 1), (0.3, 0.7), 1),   # most of the weight only indirect: serious
+])
+def test_very_serious_indirectness_is_two_levels_when_it_carries_most_of_the_weight(levels, weights, expected):
+    """GRADE handbook 5.2.3: indirectness may be very serious (-2), e.g. another intervention at another time."""
+    lines = [rct(f"T{i}", -0.5, (-0.6, -0.4), w, n=2000, indirect="massage alone; up to 6 months", levels=lv)
+             for i, (lv, w) in enumerate(zip(levels, weights))]
+    g = grade_outcome(Question.INTERVENTION, lines, 0.2, interval=(-0.6, -0.4), i2=0.0)
+    assert [(d.domain, d.levels) for d in g.downgrades] == [("indirectness", expected)]

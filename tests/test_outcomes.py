@@ -47,7 +47,8 @@ def result(eid, sp, est=None, se=None, n=100, basis="published", scale="SMD", di
         judged = Estimate(test="t", term="x", estimate=est, ci_low=est - Z * se, ci_high=est + Z * se, n=n)
     sign = {"positive": 1, "negative": -1, "none": 0}[direction]
     ev = SimpleNamespace(id=eid, direction=direction, sign=sign, indirectness=indirect, ratio=ratio, outcome_id=outcome,
-                         stated_direction=lambda _spec: stated, review_rating=review_rating)
+                         stated_direction=lambda _spec: stated, review_rating=review_rating,
+                         indirectness_rating="serious")
     return SimpleNamespace(evidence=ev, study=SimpleNamespace(spec=sp), basis=Basis(basis),
                            outcome=SimpleNamespace(judged=judged, scale=Scale(scale, ratio=scale.startswith("log "))),
                            verdict=SimpleNamespace(category="x"),
@@ -364,3 +365,16 @@ def test_a_reviews_publication_bias_judgement_comes_from_its_rating_of_this_outc
     with pytest.raises(InputError) as info:
         summarise_outcomes(claim_of([decl("pain")], wrong), wrong)
     assert info.value.field == "review_rating" and "pain at 12 months" in info.value.problem
+
+
+def test_very_serious_indirectness_needs_its_reason():
+    from pydantic import ValidationError
+
+    from analysis.claims.kinds import make_evidence
+
+    fields = dict(id="e", study="S7", question="q", analysis="effect", effect="hamstring-range", direction="negative",
+                  sesoi=0.01, sesoi_reason="r", indirectness_rating="very serious")
+    with pytest.raises(ValidationError, match="needs the indirectness sentence"):
+        make_evidence(**fields)
+    ev = make_evidence(**fields, indirectness="another intervention at another time frame")
+    assert ev.indirectness_rating == "very serious"

@@ -17,7 +17,8 @@ one :class:`StudyLine` (a review stands for the studies it includes). The rules,
   very serious (-2) when I-squared is 75% or more and estimates point both ways with non-overlapping intervals.
   One study: not assessable (said, no downgrade).
 - **Indirectness** (5.2.3): a PICO mismatch declared on a line (population, intervention, comparator, outcome),
-  never the design; serious when lines carrying more than half of the weight are indirect.
+  never the design; serious (-1) when lines carrying more than half of the weight are indirect, very serious (-2)
+  when lines carrying more than half are rated very indirect (``indirectness_rating: very serious``).
 - **Imprecision** (5.2.4; GRADE guidelines 34): the interval against the no-effect line and the smallest
   important effect: -2 when it includes an important effect in both directions, -1 when it includes no effect and
   an important effect in one direction, or, on one side of no effect, crosses the smallest important effect
@@ -104,6 +105,8 @@ class StudyLine:
     #: Follows people forward: a cohort, surveillance or a trial, or a review pooling only such designs (a review's
     #: ``design`` is "review"; this says what it pools). None: read from ``design`` alone.
     longitudinal: bool | None = None
+    #: 2 when ``indirect`` is very serious (GRADE handbook 5.2.3), else 1.
+    indirect_levels: int = 1
 
     @property
     def follows_forward(self) -> bool:
@@ -229,6 +232,10 @@ def _indirectness(lines, shares) -> Downgrade | None:
     share = sum(s for s, _ in indirect)
     if share > 0.5:
         why = "; ".join(f"{line.study}: {line.indirect}" for _, line in indirect)
+        very = sum(s for s, line in indirect if line.indirect_levels >= 2)
+        if very > 0.5:
+            return Downgrade("indirectness", 2, f"studies carrying {very:.0%} of the weight are very indirect, "
+                                                f"differing from the question in more than one way ({why})")
         return Downgrade("indirectness", 1, f"studies carrying {share:.0%} of the weight differ from the question "
                                             f"({why})")
     return None

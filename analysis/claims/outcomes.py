@@ -92,7 +92,8 @@ def _line_of(r: "EvidenceResult", claimed: int, orient: bool = False) -> StudyLi
     n = r.primary.n if r.estimates else None
     return StudyLine(spec.id, spec.randomised, spec.design, estimate, ci, None, int(n) if n else None, None, rob,
                      r.evidence.indirectness, bool(r.outcome is not None and r.outcome.scale.ratio), direction,
-                     longitudinal=spec.longitudinal)
+                     longitudinal=spec.longitudinal,
+                     indirect_levels=2 if r.evidence.indirectness_rating == "very serious" else 1)
 
 
 def _ci95(judged) -> tuple[float, float]:

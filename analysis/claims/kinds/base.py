@@ -106,6 +106,9 @@ class EvidenceKind(BaseModel):
     sesoi_reason: str
     ensemble_draws: int | None = None
     indirectness: str | None = None
+    #: How far the study is from the question (GRADE handbook 5.2.3): "serious" (-1 when it carries most of the
+    #: weight) or "very serious" (-2: e.g. two PICO elements differ, as another intervention at another time frame).
+    indirectness_rating: Literal["serious", "very serious"] = "serious"
     #: The claim outcome (summary-of-findings row) this entry measures; optional when the claim declares one. (Not
     #: ``outcome``: the logistic, Cox and risk-ratio kinds name their outcome *column* so.)
     outcome_id: str | None = None
@@ -129,6 +132,12 @@ class EvidenceKind(BaseModel):
             raise ValueError(f"for a ratio the sesoi is a ratio above 1 (e.g. 1.2), got {self.sesoi}")
         if self.ensemble_draws is not None and self.ensemble_draws < 0:
             raise ValueError(f"ensemble_draws must be 0 or more, got {self.ensemble_draws}")
+        return self
+
+    @model_validator(mode="after")
+    def _indirectness_rated_with_its_reason(self) -> "EvidenceKind":
+        if self.indirectness_rating == "very serious" and not (self.indirectness or "").strip():
+            raise ValueError("indirectness_rating: 'very serious' needs the indirectness sentence that says why")
         return self
 
     @model_validator(mode="after")

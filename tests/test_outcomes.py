@@ -48,7 +48,7 @@ def result(eid, sp, est=None, se=None, n=100, basis="published", scale="SMD", di
     sign = {"positive": 1, "negative": -1, "none": 0}[direction]
     ev = SimpleNamespace(id=eid, direction=direction, sign=sign, indirectness=indirect, ratio=ratio, outcome_id=outcome,
                          stated_direction=lambda _spec: stated, review_rating=review_rating,
-                         indirectness_rating="serious")
+                         indirectness_rating="serious", rests_on=None)
     return SimpleNamespace(evidence=ev, study=SimpleNamespace(spec=sp), basis=Basis(basis),
                            outcome=SimpleNamespace(judged=judged, scale=Scale(scale, ratio=scale.startswith("log "))),
                            verdict=SimpleNamespace(category="x"),
@@ -378,3 +378,21 @@ def test_very_serious_indirectness_needs_its_reason():
         make_evidence(**fields)
     ev = make_evidence(**fields, indirectness="another intervention at another time frame")
     assert ev.indirectness_rating == "very serious"
+
+
+def test_a_review_stands_only_for_the_included_studies_its_figure_rests_on():
+    """A review of several treatments (S53 in claim 19) judged one of them: an included trial of another treatment
+    in the same row stays a line of its own."""
+    review = spec("R1", design="review", includes=["T1", "T2"])
+    r = [result("rev", review, est=-0.3, se=0.1), result("t1", spec("T1"), est=-0.4, se=0.1),
+         result("t2", spec("T2"), est=-0.2, se=0.1)]
+    (row,) = summarise_outcomes(claim_of([decl()], r), r)
+    assert [line.study for line in row.lines] == ["R1"]  # by default the review stands for all it includes
+    r[0].evidence.rests_on = ["T1"]
+    (row,) = summarise_outcomes(claim_of([decl()], r), r)
+    assert [line.study for line in row.lines] == ["R1", "T2"]
+    assert row.lines[0].stands_for == ["T1"]
+    r[0].evidence.rests_on = ["T9"]
+    with pytest.raises(InputError) as info:
+        summarise_outcomes(claim_of([decl()], r), r)
+    assert info.value.field == "rests_on" and "T9 not among the studies R1 includes" in info.value.problem

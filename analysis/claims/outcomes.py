@@ -134,8 +134,9 @@ def outcome_of(claim: "Claim", ev) -> str | None:
 
 def one_line_per_study(results: list["EvidenceResult"], claimed: int,
                        orient: bool = False) -> tuple[list[OutcomeLine], list[str]]:
-    """One line per study (the most direct basis decides), then reviews standing for their included studies and
-    known overlaps counted once. Returns the lines and what was left out, each with its reason."""
+    """One line per study (the most direct basis decides), then reviews standing for their included studies (those
+    the entry ``rests_on``, else all it includes) and known overlaps counted once. Returns the lines and what was
+    left out, each with its reason."""
     left_out: list[str] = []
     by_study: dict[str, list[tuple["EvidenceResult", StudyLine]]] = {}
     for r in results:
@@ -155,7 +156,13 @@ def one_line_per_study(results: list["EvidenceResult"], claimed: int,
     dropped: set[str] = set()
     for line in lines:
         spec = line.result.study.spec
-        for inc in spec.includes:
+        rests_on = line.result.evidence.rests_on
+        unknown = [s for s in rests_on or [] if s not in spec.includes]
+        if unknown:
+            raise InputError(f"evidence {line.result.evidence.id}", "rests_on",
+                             f"{', '.join(unknown)} not among the studies {spec.id} includes "
+                             f"({', '.join(spec.includes) or 'none listed'})")
+        for inc in spec.includes if rests_on is None else rests_on:
             if inc in present and inc != line.study and inc not in dropped:
                 line.stands_for.append(inc)
                 dropped.add(inc)

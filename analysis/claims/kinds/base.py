@@ -116,6 +116,10 @@ class EvidenceKind(BaseModel):
     #: ``review_certainty`` names it. The summary of findings shows that rating beside its own and takes the review's
     #: publication-bias judgement from it alone (never from the review's rating of another outcome).
     review_rating: str | None = None
+    #: For an entry on a review: the included studies its figure rests on (spec ids from the spec's ``includes``).
+    #: The review's line stands for these alone in the summary of findings; by default it stands for every study it
+    #: includes. A review's judgement of one treatment must not absorb an included trial of another.
+    rests_on: list[str] | None = None
 
     #: The scale the primary effect is judged on (a typed :class:`~analysis.core.scales.Scale`).
     scale: ClassVar[Scale] = Scale("effect")

@@ -7,8 +7,8 @@ on first use, so ``import analysis`` (and the CLI's ``--help``) stays fast.
 >>> spec = load_study("S2")
 >>> dataset = build_dataset(spec, seed=1)
 >>> result = run_claim(load_claim("hamstring-stiffness-lbp"), ensemble_draws=10)
->>> result.verdict.category, result.certainty
-('very uncertain', 'very low')
+>>> result.verdict.category, result.certainty, result.verdict.label
+('supported', 'low', 'association supported; causation not established')
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ Examples
 --------
 >>> from analysis.claims.model import load_claim
 >>> result = run_claim(load_claim("hamstring-stiffness-lbp"), ensemble_draws=20)
->>> result.verdict.category
-'very uncertain'
+>>> result.verdict.category, result.verdict.association_only
+('supported', True)
 """
 
 from __future__ import annotations

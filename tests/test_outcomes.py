@@ -48,7 +48,7 @@ def result(eid, sp, est=None, se=None, n=100, basis="published", scale="SMD", di
     sign = {"positive": 1, "negative": -1, "none": 0}[direction]
     ev = SimpleNamespace(id=eid, direction=direction, sign=sign, indirectness=indirect, ratio=ratio, outcome_id=outcome,
                          stated_direction=lambda _spec: stated, review_rating=review_rating,
-                         indirectness_rating="serious", rests_on=None)
+                         indirectness_rating="serious", rests_on=None, reverse_scale=False)
     return SimpleNamespace(evidence=ev, study=SimpleNamespace(spec=sp), basis=Basis(basis),
                            outcome=SimpleNamespace(judged=judged, scale=Scale(scale, ratio=scale.startswith("log "))),
                            verdict=SimpleNamespace(category="x"),
@@ -396,3 +396,24 @@ def test_a_review_stands_only_for_the_included_studies_its_figure_rests_on():
     with pytest.raises(InputError) as info:
         summarise_outcomes(claim_of([decl()], r), r)
     assert info.value.field == "rests_on" and "T9 not among the studies R1 includes" in info.value.problem
+
+
+def test_a_no_effect_claims_reversed_entry_is_turned_before_directions_are_counted():
+    """Claim 12 ("tightness may be a result rather than a cause": no association) reads S7's OR per degree of range
+    (below 1 = more pain with tighter hamstrings) beside S29's OR for tightness (above 1 = the same thing): unturned
+    they seem to point both ways, a spurious inconsistency downgrade."""
+    def body(reverse):
+        r = [result("s7", spec("S7", design="cohort"), est=math.log(0.96), se=0.01, ratio=True, scale="log OR",
+                    direction="none"),
+             result("s29", spec("S29", design="cohort"), est=math.log(1.5), se=0.2, ratio=True, scale="log RR",
+                    direction="none")]  # another measure: not pooled, as claim 12's per-degree and tight-vs-not ORs
+        r[0].evidence.reverse_scale = reverse
+        (row,) = summarise_outcomes(claim_of([decl(question="prognostic factor", scale="OR", smallest=1.01)], r), r)
+        return row
+    unturned, turned = body(False), body(True)
+    assert "inconsistency" in [d.domain for d in unturned.grade.downgrades]
+    assert "inconsistency" not in [d.domain for d in turned.grade.downgrades]
+    assert [line.line.sign for line in turned.lines] == [1, 1]
+    from analysis.report.sof_text import effect_text
+
+    assert effect_text(turned).endswith("(direction of effect, S7 turned to the outcome's convention, sign test p = 0.5)")

@@ -70,7 +70,7 @@ def _line_of(r: "EvidenceResult", claimed: int, orient: bool = False) -> StudyLi
     ``orient``: the outcome's entries use opposite direction conventions (a range where others measure tightness),
     so each line is turned to its entry's claimed direction (estimate, interval and printed direction times the
     entry's sign): the direction count and GRADE's checks then compare like with like. Pooling still refuses such
-    lines (:func:`pool_lines`)."""
+    lines (:func:`pool_lines`). An entry of a no-effect claim marked ``reverse_scale`` is turned the same way."""
     spec = r.study.spec
     basis = r.basis.value
     if basis not in BASIS_ORDER or getattr(spec, "composite", False):
@@ -84,7 +84,7 @@ def _line_of(r: "EvidenceResult", claimed: int, orient: bool = False) -> StudyLi
     if estimate is None:  # a restated result: only the direction the paper printed
         stated = r.evidence.stated_direction(spec) if hasattr(r.evidence, "stated_direction") else None
         direction = stated if isinstance(stated, int) else (claimed if r.verdict.category == "supported" else None)
-    if orient and r.evidence.sign == -1:
+    if (orient and r.evidence.sign == -1) or (r.evidence.sign == 0 and r.evidence.reverse_scale):
         if estimate is not None:
             estimate, ci = -estimate, (-ci[1], -ci[0])
         direction = -direction if direction is not None else None
@@ -278,7 +278,9 @@ def summarise_outcome(claim: "Claim", decl: OutcomeDecl, results: list["Evidence
         effect = {"measure": None, "estimate": None, "ci": None, "pooled": False, "k": len(lines), "i2": None,
                   "prediction_interval": None, "ratio": ratio, "egger_p": None,
                   "method": (refused + "; " if refused else "") + "direction of effect only",
-                  "direction_count": direction_count(study_lines), "oriented": orient}
+                  "direction_count": direction_count(study_lines), "oriented": orient,
+                  "turned": [line.study for line in lines if line.result.evidence.sign == 0
+                             and line.result.evidence.reverse_scale]}
     interval = tuple(effect["ci"]) if effect.get("ci") else None
     pi = tuple(effect["prediction_interval"]) if effect.get("prediction_interval") else None
     ratings = review_ratings(lines)

@@ -27,8 +27,11 @@ def effect_text(row: OutcomeSummary) -> str:
         c = e.get("direction_count") or {}
         up = c.get("positive", 0)
         ways = ("the claimed way", "the other way") if e.get("oriented") else ("up", "down")
+        turned = TURNED if e.get("oriented") else ""
+        if e.get("turned"):
+            turned += f", {', '.join(e['turned'])} turned to the outcome's convention"
         return (f"not pooled: {up} stud{'y points' if up == 1 else 'ies point'} {ways[0]}, {c.get('negative', 0)} "
-                f"{ways[1]} (direction of effect{TURNED if e.get('oriented') else ''}, sign test p = {c.get('p', 1):.2g})")
+                f"{ways[1]} (direction of effect{turned}, sign test p = {c.get('p', 1):.2g})")
     f = math.exp if e.get("ratio") else (lambda x: x)
     measure = str(e["measure"]).replace("log ", "")
     low, high = e["ci"]

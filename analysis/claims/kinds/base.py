@@ -120,6 +120,10 @@ class EvidenceKind(BaseModel):
     #: The review's line stands for these alone in the summary of findings; by default it stands for every study it
     #: includes. A review's judgement of one treatment must not absorb an included trial of another.
     rests_on: list[str] | None = None
+    #: For a claim of no effect (``direction: none``): this entry measures the exposure the other way round from the
+    #: outcome's convention (a range where the others measure tightness), so the summary of findings turns it before
+    #: counting directions. A directional entry says its convention through its ``direction`` instead.
+    reverse_scale: bool = False
 
     #: The scale the primary effect is judged on (a typed :class:`~analysis.core.scales.Scale`).
     scale: ClassVar[Scale] = Scale("effect")
@@ -136,6 +140,13 @@ class EvidenceKind(BaseModel):
             raise ValueError(f"for a ratio the sesoi is a ratio above 1 (e.g. 1.2), got {self.sesoi}")
         if self.ensemble_draws is not None and self.ensemble_draws < 0:
             raise ValueError(f"ensemble_draws must be 0 or more, got {self.ensemble_draws}")
+        return self
+
+    @model_validator(mode="after")
+    def _reverse_scale_only_without_a_direction(self) -> "EvidenceKind":
+        if self.reverse_scale and self.direction != "none":
+            raise ValueError("reverse_scale: only for an entry with direction 'none'; a directional entry says its "
+                             "convention by its direction")
         return self
 
     @model_validator(mode="after")

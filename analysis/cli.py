@@ -19,6 +19,7 @@ import typer
 from analysis.cli_data import data_app, init
 from analysis.cli_options import JobsOption, JsonFlag, SchedulerOption, _print_json, say
 from analysis.cli_power import power_cmd
+from analysis.cli_sof import claims_sof
 from analysis.cli_text import studies_draft
 from analysis.cli_validate import validate_cmd
 from analysis.core.errors import HamstringEvidenceError, InputError
@@ -268,6 +269,7 @@ def _reconstruction_checks(specs) -> list[dict]:
 
 app.command("power")(power_cmd)
 app.command("validate")(validate_cmd)
+claims_app.command("sof")(claims_sof)
 studies_app.command("draft")(studies_draft)
 
 

@@ -75,3 +75,137 @@ def test_logit_pool_equals_metafor():
 def test_logit_pool_refuses_a_line_with_no_event_or_no_non_event():
     with pytest.raises(ValueError, match="0 < events < n"):
         logit_pool([0, 9], [10, 33])
+
+
+# --- the effect kind: a published proportion judged against the threshold its claim names ------------------------
+def _entry(claim_id: str, entry_id: str):
+    from analysis.claims.model import load_claims
+
+    return next(e for e in load_claims()[claim_id].evidence if e.id == entry_id)
+
+
+def _with_effect(study: str, effect: str, **change):
+    """The study's spec with one published effect changed (the repository's files stay as they are)."""
+    from analysis.spec.model import load_study
+
+    spec = load_study(study)
+    effects = [e.model_copy(update=change) if e.id == effect else e for e in spec.effects]
+    return spec.model_copy(update={"effects": effects})
+
+
+def _expected(ci, sign, threshold):
+    low, high = ci
+    if (low > threshold) if sign > 0 else (high < threshold):
+        return "supported"
+    if (high < threshold) if sign > 0 else (low > threshold):
+        return "contradicted"
+    return "inconclusive"
+
+
+ENTRIES = [("lower-lumbar-levels-only", "s98-l5-back", "S98 l5-back"),
+           ("lower-lumbar-levels-only", "s98-s1-back", "S98 s1-back"),
+           ("lower-lumbar-levels-only", "s97-upper-level-slr", "S97 slr-positive"),
+           ("surgical-release-poor-results", "s102-excellent", "S102 excellent"),
+           ("surgical-release-poor-results", "s103-excellent-or-good", "S103 excellent-or-good"),
+           ("surgical-release-poor-results", "s129-complete-relief", "S129 complete-relief"),
+           ("lower-crossed-pattern-common", "s74-young-women", "S74 women"),
+           ("lower-crossed-pattern-common", "s75-female-students", "S75 female-students"),
+           ("lower-crossed-pattern-common", "s76-nurses", "S76 nurses")]
+
+
+@pytest.mark.parametrize("claim_id, entry_id, case", ENTRIES, ids=[e[1] for e in ENTRIES])
+def test_each_published_proportion_of_claims_5_17_27_gets_rs_exact_ci_and_its_threshold_verdict(claim_id, entry_id,
+                                                                                                  case):
+    from analysis.claims.engine import run_evidence
+
+    ev = _entry(claim_id, entry_id)
+    ref = EXACT[case]
+    r = run_evidence(ev, False, ensemble_draws=0)
+    judged = r.outcome.judged
+    assert judged.extra["events"] == ref["x"] and judged.n == ref["n"]
+    assert judged.estimate == pytest.approx(ref["estimate"], rel=0, abs=1e-15)
+    assert [judged.ci_low, judged.ci_high] == pytest.approx(ref["ci"], rel=0, abs=CI_ABS)
+    assert r.outcome.scale.name == "proportion" and r.outcome.threshold == ev.threshold
+    assert r.basis.value == "published"
+    assert r.verdict.category == _expected(ref["ci"], ev.sign, ev.threshold)
+
+
+def test_the_threshold_decides_where_zero_and_a_sesoi_would_not():
+    """60 of 98 with 'more than half': the whole CI lies above 0.5 (supported); read as 'fewer than half' the same
+    interval contradicts; against 0.6 it straddles (inconclusive). Judged against zero, any proportion would 'support'."""
+    from analysis.claims.engine import judge_outcome
+
+    ev = _entry("lower-lumbar-levels-only", "s98-l5-back")
+    spec = _with_effect("S98", "l5-back")
+    for change, category in [({}, "supported"), ({"direction": "negative"}, "contradicted"),
+                             ({"threshold": 0.6}, "inconclusive")]:
+        other = type(ev).model_validate({**ev.model_dump(exclude={"sesoi"}), **change})
+        assert judge_outcome(other.run(None, spec), other).category == category
+
+
+def test_a_printed_proportion_no_count_gives_is_an_input_error_naming_the_spec_and_effect():
+    from analysis.core.errors import InputError
+
+    ev = _entry("lower-lumbar-levels-only", "s98-l5-back")
+    spec = _with_effect("S98", "l5-back", estimate=_quantity(0.613))  # 60/98 = 0.6122, 61/98 = 0.6224
+    with pytest.raises(InputError, match=r"study S98: effects\.l5-back\.estimate: no count of n = 98 gives the printed "
+                                         r"proportion 0\.613"):
+        ev.run(None, spec)
+
+
+def test_a_truncated_percentage_must_be_declared():
+    """S97's 51% of 31 fits no rounded count (15/31 = 48.4%, 16/31 = 51.6%): only its declared truncation lets it
+    through, and then as 16 of 31."""
+    from analysis.core.errors import InputError
+
+    ev = _entry("lower-lumbar-levels-only", "s97-upper-level-slr")
+    assert ev.run(None, _with_effect("S97", "slr-positive")).judged.extra["events"] == 16
+    with pytest.raises(InputError, match=r"study S97: effects\.slr-positive\.estimate: no count of n = 31"):
+        ev.run(None, _with_effect("S97", "slr-positive", rounding="rounded"))
+
+
+def test_a_printed_ci_is_used_as_printed():
+    ev = _entry("lower-lumbar-levels-only", "s98-l5-back")
+    out = ev.run(None, _with_effect("S98", "l5-back", ci=(0.52, 0.70)))
+    assert (out.judged.ci_low, out.judged.ci_high) == (0.52, 0.70) and out.estimates[0].ci_method == "as published"
+    assert out.threshold == 0.5
+
+
+def test_without_ci_or_n_a_proportion_is_shown_not_judged():
+    from analysis.claims.engine import run_evidence
+
+    r = run_evidence(_entry("lower-crossed-pattern-common", "s77-sedentary-students"), False, ensemble_draws=0)
+    assert r.outcome.judged is None and r.verdict.category == "inconclusive" and "threshold" in r.outcome.note
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"sesoi": 0.5}, "threshold .* or sesoi, not both"),
+    ({"threshold": 1.5}, "threshold must be a proportion between 0 and 1"),
+    ({"direction": "none"}, "direction positive .* or negative"),
+])
+def test_a_threshold_entry_is_checked_at_load(change, message):
+    from pydantic import ValidationError
+
+    ev = _entry("lower-lumbar-levels-only", "s98-l5-back")
+    with pytest.raises(ValidationError, match=message):
+        type(ev).model_validate({**ev.model_dump(exclude={"sesoi"}), **change})
+
+
+def test_a_proportion_without_a_threshold_or_a_threshold_on_another_measure_names_the_field():
+    from analysis.claims.kinds import make_evidence
+    from analysis.core.errors import InputError
+
+    bare = make_evidence(id="e", study="S98", question="q", analysis="effect", effect="l5-back", direction="positive",
+                         sesoi=0.2, sesoi_reason="r")
+    with pytest.raises(InputError, match=r"evidence e: threshold: S98's l5-back is a proportion"):
+        bare.run(None, _with_effect("S98", "l5-back"))
+    on_an_md = make_evidence(id="m", study="S98", question="q", analysis="effect", effect="l5-back",
+                             direction="positive", threshold=0.5, sesoi_reason="r")
+    with pytest.raises(InputError, match=r"evidence m: threshold: a threshold applies to a published proportion"):
+        on_an_md.run(None, _with_effect("S98", "l5-back", measure="MD"))
+
+
+def _quantity(value):
+    from analysis.spec.parts.base import Quantity
+
+    return Quantity(value=value, source="abstract")

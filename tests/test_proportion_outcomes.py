@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from analysis.claims.grade_statements import percent
 from analysis.claims.outcomes import OutcomeDecl, summarise_outcomes
 from analysis.claims.sof_verdict import claim_verdict
 from analysis.claims.synthesis import Basis
@@ -105,7 +106,8 @@ def test_several_proportions_with_enough_events_are_pooled_on_the_logit_scale():
     domains = {d.domain: d for d in row.grade.downgrades}
     assert "both sides of the threshold of 33%" in domains["inconsistency"].reason  # 36% above, 27% and 24% below
     assert "16% to 46%" in domains["imprecision"].reason
-    assert "pooled on the logit scale, 3 studies, I² 55%" in effect_text(row)
+    pi = [percent(v) for v in pooled["prediction_interval"]]  # t on k - 2 = 1 df (Higgins 2009): very wide
+    assert f"pooled on the logit scale, 3 studies, I² 55%, prediction interval {pi[0]} to {pi[1]}" in effect_text(row)
 
 
 def test_a_study_with_fewer_than_five_non_events_is_not_pooled_and_each_line_keeps_its_ci():
@@ -113,14 +115,16 @@ def test_a_study_with_fewer_than_five_non_events_is_not_pooled_and_each_line_kee
                                                                           direction="negative")]
     (row,) = summarise_outcomes(claim_of([decl()], r), r)
     assert row.effect["pooled"] is False and row.effect["estimate"] is None
-    assert row.effect["method"].startswith("not pooled: S102 has 2 of 17 without it, fewer than 5")
+    assert row.effect["method"].startswith("not pooled: S102 has 2 of 17 without pain on the back of the leg, "
+                                           "fewer than 5")
     assert [line["ci"] for line in row.effect["lines"]] == [list(exact_ci(15, 17)), list(exact_ci(42, 48))]
     assert row.grade.downgrades == ()  # both intervals lie wholly above 0.5
     assert row.reading == "contradicted"  # both above; the claim says below
     assert row.statement == ("Between 88% and 88% of patients with L5 root compression may have pain on the back of "
                              "the leg (2 studies, not pooled)")
-    assert effect_text(row).startswith("not pooled: S102 has 2 of 17 without it, fewer than 5 (the logit of a proportion "
-                                       "is too skewed to pool): S102 88% (64% to 99%); S103 88% (75% to 95%)")
+    assert effect_text(row).startswith("not pooled: S102 has 2 of 17 without pain on the back of the leg, fewer than 5 "
+                                       "(the logit of a proportion is too skewed to pool): S102 88% (64% to 99%); S103 "
+                                       "88% (75% to 95%)")
 
 
 def test_unpooled_studies_on_both_sides_of_the_threshold_conflict():
@@ -171,7 +175,8 @@ def test_claim_5_reads_s98s_l5_share_against_one_half(rows):
 def test_claim_17_keeps_the_three_surgical_series_unpooled(rows):
     row = rows["surgical-release-poor-results"]["good-result"]
     assert row.effect["estimate"] is None and [e["study"] for e in row.effect["lines"]] == ["S102", "S103", "S129"]
-    assert row.effect["method"].startswith("not pooled: S102 has 2 of 17 without it")
+    assert row.effect["method"].startswith("not pooled: S102 has 2 of 17 without a good (excellent, good or complete-"
+                                           "relief) result")
     assert not any(d.domain == "imprecision" for d in row.grade.downgrades)  # every interval wholly above one half
 
 

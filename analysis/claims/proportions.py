@@ -18,8 +18,8 @@ its 95% CI (the exact Clopper-Pearson interval of its count where none was print
 
 Examples
 --------
->>> pool_reason([(15, 17), (42, 48)], ["S102", "S103"])
-'not pooled: S102 has 2 of 17 without it, fewer than 5 (the logit of a proportion is too skewed to pool)'
+>>> pool_reason([(15, 17), (42, 48)], ["S102", "S103"], "a good result")
+'not pooled: S102 has 2 of 17 without a good result, fewer than 5 (the logit of a proportion is too skewed to pool)'
 """
 
 from __future__ import annotations
@@ -62,20 +62,20 @@ def _counts(line: "OutcomeLine") -> tuple[int, int] | None:
     return (int(events), int(judged.n)) if events is not None and judged.n else None
 
 
-def pool_reason(counts: list[tuple[int, int] | None], studies: list[str]) -> str | None:
+def pool_reason(counts: list[tuple[int, int] | None], studies: list[str], outcome: str) -> str | None:
     """Why these lines' proportions are not pooled on the logit scale, or None when they can be."""
     for (study, c) in zip(studies, counts):
         if c is None:
             return f"not pooled: {study} printed a CI, not the count behind its proportion"
         x, n = c
         if min(x, n - x) < LEAST_EACH_WAY:
-            which = f"{x} of {n} with it" if x < n - x else f"{n - x} of {n} without it"
+            which = f"{x} of {n} with {outcome}" if x < n - x else f"{n - x} of {n} without {outcome}"
             return (f"not pooled: {study} has {which}, fewer than {LEAST_EACH_WAY} (the logit of a proportion is too "
                     f"skewed to pool)")
     return None
 
 
-def _effect(lines: list["OutcomeLine"], threshold: float, claimed: int) -> dict:
+def _effect(lines: list["OutcomeLine"], threshold: float, claimed: int, outcome: str) -> dict:
     with_est = [line for line in lines if line.line.estimate is not None]
     each = [{"study": line.study, "estimate": line.line.estimate, "ci": list(line.line.ci),
              "events": (_counts(line) or (None, None))[0], "n": line.line.participants} for line in with_est]
@@ -89,7 +89,7 @@ def _effect(lines: list["OutcomeLine"], threshold: float, claimed: int) -> dict:
         return {**effect, "estimate": only.estimate, "ci": list(only.ci), "k": 1,
                 "method": f"single study ({only.study})"}
     counts = [_counts(line) for line in with_est]
-    refused = pool_reason(counts, [line.study for line in with_est])
+    refused = pool_reason(counts, [line.study for line in with_est], outcome)
     if refused:
         return {**effect, "method": f"{refused}; each study's proportion with its 95% CI"}
     pool = logit_pool([c[0] for c in counts], [c[1] for c in counts], [line.study for line in with_est])
@@ -114,7 +114,7 @@ def proportion_row(decl: "OutcomeDecl", lines: list["OutcomeLine"], claimed: int
                    review_judgement: tuple[int, str] | None) -> tuple[dict, GradeResult, str, str]:
     """The effect, GRADE, statement and reading of one proportion outcome (see the module)."""
     t = decl.threshold
-    effect = _effect(lines, t, claimed)
+    effect = _effect(lines, t, claimed, decl.outcome)
     weights = effect.get("weights")
     study_lines: list[StudyLine] = []
     for line in lines:

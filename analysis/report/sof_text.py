@@ -60,6 +60,8 @@ def proportion_text(e: dict) -> str:
     low, high = e["ci"]
     if e.get("pooled"):
         how = f"pooled on the logit scale, {e['k']} studies" + (f", I² {e['i2']:.0f}%" if e.get("i2") is not None else "")
+        if e.get("prediction_interval"):
+            how += f", prediction interval {percent(e['prediction_interval'][0])} to {percent(e['prediction_interval'][1])}"
     else:
         counts = f": {each[0]['events']} of {each[0]['n']}" if each and each[0].get("events") is not None else ""
         how = f"one study ({each[0]['study'] if each else ''}{counts})"

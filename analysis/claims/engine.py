@@ -28,7 +28,7 @@ from analysis.claims.outcomes import summarise_outcomes
 from analysis.claims.results import ClaimResult, DataOrigin, EvidenceResult, PooledResult
 from analysis.claims.sof_verdict import outcome_verdict
 from analysis.claims.synthesis import Basis, synthesize
-from analysis.claims.verdicts import Robustness, Verdict, across_assumptions, judge, observational_cap
+from analysis.claims.verdicts import Robustness, Verdict, across_assumptions, judge, judge_threshold, observational_cap
 from analysis.core.defaults import DEFAULT_ENSEMBLE_DRAWS
 from analysis.core.errors import InputError, ReconstructionError
 from analysis.datasets.loaders import file_sha256, finite_numbers, read_table, schema_for, validate
@@ -48,6 +48,8 @@ def judge_outcome(outcome: Outcome, ev: EvidenceKind) -> Verdict:
     if not all(np.isfinite([j.estimate, j.ci_low, j.ci_high])) or j.converged is False:
         return Verdict("inconclusive", "inconclusive (not estimable)",
                        "the model could not estimate the effect on these data (separation or too few events)")
+    if outcome.threshold is not None:  # a published proportion: its CI against the threshold the claim names
+        return judge_threshold(outcome.judged, ev.sign, outcome.threshold)
     return judge(outcome.judged, ev.sign, outcome.sesoi, outcome.scale)
 
 

@@ -26,6 +26,8 @@ one :class:`StudyLine` (a review stands for the studies it includes). The rules,
   the interval is clear but the optimal information size is not reached (participants below the size a single
   trial would need for the smallest important effect, or fewer than 300 events for a ratio); -1 when no line has
   an estimate at all (only a direction was printed: size unknown).
+- **A proportion against its threshold** (``threshold``): inconsistency reads sides of the threshold, not of no
+  effect; imprecision is -1 when the interval (unpooled: any study's, or none) contains the threshold.
 - **Publication bias** (5.2.5; Cochrane Handbook 13.3.5.4): Egger's test when ten or more studies are pooled
   (p < 0.10: -1); otherwise the source review's own judgement where it made one; otherwise not assessed, said.
 - **Upgrades** (5.3), only for observational evidence with no serious risk of bias: a large effect (ratio above 2
@@ -52,7 +54,7 @@ Examples
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from scipy import stats
@@ -206,7 +208,12 @@ def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
     return a[0] <= b[1] and b[0] <= a[1]
 
 
-def _inconsistency(lines, i2, prediction, comparable=True) -> tuple[Downgrade | None, str | None]:
+def _inconsistency(lines, i2, prediction, comparable=True, threshold=None) -> tuple[Downgrade | None, str | None]:
+    if threshold is not None:  # sides of the threshold, not of no effect
+        lines = [replace(line, estimate=line.estimate - threshold, ci=(line.ci[0] - threshold, line.ci[1] - threshold))
+                 if line.ci is not None else line for line in lines]
+        prediction = (prediction[0] - threshold, prediction[1] - threshold) if prediction is not None else None
+    zero = "no effect" if threshold is None else f"the threshold of {threshold:.0%}"
     with_ci = [line for line in lines if line.ci is not None] if comparable else []  # other scales: not compared
     if len(lines) < 2:
         return None, "inconsistency not assessable with one study"
@@ -218,7 +225,7 @@ def _inconsistency(lines, i2, prediction, comparable=True) -> tuple[Downgrade | 
         return Downgrade("inconsistency", 2, f"I-squared {i2:.0f}%; estimates point both ways with intervals that "
                                              f"do not overlap"), None
     if i2 is not None and i2 >= 50 and (both_sides or pi_both):
-        side = "estimates on both sides of no effect" if both_sides else "a prediction interval that crosses no effect"
+        side = f"estimates on both sides of {zero}" if both_sides else f"a prediction interval that crosses {zero}"
         return Downgrade("inconsistency", 1, f"I-squared {i2:.0f}% with {side}"), None
     if disjoint:
         return Downgrade("inconsistency", 1, "some studies' intervals do not overlap"), None
@@ -249,6 +256,16 @@ def optimal_information_size(smallest_important: float, ratio: bool) -> int:
         return 300
     z = stats.norm.ppf(0.975) + stats.norm.ppf(0.8)
     return int(math.ceil(2 * 2 * (z / smallest_important) ** 2))
+
+
+def _threshold_imprecision(lines, interval, threshold) -> Downgrade | None:
+    """-1 when the interval (or, not pooled, any study's) contains the threshold, or when no study has one."""
+    spans = [("the interval", interval)] if interval else [(f"{x.study}'s interval", x.ci) for x in lines if x.ci]
+    if not spans:
+        return Downgrade("imprecision", 1, "no study printed a CI or the count behind its proportion")
+    crosses = [f"{name} ({low:.0%} to {high:.0%})" for name, (low, high) in spans if low < threshold < high]
+    return Downgrade("imprecision", 1, f"{', '.join(crosses)} include{'s' * (len(crosses) == 1)} proportions on both "
+                                       f"sides of the threshold of {threshold:.0%}") if crosses else None
 
 
 def _imprecision(lines, interval, smallest_important, ratio, standardised) -> Downgrade | None:
@@ -319,7 +336,7 @@ def grade_outcome(question: Question, lines: list[StudyLine], smallest_important
                   prediction: tuple[float, float] | None = None, k_pooled: int | None = None,
                   egger_p: float | None = None, review_judgement: tuple[int, str] | None = None,
                   dose_response: str | None = None, standardised: bool = True,
-                  comparable: bool = True) -> GradeResult:
+                  comparable: bool = True, threshold: float | None = None) -> GradeResult:
     """GRADE one outcome from its study lines (see the module for every rule).
 
     Parameters
@@ -337,6 +354,9 @@ def grade_outcome(question: Question, lines: list[StudyLine], smallest_important
     comparable
         False when the lines' estimates are on different scales or per different units (an MD beside SMDs, an OR
         per degree beside an OR of tight vs not): their intervals are then not compared for overlap.
+    threshold
+        For a proportion: the value the claim names; ``lines``, ``interval`` and ``prediction`` are proportions, read
+        against it (see the module).
     """
     if not lines:
         raise ValueError("an outcome needs at least one study line")
@@ -345,10 +365,12 @@ def grade_outcome(question: Question, lines: list[StudyLine], smallest_important
     ratio = all(line.ratio for line in lines)
     notes = []
     rob, rob_note = _risk_of_bias(lines, shares)
-    inconsistency, inc_note = _inconsistency(lines, i2, prediction, comparable)
+    inconsistency, inc_note = _inconsistency(lines, i2, prediction, comparable, threshold)
+    imprecision = (_imprecision(lines, interval, smallest_important, ratio, standardised) if threshold is None
+                   else _threshold_imprecision(lines, interval, threshold))
     publication, pub_note = _publication_bias(k_pooled, egger_p, review_judgement)
     downgrades = [d for d in (rob, inconsistency, _indirectness(lines, shares),
-                              _imprecision(lines, interval, smallest_important, ratio, standardised), publication) if d]
+                              imprecision, publication) if d]
     notes += [n for n in (rob_note, inc_note, pub_note) if n]
     upgrades = _upgrades(lines, start, downgrades, interval, ratio, dose_response)
     level = LEVELS.index(start) - sum(d.levels for d in downgrades) + sum(u.levels for u in upgrades)

@@ -8,7 +8,7 @@ Used by :mod:`analysis.claims.grade` (which re-exports both) and :mod:`analysis.
 
 from __future__ import annotations
 
-__all__ = ["size_word", "informative_statement"]
+__all__ = ["size_word", "informative_statement", "proportion_statement", "percent"]
 
 
 def size_word(estimate: float | None, thresholds: tuple[float, float, float]) -> str:
@@ -73,3 +73,41 @@ def informative_statement(certainty: str, size: str, exposure: str, outcome: str
     verb = "results" if certainty in ("high", "moderate") else "result"
     article = "an" if size[0] in "aeiou" else "a"
     return f"{exposure} {hedge}{verb} in {article} {size} {change} in {outcome}"
+
+
+def percent(value: float) -> str:
+    """A proportion as a statement prints it: whole percent, one decimal below 10% ("61%", "1.4%").
+
+    >>> percent(0.6122), percent(0.014), percent(0.0)
+    ('61%', '1.4%', '0%')
+    """
+    shown = 100 * value
+    return f"{shown:.1f}%" if 0 < shown < 9.95 else f"{shown:.0f}%"
+
+
+def proportion_statement(certainty: str, population: str, outcome: str, estimate: float | None = None,
+                         ci: tuple[float, float] | None = None, spread: tuple[float, float, int] | None = None) -> str:
+    """GRADE's informative statement for a prevalence or another proportion (Santesso 2020, worded for a single
+    proportion): the proportion with its 95% CI, hedged by the certainty; at very low certainty no number ("The
+    evidence is very uncertain about the proportion of ... with ...").
+
+    ``spread``: proportions not pooled, ``(lowest, highest, studies)``: the statement gives their range.
+
+    >>> proportion_statement("low", "patients with L5 root compression", "pain on the back of the leg", 60 / 98,
+    ...                      (0.5085, 0.7090))
+    'About 61% (95% CI 51% to 71%) of patients with L5 root compression may have pain on the back of the leg'
+    >>> proportion_statement("very low", "nurses", "the lower crossed pattern", 0.24, (0.20, 0.30))
+    'The evidence is very uncertain about the proportion of nurses with the lower crossed pattern'
+    >>> proportion_statement("moderate", "young adults", "the lower crossed pattern", spread=(0.243, 0.361, 3))
+    'Between 24% and 36% of young adults probably have the lower crossed pattern (3 studies, not pooled)'
+    """
+    if certainty == "very low":
+        return f"The evidence is very uncertain about the proportion of {population} with {outcome}"
+    have = {"high": "have", "moderate": "probably have", "low": "may have"}[certainty]
+    if estimate is not None and ci is not None:
+        return (f"About {percent(estimate)} (95% CI {percent(ci[0])} to {percent(ci[1])}) of {population} {have} "
+                f"{outcome}")
+    if spread is not None:
+        low, high, k = spread
+        return f"Between {percent(low)} and {percent(high)} of {population} {have} {outcome} ({k} studies, not pooled)"
+    return f"How many {population} have {outcome} is not known: no study printed a CI or the count behind it"

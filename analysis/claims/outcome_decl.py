@@ -25,6 +25,16 @@ class OutcomeDecl(BaseModel):
     ``smallest_important`` and ``thresholds`` (small, moderate, large) are on the analysis scale as the claim file
     writes it: a ratio above 1 for ratio scales (judged as its log), an SMD or r otherwise. ``baseline_risk`` (per
     1,000, with its source) lets the table print absolute effects for a ratio.
+
+    An outcome measured as a proportion (a prevalence, a share with a good result) declares the ``threshold`` its
+    claim names instead of ``smallest_important`` (0.5 for "more than half"): GRADE's imprecision and the reading
+    compare the proportion's interval with it, on the side the entries' ``direction`` gives; every entry of the
+    outcome names the same threshold.
+
+    >>> OutcomeDecl(id="p", question="prevalence", population="adults", exposure="The pattern", comparator="none",
+    ...             outcome="the pattern", scale="proportion", direction="higher = more", time_frame="now",
+    ...             threshold=0.33).smallest_important
+    0.33
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -39,7 +49,9 @@ class OutcomeDecl(BaseModel):
     direction: str
     time_frame: str
     critical: bool = True
-    smallest_important: float
+    smallest_important: float | None = None
+    #: For a proportion: the value the claim names (see above); it takes the place of ``smallest_important``.
+    threshold: float | None = None
     thresholds: tuple[float, float, float] | None = None
     baseline_risk: float | None = None
     baseline_source: str | None = None
@@ -50,6 +62,13 @@ class OutcomeDecl(BaseModel):
 
     @model_validator(mode="after")
     def _sizes(self) -> "OutcomeDecl":
+        if (self.threshold is None) == (self.smallest_important is None):
+            raise ValueError("give smallest_important, or threshold for an outcome measured as a proportion (one of "
+                             "the two)")
+        if self.threshold is not None:
+            if not 0 < self.threshold < 1:
+                raise ValueError(f"threshold must be a proportion between 0 and 1, got {self.threshold}")
+            object.__setattr__(self, "smallest_important", self.threshold)
         if not math.isfinite(self.smallest_important) or self.smallest_important <= 0:
             raise ValueError(f"smallest_important must be a positive number, got {self.smallest_important}")
         if self.thresholds is not None and not self.thresholds[0] < self.thresholds[1] < self.thresholds[2]:

@@ -47,6 +47,7 @@ from analysis.claims.grade import (
     size_word,
 )
 from analysis.claims.outcome_decl import OutcomeDecl
+from analysis.claims.proportions import check_thresholds, proportion_row
 from analysis.claims.results import EvidenceResult, OutcomeLine, OutcomeSummary, absolute_effect
 from analysis.core.errors import InputError
 from analysis.spec.parts.appraisal import ReviewCertainty
@@ -265,6 +266,8 @@ def summarise_outcome(claim: "Claim", decl: OutcomeDecl, results: list["Evidence
     signs = {r.evidence.sign for r in mine}
     orient = signs == {1, -1}  # opposite conventions for one claim: each line turned to the claimed direction
     claimed = 1 if orient else next(iter(signs)) if len(signs) == 1 else 0
+    if decl.threshold is not None:  # a proportion: judged against its threshold, one side claimed
+        claimed, orient = check_thresholds(decl, mine), False
     lines, left_out = one_line_per_study(mine, claimed, orient)
     ratio = bool(lines) and all(line.line.ratio for line in lines)
     smallest = math.log(decl.smallest_important) if ratio else decl.smallest_important
@@ -272,6 +275,10 @@ def summarise_outcome(claim: "Claim", decl: OutcomeDecl, results: list["Evidence
         why = f"Not assessed: no study in the gathered evidence measured the effect of {_lower(decl.exposure)} on " \
               f"{decl.outcome}"
         return OutcomeSummary(decl, [], None, None, why, claimed, "not assessed", left_out)
+    if decl.threshold is not None:
+        ratings = review_ratings(lines)
+        effect, grade, statement, reading = proportion_row(decl, lines, claimed, _review_judgement(ratings))
+        return OutcomeSummary(decl, lines, effect, grade, statement, claimed, reading, left_out, ratings)
     effect, refused = pool_lines(lines)
     study_lines = _weighted([line.line for line in lines], effect)
     if effect is None:

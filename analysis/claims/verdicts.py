@@ -38,6 +38,10 @@ VERDICT_RULE = (
     "when the 95% CI excludes zero with an estimate at least the SESOI. "
     "A published estimate without a CI is judged on a CI derived from its exact p where one was printed, and "
     "is otherwise inconclusive. "
+    "A published proportion is judged against the threshold its claim names (threshold, with the claimed side: "
+    "above it or below it): supported when the whole 95% CI lies on the claimed side, contradicted when it lies "
+    "wholly on the other, inconclusive when it contains the threshold; without a printed CI, the CI is the exact "
+    "(Clopper-Pearson) interval of the count behind the printed proportion and n. "
     "How the tests of a claim combine into its verdict and certainty is the synthesis rule below."
 )
 
@@ -114,6 +118,27 @@ def judge(primary: Estimate, sign: int, sesoi: float, judged_on: Scale | None = 
     return Verdict("inconclusive", "inconclusive",
                    f"{scale} = {primary.estimate:.2f}, {ci} includes zero and the test cannot show equivalence "
                    f"within +/-{sesoi_text}")
+
+
+def judge_threshold(primary: Estimate, sign: int, threshold: float) -> Verdict:
+    """A published proportion against the threshold its claim names: the whole 95% CI on the claimed side
+    (``sign`` +1: above, -1: below) supports the claim, wholly on the other side contradicts it, and an interval
+    that contains the threshold is inconclusive.
+
+    >>> e = Estimate(test="p", term="x", estimate=60 / 98, ci_low=0.5085, ci_high=0.7090, estimate_type="proportion")
+    >>> judge_threshold(e, 1, 0.5).category, judge_threshold(e, -1, 0.5).category, judge_threshold(e, 1, 0.6).category
+    ('supported', 'contradicted', 'inconclusive')
+    """
+    side, other = ("above", "below") if sign > 0 else ("below", "above")
+    low, high = primary.ci_low, primary.ci_high
+    said = f"proportion = {primary.estimate:.3f}, 95% CI [{low:.3f}, {high:.3f}]"
+    if (low > threshold) if sign > 0 else (high < threshold):
+        return Verdict("supported", "supported", f"{said} lies wholly {side} {threshold:g}, as claimed")
+    if (high < threshold) if sign > 0 else (low > threshold):
+        return Verdict("contradicted", "contradicted", f"{said} lies wholly {other} {threshold:g}: the claim says "
+                                                       f"{side}")
+    return Verdict("inconclusive", "inconclusive", f"{said} contains the threshold of {threshold:g}: the data allow "
+                                                   f"proportions on both sides of it")
 
 
 def _judge_null_claim(primary: Estimate, equivalence: tuple[float, float], sesoi: float) -> Verdict:

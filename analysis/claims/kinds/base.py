@@ -51,6 +51,8 @@ class Outcome:
     note: str = ""
     #: True when no CI was published and the judged CI is derived from the published estimate and exact p.
     ci_from_p: bool = False
+    #: A published proportion's threshold (its claim names it): the judged CI is read against it, not against zero.
+    threshold: float | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.scale, Scale):  # a kind's bug, not the user's: it must say which scale it judges on

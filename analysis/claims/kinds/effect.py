@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Literal
 
 import pandas as pd
+from pydantic import model_validator
 from scipy import stats as sps
 
 from analysis.claims.kinds.base import EvidenceKind, Outcome, Plot, register
@@ -14,16 +15,47 @@ from analysis.claims.synthesis import Basis
 from analysis.core import scales
 from analysis.core.errors import InputError
 from analysis.core.results import Estimate
+from analysis.stats.proportion import events_from_printed, exact_ci
 
 RATIO_MEASURES = {"OR", "RR", "HR"}
 
 
 @register
 class PublishedEffectEvidence(EvidenceKind):
-    """The published effect ``effect`` (an id in the spec's ``effects``) on its own scale (ratios as logs)."""
+    """The published effect ``effect`` (an id in the spec's ``effects``) on its own scale (ratios as logs).
+
+    A published proportion is judged against the ``threshold`` its claim names, on the side ``direction`` gives
+    (positive: the claim says above it, "more than half"; negative: below it). On such an entry ``threshold`` takes
+    the place of ``sesoi`` (the two are one number there: the entry's ``sesoi`` holds the threshold) and
+    ``sesoi_reason`` says why that threshold. Without a printed CI, the CI is the exact (Clopper-Pearson) interval of
+    the count behind the printed proportion and n.
+
+    Examples
+    --------
+    >>> ev = PublishedEffectEvidence(analysis="effect", id="e", study="S98", question="q", effect="l5-back",
+    ...                              direction="positive", threshold=0.5, sesoi_reason="'most' read as more than half")
+    >>> ev.threshold, ev.sesoi
+    (0.5, 0.5)
+    """
 
     analysis: Literal["effect"]
     effect: str
+    #: For a published proportion: the value the claim names (0.5 for "more than half"), in place of ``sesoi``.
+    threshold: float | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _threshold_in_place_of_sesoi(cls, raw):
+        if not isinstance(raw, dict) or raw.get("threshold") is None:
+            return raw
+        t = raw["threshold"]
+        if "sesoi" in raw:
+            raise ValueError("give threshold (for a published proportion) or sesoi, not both")
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 < t < 1:
+            raise ValueError(f"threshold must be a proportion between 0 and 1, got {t!r}")
+        if raw.get("direction") == "none":
+            raise ValueError("a threshold is judged on a side: direction positive (above it) or negative (below it)")
+        return {**raw, "sesoi": float(t)}
 
     scale = scales.Scale("published effect")
     uses_dataset = False
@@ -36,6 +68,16 @@ class PublishedEffectEvidence(EvidenceKind):
 
     def run(self, frame, spec) -> Outcome:
         eff = self._published(spec)
+        if (eff.measure == "proportion") != (self.threshold is not None):
+            raise InputError(f"evidence {self.id}", "threshold",
+                             f"{spec.id}'s {eff.id} is a proportion: name the threshold the claim states (with "
+                             "direction positive for above it, negative for below)" if self.threshold is None else
+                             f"a threshold applies to a published proportion; {spec.id}'s {eff.id} is a {eff.measure}")
+        out = self._judged(eff, spec)
+        out.threshold = self.threshold
+        return out
+
+    def _judged(self, eff, spec) -> Outcome:
         value = eff.estimate.point
         ratio = eff.measure in RATIO_MEASURES
         scale = scales.for_measure(eff.measure)
@@ -48,11 +90,14 @@ class PublishedEffectEvidence(EvidenceKind):
         centre = f(value)
         if eff.ci is None and eff.measure == "r" and eff.n and eff.n > 3 and abs(value) < 1:
             return self._fisher_z(eff, base, sesoi)
+        if eff.ci is None and eff.measure == "proportion" and eff.n and not eff.estimate.is_assumption:
+            return self._exact_proportion(eff, base, spec)
         if eff.ci is None:
             if eff.p is None or eff.p_relation != "=" or centre == 0 or not 0 < eff.p < 1:
+                against = "its threshold (no n was printed either)" if self.threshold is not None else "zero or the SESOI"
                 return Outcome([base], None, scale, sesoi,
                                note="no CI was published (nor an exact p to derive one from), so the estimate cannot "
-                                    "be judged against zero or the SESOI")
+                                    f"be judged against {against}")
             se = abs(centre) / float(sps.norm.isf(eff.p / 2))
             z = sps.norm.ppf(0.5 + eff.ci_level / 2)
             lo, hi = centre - z * se, centre + z * se
@@ -96,6 +141,24 @@ class PublishedEffectEvidence(EvidenceKind):
                       other_cis=((0.90, lo90, hi90),))
         return Outcome([est], est, scales.R, sesoi, note="no CI was published: the CI is the Fisher z interval of the "
                                                     f"published r at n = {eff.n}")
+
+    def _exact_proportion(self, eff, base: Estimate, spec) -> Outcome:
+        """A published proportion and its n without a CI: the count behind the printed value (an input error when
+        none gives it) and its exact Clopper-Pearson interval, as R's ``binom.test``."""
+        places = eff.estimate.precision
+        x = events_from_printed(eff.estimate.point, eff.n, places, eff.rounding)
+        if x is None:
+            raise InputError(f"study {spec.id}", f"effects.{eff.id}.estimate",
+                             f"no count of n = {eff.n} gives the printed proportion {eff.estimate.point:.{places}f} "
+                             f"({eff.rounding} to {places} decimals): the proportion, n or rounding is wrong")
+        lo, hi = exact_ci(x, eff.n, eff.ci_level)
+        how = "rounds" if eff.rounding == "rounded" else "truncates (declared in the spec)"
+        est = replace(base, estimate=x / eff.n, ci_low=lo, ci_high=hi, ci_level=eff.ci_level, n=eff.n,
+                      ci_method="exact (Clopper-Pearson), from the count and n",
+                      method=f"{base.method}; {x} of {eff.n}: the count whose share {how} to the printed "
+                             f"{eff.estimate.point:.{places}f}", extra={**base.extra, "events": x})
+        return Outcome([est], est, scales.for_measure("proportion"), self.sesoi,
+                       note=f"no CI was published: the CI is the exact (Clopper-Pearson) interval of {x} of {eff.n}")
 
     def basis_hint(self, spec) -> Basis | None:
         return Basis.ASSUMED if self._published(spec).estimate.is_assumption else Basis.PUBLISHED

@@ -61,7 +61,17 @@ class Effect(Figure):
     certainty: Literal["high", "moderate", "low", "very low"] | None = None
     #: The same figure as a secondary source printed it; the spec keeps the primary, the forensics compare them.
     secondary: SecondaryReport | None = None
+    #: For a proportion printed without its count: how the paper cut x / n to the printed digits. "rounded" (the
+    #: default); "truncated" only where no count rounds to the printed value and one truncates to it (say so in the
+    #: note). The count behind the proportion is the one whose share prints so.
+    rounding: Literal["rounded", "truncated"] = "rounded"
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _rounding_of_a_proportion(self) -> "Effect":
+        if self.rounding != "rounded" and self.measure != "proportion":
+            raise ValueError(f"rounding: {self.rounding!r} applies to a printed proportion only, not a {self.measure}")
+        return self
 
     @property
     def p_places(self) -> int:

@@ -16,8 +16,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from analysis.cli_analyze import analyze
 from analysis.cli_data import data_app, init
-from analysis.cli_options import JobsOption, JsonFlag, SchedulerOption, _print_json, say
+from analysis.cli_options import JobsOption, JsonFlag, SchedulerOption, _print_json, say, terminal_progress
 from analysis.cli_power import power_cmd
 from analysis.cli_sof import claims_sof
 from analysis.cli_text import studies_draft
@@ -66,6 +67,7 @@ app.add_typer(claims_app, name="claims")
 app.add_typer(studies_app, name="studies")
 app.add_typer(data_app, name="data")
 app.command()(init)
+app.command("analyze")(analyze)
 
 def _claim_row(args) -> dict:
     """One ``claims list`` row (its claim run through the result cache)."""
@@ -82,7 +84,9 @@ def _claim_row(args) -> dict:
 
 @claims_app.command("list")
 def claims_list(as_json: JsonFlag = False, jobs: JobsOption = 1, scheduler: SchedulerOption = None) -> None:
-    """List every claim with its post, verdict and the one-line reason (cached by content: see --help of report)."""
+    """List every claim with its post, verdict and the one-line reason (cached by content: see --help of report).
+
+    A cold run on a terminal shows a progress bar on stderr, one step per claim."""
     from analysis.core import cache
     from analysis.core.defaults import DEFAULT_ENSEMBLE_DRAWS
     from analysis.core.paths import data_dir
@@ -96,7 +100,9 @@ def claims_list(as_json: JsonFlag = False, jobs: JobsOption = 1, scheduler: Sche
         from analysis.core.parallel import parallel_map
 
         claims = list(load_claims().values())
-        rows = parallel_map(_claim_row, [(c, DEFAULT_ENSEMBLE_DRAWS) for c in claims], jobs=jobs, scheduler=scheduler)
+        with terminal_progress("claims", len(claims)) as step:
+            rows = parallel_map(_claim_row, [(c, DEFAULT_ENSEMBLE_DRAWS) for c in claims], jobs=jobs,
+                                scheduler=scheduler, on_result=step)
         cache.write("claims-list", key, json.dumps(rows).encode())
     if as_json:
         _print_json(rows)
@@ -160,43 +166,6 @@ def studies_show(study_id: str, as_json: JsonFlag = False) -> None:
         say(f"  {a['what']} = {a['value']:g}  ASSUMED, range {sign}[{low:.4g}, {high:.4g}]: {a['reason']}")
     if not spec.builds_dataset:
         say(f"  no dataset: {spec.dataset_reason}")
-
-
-@app.command()
-def analyze(
-    claim_id: str,
-    data: Annotated[Optional[Path],
-                    typer.Option(help="Your own data (CSV, Excel or Parquet) instead of study-shaped data.")] = None,
-    mapping_file: Annotated[Optional[Path], typer.Option("--map", help="A YAML file mapping your columns and labels "
-                                                                       "(columns:, levels:, exclude:).")] = None,
-    column: Annotated[Optional[list[str]], typer.Option(help="OURS=YOURS: your column for one the claim reads, e.g. "
-                                                             "ake_tightness=knee_angle (repeatable).")] = None,
-    level: Annotated[Optional[list[str]], typer.Option(help="COLUMN:YOURS=OURS: your label for one of ours, e.g. "
-                                                            "group:Healthy=healthy (repeatable).")] = None,
-    exclude: Annotated[Optional[list[str]], typer.Option(help="COLUMN:LABEL: leave rows with this label out on "
-                                                              "purpose; they are counted (repeatable).")] = None,
-    as_json: JsonFlag = False,
-) -> None:
-    """Run a claim's analyses and print its verdict (on your own data with --data; rows left out are counted)."""
-    from analysis.claims.engine import run_claim
-    from analysis.claims.model import load_claim
-    from analysis.datasets.mapping import Mapping
-
-    if data is None and (mapping_file or column or level or exclude):
-        raise InputError("analyze", "--map/--column/--level/--exclude", "map your own data: give --data too")
-    mapping = Mapping.from_options(column or [], level or [], exclude or [], file=mapping_file)
-    result = run_claim(load_claim(claim_id), data=data, mapping=mapping)
-    if as_json:
-        _print_json(result.to_json_dict())
-        return
-    say(f"{result.claim.id}: {result.verdict.label}", f"  {result.verdict.reason}")
-    if result.certainty:
-        say(f"  certainty: {result.certainty}", *(f"    - {why}" for why in result.certainty_reasons))
-    for r in result.results:
-        say("", f"[{r.study.spec.id}] {r.evidence.question}", f"  verdict: {r.verdict.label}",
-            f"  rests on: {r.basis.value}: {r.basis_text}", f"  {r.robustness_text}")
-        for e in r.estimates:
-            say(f"  - {e.sentence()}")
 
 
 @app.command("check")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Optional
+from contextlib import contextmanager
+from typing import Annotated, Callable, Iterator, Optional
 
 import typer
 
-from analysis.core.terminal import lines
+from analysis.core.terminal import escape, lines
 
 
 def _checked_jobs(value: int) -> int:
@@ -41,3 +42,23 @@ def _print_json(obj) -> None:
 def say(*parts: str) -> None:
     """Print ``parts`` as lines, each with control and bidi characters escaped (:mod:`analysis.core.terminal`)."""
     typer.echo(lines(*parts))
+
+
+@contextmanager
+def terminal_progress(description: str, total: int | None) -> Iterator[Callable[..., None]]:
+    """A progress bar on stderr while a cold run works, only when stderr is a terminal; gone when the run ends.
+
+    Yields a function that moves the bar one step (it takes and ignores any arguments, so it can be passed as an
+    ``on_result`` or ``on_entry`` callback). A pipe, a file or a notebook gets nothing: the output a script reads
+    (stdout, and stderr's one-line errors) is the same with or without a terminal. Commands open it only on a
+    cache miss, so a warm answer prints no bar.
+    """
+    from rich.console import Console
+    from rich.markup import escape as markup_escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True, disable=not console.is_terminal) as progress:
+        task = progress.add_task(markup_escape(escape(description)), total=total)
+        yield lambda *_: progress.advance(task)

@@ -17,6 +17,7 @@ damaged entry is discarded and recomputed, never unpickled.
 from __future__ import annotations
 
 import pickle
+from typing import Callable
 
 from analysis.claims.engine import DEFAULT_ENSEMBLE_DRAWS, run_claim
 from analysis.claims.model import Claim
@@ -36,8 +37,10 @@ def claim_key(claim: Claim, ensemble_draws: int, seed: int | None) -> str:
 
 
 def cached_run_claim(claim: Claim, ensemble_draws: int = DEFAULT_ENSEMBLE_DRAWS,
-                     seed: int | None = None) -> tuple[ClaimResult, str]:
+                     seed: int | None = None, on_entry: Callable[[str], None] | None = None) -> tuple[ClaimResult, str]:
     """``(run_claim(claim, ...), key)``, from the cache when the same claim, specs, code and options ran before.
+
+    ``on_entry`` is called as each evidence entry runs (a cold run only; see :func:`run_claim`).
 
     An entry that is not signed with this cache's key is never unpickled (see :func:`analysis.core.cache.read`);
     one that is signed but cannot be read back is discarded, said once, recomputed and replaced.
@@ -52,6 +55,6 @@ def cached_run_claim(claim: Claim, ensemble_draws: int = DEFAULT_ENSEMBLE_DRAWS,
         except Exception:  # noqa: BLE001 - a damaged entry is recomputed, never trusted
             pass
         cache.discard(KIND, key, "signed but not a claim result")
-    result = run_claim(claim, ensemble_draws=ensemble_draws, seed=seed)
+    result = run_claim(claim, ensemble_draws=ensemble_draws, seed=seed, on_entry=on_entry)
     cache.write(KIND, key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     return result, key

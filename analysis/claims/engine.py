@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -187,7 +188,7 @@ def load_evidence_frame(ev: EvidenceKind) -> tuple[pd.DataFrame, StudySpec]:
 
 def run_claim(claim: Claim | str, data: str | Path | pd.DataFrame | None = None,
               ensemble_draws: int = DEFAULT_ENSEMBLE_DRAWS, seed: int | None = None,
-              mapping: Mapping | dict | None = None) -> ClaimResult:
+              mapping: Mapping | dict | None = None, on_entry: Callable[[str], None] | None = None) -> ClaimResult:
     """Run every evidence entry of ``claim`` on study-shaped data, or on the user's own ``data``.
 
     Parameters
@@ -203,6 +204,8 @@ def run_claim(claim: Claim | str, data: str | Path | pd.DataFrame | None = None,
     mapping : Mapping or dict, optional
         The user's column names and labels -> the claim's (:class:`analysis.datasets.mapping.Mapping`, or a dict
         with ``columns``, ``levels`` and ``exclude``).
+    on_entry : callable, optional
+        Called with each evidence entry's id once it has run on study-shaped data (e.g. to move a progress bar).
 
     Examples
     --------
@@ -224,7 +227,11 @@ def run_claim(claim: Claim | str, data: str | Path | pd.DataFrame | None = None,
     if data is not None:
         results = _run_on_user_data(counted, data, mapping or Mapping())
     else:
-        results = [run_evidence(ev, claim.causal_language, ensemble_draws, seed) for ev in counted.evidence]
+        results = []
+        for ev in counted.evidence:
+            results.append(run_evidence(ev, claim.causal_language, ensemble_draws, seed))
+            if on_entry is not None:
+                on_entry(ev.id)
     pooled = _pool(counted, results)
     synthesis = synthesize([synthesis_line(r) for r in results], claim.causal_language,
                            [pooled_synthesis_line(p, results) for p in pooled])

@@ -46,14 +46,9 @@ def answer_key(claim_id: str, data: Path | None, mapping_file: Path | None, opti
 
 def answer(result) -> dict:
     """What ``analyze`` prints of a claim result: the ``--json`` object and the text lines."""
-    text = [f"{result.claim.id}: {result.verdict.label}", f"  {result.verdict.reason}"]
-    if result.certainty:
-        text += [f"  certainty: {result.certainty}", *(f"    - {why}" for why in result.certainty_reasons)]
-    for r in result.results:
-        text += ["", f"[{r.study.spec.id}] {r.evidence.question}", f"  verdict: {r.verdict.label}",
-                 f"  rests on: {r.basis.value}: {r.basis_text}", f"  {r.robustness_text}"]
-        text += [f"  - {e.sentence()}" for e in r.estimates]
-    return {"json": result.to_json_dict(), "text": text}
+    from analysis.claims.display import summary_lines
+
+    return {"json": result.to_json_dict(), "text": summary_lines(result)}
 
 
 def _cold(claim_id: str, data: Path | None, mapping_file: Path | None, column: list[str], level: list[str],

@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from enum import Enum
+from enum import StrEnum
 
 from scipy import stats
 
@@ -71,7 +71,7 @@ LONGITUDINAL = {"cohort", "surveillance", "rct"}
 ROB_CONCERN = {"some concerns", "moderate", "unclear"}
 
 
-class Question(str, Enum):
+class Question(StrEnum):
     """What an outcome asks: it sets where certainty starts."""
 
     INTERVENTION = "intervention effect"

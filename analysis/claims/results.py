@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 import pandas as pd
 
 from analysis.checks.reproduce import Check
+from analysis.claims import display
 from analysis.claims.grade import GradeResult, StudyLine
 from analysis.claims.kinds import EvidenceKind, Outcome
 from analysis.claims.model import Claim
@@ -43,7 +44,7 @@ __all__ = ["Basis", "DataOrigin", "Downgrade", "EvidenceResult", "PooledResult",
            "OutcomeSummary", "absolute_effect"]
 
 
-class DataOrigin(str, Enum):
+class DataOrigin(StrEnum):
     """Where the data a result was computed on came from. Only a reconstruction is synthetic: a user's own data and
     a published estimate are never labelled so."""
 
@@ -104,6 +105,17 @@ class EvidenceResult:
     def primary(self) -> Estimate:
         return self.estimates[0]
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per estimate: the estimate with its CI and method, then the verdict, what it rests on and the data
+        it ran on (``synthetic`` is True for a reconstruction only)."""
+        return display.evidence_frame(self)
+
+    def __repr__(self) -> str:
+        return display.evidence_repr(self)
+
+    def _repr_html_(self) -> str:
+        return display.evidence_html(self)
+
 
 @dataclass
 class PooledResult:
@@ -115,6 +127,10 @@ class PooledResult:
     effects: list[float] = field(default_factory=list)
     variances: list[float] = field(default_factory=list)
     scale: Scale = field(default_factory=lambda: Scale("effect"))
+
+    def to_frame(self) -> pd.DataFrame:
+        """The pooled estimate as one row (the entries pooled, the estimate with its CI and method, the verdict)."""
+        return display.pooled_frame(self)
 
 
 @dataclass
@@ -138,6 +154,39 @@ class ClaimResult:
     outcomes: list[OutcomeSummary] = field(default_factory=list)
     #: The claim's bottom line: its critical outcomes' GRADE statements (issue #29), else the verdict's reason.
     bottom_line: str = ""
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every estimate of every evidence entry, one row each: the estimate with its CI and method, the entry's
+        verdict, what it rests on and the data it ran on (``synthetic`` True for a reconstruction only).
+
+        Examples
+        --------
+        >>> from analysis.claims.engine import run_claim
+        >>> result = run_claim("autopsy-ligament-hypertrophy", ensemble_draws=4)
+        >>> result  # doctest: +ELLIPSIS
+        <ClaimResult 'autopsy-ligament-hypertrophy': ...>
+        >>> frame = result.to_frame()
+        >>> list(frame.columns[:4]), len(frame) == sum(len(r.estimates) for r in result.results)
+        (['claim_id', 'evidence_id', 'study_id', 'test'], True)
+        >>> print(result.summary().splitlines()[0])  # doctest: +ELLIPSIS
+        autopsy-ligament-hypertrophy: ...
+        """
+        return display.claim_frame(self)
+
+    def outcomes_frame(self) -> pd.DataFrame:
+        """The summary of findings: one row per declared outcome (studies, participants, the effect with its 95% CI,
+        certainty, the GRADE statement)."""
+        return display.outcomes_frame(self)
+
+    def summary(self) -> str:
+        """The text ``hamstring-evidence analyze`` prints: verdict, reason, certainty, then each entry."""
+        return "\n".join(display.summary_lines(self))
+
+    def __repr__(self) -> str:
+        return display.claim_repr(self)
+
+    def _repr_html_(self) -> str:
+        return display.claim_html(self)
 
     def records(self) -> list[dict]:
         """Every estimate as a flat record with the study, evidence and verdict it belongs to."""
@@ -211,6 +260,15 @@ class OutcomeSummary:
     left_out: list[str] = field(default_factory=list)
     #: The source reviews' own GRADE ratings of this outcome, ``(study, rating)``, shown beside the toolkit's.
     review_ratings: list[tuple[str, ReviewCertainty]] = field(default_factory=list)
+
+    def to_frame(self) -> pd.DataFrame:
+        """This summary-of-findings row as a one-row table."""
+        return pd.DataFrame([display.outcome_row(self)])
+
+    def __repr__(self) -> str:
+        certainty = self.grade.certainty if self.grade else "not rated"
+        studies = f"{len(self.lines)} {'study' if len(self.lines) == 1 else 'studies'}"
+        return f"<OutcomeSummary {self.decl.id!r}: {self.reading}, certainty {certainty}; {studies}>"
 
     def to_json_dict(self) -> dict:
         """The ``outcomes`` item of ``analyze --json`` (issue #29, item 7)."""

@@ -29,7 +29,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from analysis.claims.verdicts import Verdict
 
@@ -63,7 +63,7 @@ RANDOMISED_DESIGNS = {"rct"}
 CONFLICT_RATIO = 3
 
 
-class Basis(str, Enum):
+class Basis(StrEnum):
     """What a test's result rests on."""
 
     PUBLISHED = "published"

@@ -11,7 +11,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 from analysis.core.results import Estimate
@@ -46,7 +46,7 @@ VERDICT_RULE = (
 )
 
 
-class Robustness(str, Enum):
+class Robustness(StrEnum):
     """What a test's verdict rests on, with respect to the values the paper did not report."""
 
     REPORTED_ONLY = "reported figures only"

@@ -17,6 +17,7 @@ from typing import Annotated, Optional
 import typer
 
 from analysis.cli_analyze import analyze
+from analysis.cli_cite import studies_export
 from analysis.cli_data import data_app, init
 from analysis.cli_options import JobsOption, JsonFlag, SchedulerOption, _print_json, say, terminal_progress
 from analysis.cli_power import power_cmd
@@ -240,6 +241,7 @@ app.command("power")(power_cmd)
 app.command("validate")(validate_cmd)
 claims_app.command("sof")(claims_sof)
 studies_app.command("draft")(studies_draft)
+studies_app.command("export")(studies_export)
 
 
 @app.command("notebooks")

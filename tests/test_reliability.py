@@ -235,3 +235,27 @@ def test_data_build_into_a_place_that_cannot_hold_it_is_an_input_error(capsys, t
     """Was an internal error (exit 1) naming a temporary file."""
     code, out, err = run(capsys, "data", "build", "S2", "--out", target)
     assert code == 2 and f"{target}: --out: " in err and message in err and "internal error" not in err
+
+
+def test_an_export_gets_the_users_permissions_and_a_cache_entry_stays_private(tmp_path, monkeypatch, capsys):
+    """atomic_write's temporary file is created 0o600; a file written for the user (an export, a report file) ends
+    with the mode any new file of theirs gets (0o666 less the umask), a cache entry with 0o600."""
+    from analysis.core import cache
+    from analysis.core.files import atomic_write, current_umask
+
+    previous = os.umask(0o027)
+    try:
+        assert current_umask() == 0o027
+        atomic_write(tmp_path / "shared.csv", b"x")
+        atomic_write(tmp_path / "mine.bin", b"x", private=True)
+        assert (tmp_path / "shared.csv").stat().st_mode & 0o777 == 0o640
+        assert (tmp_path / "mine.bin").stat().st_mode & 0o777 == 0o600
+        with pytest.raises(SystemExit) as stop:
+            main(["studies", "export", "S2", "--out", str(tmp_path / "refs.ris")])
+        assert stop.value.code == 0 and (tmp_path / "refs.ris").stat().st_mode & 0o777 == 0o640
+        monkeypatch.setenv("HAMSTRING_EVIDENCE_CACHE", str(tmp_path / "cache"))
+        cache.write("test-kind", "0" * 64, b"payload")
+        entries = [p for p in (tmp_path / "cache").rglob("*") if p.is_file() and p.name != cache.KEY_FILE]
+        assert entries and all(p.stat().st_mode & 0o777 == 0o600 for p in entries)
+    finally:
+        os.umask(previous)

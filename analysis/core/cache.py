@@ -247,7 +247,7 @@ def write(kind: str, key: str, data: bytes) -> None:
         secret = _secret(root, create=True)
         for folder in (root / LAYOUT, path.parent.parent, path.parent):
             folder.mkdir(mode=0o700, exist_ok=True)
-        atomic_write(path, MAGIC + _sign(secret, kind, key, data) + data)
+        atomic_write(path, MAGIC + _sign(secret, kind, key, data) + data, private=True)
     except OSError as exc:
         if not _warned:
             print(one_line(f"hamstring-evidence: note: results not cached ({root}: {exc.strerror or exc}); "

@@ -28,18 +28,37 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it into place (its folder is created)."""
+def atomic_write(path: Path, data: bytes, private: bool = False) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it into place (its folder is created).
+
+    The file gets the permissions any new file of the user's gets (``0o666`` less the umask), as ``open`` would
+    give it, so an export can be shared; ``private=True`` keeps it readable by the user alone (the cache's entries).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # created 0o600
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            if not private:
+                os.fchmod(handle.fileno(), 0o666 & ~current_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def current_umask() -> int:
+    """The process's umask (read from /proc on Linux; elsewhere set and restored at once)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 #: renameat2's flag that swaps two paths in one step (Linux 3.15+, glibc 2.28+; see rename(2)).

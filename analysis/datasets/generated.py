@@ -63,7 +63,6 @@ def _write_manifest(target: Path, studies: dict[str, list[str]]) -> None:
            "note": "The study folders and files `data build --all` wrote; it replaces only these.",
            "studies": {sid: sorted(files) for sid, files in sorted(studies.items())}}
     atomic_write(target / MANIFEST, (json.dumps(doc, indent=2) + "\n").encode())
-    os.chmod(target / MANIFEST, 0o644)  # as readable as the datasets (atomic_write's temporary file is private)
 
 
 def _recognised(folder: Path) -> set[str]:

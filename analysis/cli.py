@@ -17,6 +17,7 @@ from typing import Annotated, Optional
 import typer
 
 from analysis.cli_analyze import analyze
+from analysis.cli_cache import cache_app
 from analysis.cli_cite import studies_export
 from analysis.cli_data import data_app, init
 from analysis.cli_options import JobsOption, JsonFlag, SchedulerOption, _print_json, say, terminal_progress
@@ -67,6 +68,7 @@ def _root(version: Annotated[bool, typer.Option("--version", callback=_print_ver
 app.add_typer(claims_app, name="claims")
 app.add_typer(studies_app, name="studies")
 app.add_typer(data_app, name="data")
+app.add_typer(cache_app, name="cache")
 app.command()(init)
 app.command("analyze")(analyze)
 

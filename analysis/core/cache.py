@@ -7,7 +7,9 @@ nothing heavy, so a warm ``claims list`` or ``report`` answers without loading t
 The cache folder is ``$HAMSTRING_EVIDENCE_CACHE``, else ``$XDG_CACHE_HOME/hamstring-evidence``, else
 ``~/.cache/hamstring-evidence``; ``HAMSTRING_EVIDENCE_CACHE=off`` turns caching off. Entries are written to a
 temporary file and renamed into place, so a reader never sees half an entry; a cache that cannot be written is
-skipped (the run still succeeds) and said once on stderr.
+skipped (the run still succeeds) and said once on stderr. The cache is kept under a size cap
+(``$HAMSTRING_EVIDENCE_CACHE_MAX``, 500 MB by default), least recently used entries first: see
+:mod:`analysis.core.cache_evict`, which also lists and clears entries (``hamstring-evidence cache info|clear``).
 
 Nothing read from the cache is trusted: every entry is signed with an HMAC-SHA256 under a per-user secret
 (``secret.key``, 32 random bytes, created 0600 in the cache folder) over its kind, its key and its bytes. An entry
@@ -46,6 +48,7 @@ from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from analysis.core import cache_evict
 from analysis.core.errors import InputError
 from analysis.core.files import atomic_write
 from analysis.core.terminal import one_line
@@ -138,15 +141,20 @@ def check() -> None:
     Raises
     ------
     InputError
-        When another user owns the cache folder or its key, or the group or others can write the folder.
+        When another user owns the cache folder or its key, or the group or others can write the folder, or
+        ``$HAMSTRING_EVIDENCE_CACHE_MAX`` is not a size.
     """
     _root()
 
 
 def _root() -> Path | None:
-    """The cache folder, checked to be private; None when caching is off or the folder does not exist yet."""
+    """The cache folder, checked to be private (and the cap to be a size); None when caching is off or the folder
+    does not exist yet."""
     root = cache_dir()
-    if root is None or not root.is_dir():
+    if root is None:
+        return None
+    cache_evict.cache_max()  # a bad $HAMSTRING_EVIDENCE_CACHE_MAX is said before any work, not at the first write
+    if not root.is_dir():
         return None
     _private(root)
     return root
@@ -212,6 +220,7 @@ def read(kind: str, key: str) -> bytes | None:
     head = len(MAGIC)
     if (secret is not None and blob.startswith(MAGIC) and len(blob) >= head + 32
             and hmac.compare_digest(blob[head:head + 32], _sign(secret, kind, key, blob[head + 32:]))):
+        cache_evict.touch(path)  # used: the least recently used entries are evicted first
         return blob[head + 32:]
     discard(kind, key, "damaged or not signed with this cache's key")
     return None
@@ -235,7 +244,14 @@ def discard(kind: str, key: str, why: str) -> None:
 
 def write(kind: str, key: str, data: bytes) -> None:
     """Cache ``data`` under ``kind``/``key`` (signed, atomically); a cache that cannot be written is skipped and
-    said once."""
+    said once. Then, when the cache may hold more than its cap, the least recently used entries (never this one)
+    are evicted (:func:`analysis.core.cache_evict.after_write`).
+
+    Raises
+    ------
+    InputError
+        When the cache folder is not private, or ``$HAMSTRING_EVIDENCE_CACHE_MAX`` is not a size.
+    """
     global _warned
     path = _entry(kind, key)
     if path is None:
@@ -247,9 +263,15 @@ def write(kind: str, key: str, data: bytes) -> None:
         secret = _secret(root, create=True)
         for folder in (root / LAYOUT, path.parent.parent, path.parent):
             folder.mkdir(mode=0o700, exist_ok=True)
-        atomic_write(path, MAGIC + _sign(secret, kind, key, data) + data, private=True)
+        blob = MAGIC + _sign(secret, kind, key, data) + data
+        atomic_write(path, blob, private=True)
     except OSError as exc:
         if not _warned:
             print(one_line(f"hamstring-evidence: note: results not cached ({root}: {exc.strerror or exc}); "
                            f"set {CACHE_ENV} to a writable folder, or to off"), file=sys.stderr)
             _warned = True
+        return
+    try:
+        cache_evict.after_write(root, path, len(blob))
+    except OSError:  # eviction is housekeeping: a folder that cannot be listed or an entry not deleted is left
+        pass

@@ -29,6 +29,7 @@ def answer_key(claim_id: str, data: Path | None, mapping_file: Path | None, opti
     why, as an input error)."""
     from analysis.core import cache
     from analysis.core.defaults import DEFAULT_ENSEMBLE_DRAWS
+    from analysis.core.files import file_sha256
     from analysis.core.paths import data_dir
 
     parts: list = ["analyze", claim_id, DEFAULT_ENSEMBLE_DRAWS, options]
@@ -38,7 +39,7 @@ def answer_key(claim_id: str, data: Path | None, mapping_file: Path | None, opti
         if not path.is_file():
             return None
         try:
-            parts += [role, str(path), cache.file_digest(path)]
+            parts += [role, str(path), file_sha256(path)]
         except OSError:
             return None
     return cache.registry_digest(data_dir(), *parts)

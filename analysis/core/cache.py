@@ -103,12 +103,6 @@ def code_fingerprint() -> str:
     return digest(*parts)
 
 
-def file_digest(path: Path) -> str:
-    """sha256 of a file's bytes, read in chunks (a user's data file may be larger than memory allows twice)."""
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
 def registry_digest(data_dir: Path, *options) -> str:
     """A digest of every claim and spec file of a data folder (names and bytes), the code and ``options``."""
     parts: list[bytes | str] = [code_fingerprint(), *map(repr, options)]

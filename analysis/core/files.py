@@ -20,12 +20,19 @@ b'one'
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file's bytes, read in chunks (a user's data file may be larger than memory allows twice)."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def atomic_write(path: Path, data: bytes, private: bool = False) -> None:

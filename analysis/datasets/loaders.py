@@ -15,7 +15,6 @@ Examples
 from __future__ import annotations
 
 import csv
-import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +22,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.core.errors import InputError
+from analysis.core.files import file_sha256  # noqa: F401 - also imported from here (engine, tests)
 from analysis.datasets.schema import study_table_schema, to_pandera
 from analysis.spec.model import StudySpec
 
@@ -30,11 +30,6 @@ from analysis.spec.model import StudySpec
 OLE2_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")
 READERS = {".csv": pd.read_csv, ".xlsx": pd.read_excel, ".xls": pd.read_excel, ".parquet": pd.read_parquet}
 MAX_PROBLEMS_SHOWN = 8
-
-
-def file_sha256(path: Path) -> str:
-    """sha256 of a file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
